@@ -1,0 +1,175 @@
+"""The one CoNLL reader every builder shares: ``token<space or tab>TAG`` lines, blank between sentences.
+
+Bad input is either an error that names the file, the line and the offending text, or — when the
+caller asks for lenient reading — a line skipped and counted in a :class:`ReadReport`, so that
+nothing is lost without a trace.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from projner.labels import OUTSIDE, LabelMap, split_tag
+
+DOCSTART = "-DOCSTART-"
+
+
+class ConllError(ValueError):
+    """A line of a CoNLL file that cannot be read, with where it is and what it holds."""
+
+    def __init__(self, path: str | os.PathLike, line: int, problem: str, text: str) -> None:
+        self.path, self.line, self.problem, self.text = os.fspath(path), line, problem, text
+        super().__init__(f"{self.path}, line {line}: {problem}: {text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence as read: its words, its tags (None for unlabelled files) and where it starts."""
+
+    tokens: list[str]
+    tags: list[str] | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A line (or an emptied sentence) that lenient reading left out."""
+
+    path: str
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass
+class ReadReport:
+    """What a read kept and what it skipped, by reason; builders expose one per split."""
+
+    path: str
+    sentences: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Skipped items by reason."""
+        return dict(Counter(item.reason for item in self.skipped))
+
+
+def _decoded_lines(path: str, report: ReadReport, lenient: bool) -> Iterator[tuple[int, str]]:
+    """Numbered lines without BOM and line ends; a non-UTF-8 line is an error (or skipped)."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                shown = raw[max(0, err.start - 20): err.end + 20].decode("utf-8", "backslashreplace")
+                problem = f"not UTF-8 (byte {raw[err.start]:#04x} at column {err.start + 1})"
+                if not lenient:
+                    raise ConllError(path, number, problem, shown) from None
+                report.skipped.append(Skipped(path, number, "not UTF-8", shown))
+                continue
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            yield number, text.rstrip("\r\n")
+
+
+def read_conll(
+    path: str | os.PathLike,
+    *,
+    labelled: bool = True,
+    labels: Sequence[str] | None = None,
+    label_map: LabelMap | None = None,
+    token_prefix: str | None = None,
+    lenient: bool = False,
+    report: ReadReport | None = None,
+) -> Iterator[Sentence]:
+    """Yield the sentences of a CoNLL file.
+
+    ``labelled``: lines are ``token TAG`` (tab- or space-separated); otherwise one token a line.
+    ``labels``: the allowed tags after ``label_map`` (None allows any IOB2 tag).
+    ``token_prefix``: a prefix every token carries and that is removed (raw XTREME ``en:``).
+    ``lenient``: skip bad lines and count them in ``report`` instead of raising.
+    """
+    path = os.fspath(path)
+    report = report if report is not None else ReadReport(path)
+    allowed = frozenset(labels) if labels is not None else None
+    columns = 2 if labelled else 1
+    tokens: list[str] = []
+    tags: list[str] = []
+    start = 0
+    skipped_in_sentence = False
+
+    def problem(number: int, reason: str, text: str) -> None:
+        if not lenient:
+            raise ConllError(path, number, reason, text)
+        report.skipped.append(Skipped(path, number, reason, text))
+
+    def flush() -> Iterator[Sentence]:
+        nonlocal tokens, tags, skipped_in_sentence
+        if tokens:
+            report.sentences += 1
+            yield Sentence(tokens, tags if labelled else None, start)
+        elif skipped_in_sentence:
+            report.skipped.append(Skipped(path, start, "empty sentence", ""))
+        tokens, tags, skipped_in_sentence = [], [], False
+
+    for number, text in _decoded_lines(path, report, lenient):
+        if not text.strip():
+            yield from flush()
+            continue
+        fields = text.split("\t") if "\t" in text else text.split()
+        fields = [f.strip() for f in fields] if "\t" in text else fields
+        if fields[0] == DOCSTART:
+            yield from flush()
+            continue
+        if not tokens and not skipped_in_sentence:
+            start = number
+        if len(fields) != columns:
+            if labelled and len(fields) == 1 and not tokens and report.sentences == 0 and not report.skipped:
+                raise ConllError(path, number, "file has no labels (one column); it cannot serve as gold", text)
+            problem(number, f"expected {columns} column{'s' if columns > 1 else ''}, found {len(fields)}", text)
+            skipped_in_sentence = True
+            continue
+        token = fields[0]
+        if token_prefix is not None:
+            if not token.startswith(token_prefix):
+                problem(number, f"token lacks the prefix {token_prefix!r}", text)
+                skipped_in_sentence = True
+                continue
+            token = token[len(token_prefix):]
+        if not token:
+            problem(number, "empty token", text)
+            skipped_in_sentence = True
+            continue
+        if labelled:
+            tag = fields[1]
+            try:
+                split_tag(tag)
+            except ValueError:
+                problem(number, f"tag {tag!r} is not IOB2 (O, B-TYPE or I-TYPE)", text)
+                skipped_in_sentence = True
+                continue
+            if label_map is not None:
+                tag = label_map.map_tag(tag)
+            if allowed is not None and tag not in allowed:
+                problem(number, f"tag {tag!r} is outside the label set ({', '.join(sorted(allowed))})", text)
+                skipped_in_sentence = True
+                continue
+            tags.append(tag)
+        tokens.append(token)
+    yield from flush()
+
+
+def repair_iob2(tags: Sequence[str]) -> list[str]:
+    """IOB1-style tags to IOB2: an ``I-X`` that does not continue an ``X`` entity becomes ``B-X``."""
+    out: list[str] = []
+    previous = OUTSIDE
+    for tag in tags:
+        prefix, etype = split_tag(tag)
+        if prefix == "I" and (previous == OUTSIDE or split_tag(previous)[1] != etype):
+            tag = f"B-{etype}"
+        out.append(tag)
+        previous = tag
+    return out

@@ -1,0 +1,1 @@
+"""The stages of annotation projection, each a callable for ``Dataset.map(batched=True)``."""

@@ -1,0 +1,1 @@
+"""Word alignment: links and symmetrisation, statistical and neural aligners, AER."""

@@ -1,0 +1,58 @@
+"""NER scores the one way projner reports them: seqeval, strict mode, IOB2, labels by name.
+
+Strict IOB2 counts an entity only when its boundaries and type match exactly and it is well formed,
+so a projection that starts an entity with ``I-`` earns nothing; this is the paper's protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from seqeval.metrics import classification_report
+from seqeval.scheme import IOB2
+
+from projner.labels import LabelMap
+
+
+def ner_scores(
+    gold: Sequence[Sequence[str]],
+    predicted: Sequence[Sequence[str]],
+    *,
+    label_map: LabelMap | None = None,
+) -> dict:
+    """Precision, recall and F1 (fractions) overall and per type, with the entity counts.
+
+    Tags are strings; ``label_map`` rewrites types on both sides first (e.g. DATE=O to score
+    PER/ORG/LOC only). Sentences must pair up word for word.
+    """
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
+    for index, (g, p) in enumerate(zip(gold, predicted)):
+        if len(g) != len(p):
+            raise ValueError(f"sentence {index}: {len(g)} gold tags but {len(p)} predicted")
+    if label_map:
+        gold = [label_map.map_tags(s) for s in gold]
+        predicted = [label_map.map_tags(s) for s in predicted]
+    gold, predicted = [list(s) for s in gold], [list(s) for s in predicted]
+    report = classification_report(
+        gold, predicted, mode="strict", scheme=IOB2, output_dict=True, zero_division=0
+    )
+    micro = report.pop("micro avg")
+    for key in ("macro avg", "weighted avg"):
+        report.pop(key, None)
+    per_type = {
+        etype: {
+            "precision": float(row["precision"]),
+            "recall": float(row["recall"]),
+            "f1": float(row["f1-score"]),
+            "support": int(row["support"]),
+        }
+        for etype, row in sorted(report.items())
+    }
+    return {
+        "precision": float(micro["precision"]),
+        "recall": float(micro["recall"]),
+        "f1": float(micro["f1-score"]),
+        "support": int(micro["support"]),
+        "per_type": per_type,
+    }

@@ -1,0 +1,1 @@
+"""One module per ``projner`` sub-command (see :mod:`projner.cli`)."""

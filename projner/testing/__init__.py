@@ -1,0 +1,1 @@
+"""Helpers for running every pipeline offline: tiny models built from configs."""

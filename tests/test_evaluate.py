@@ -1,0 +1,25 @@
+import pytest
+
+from projner.labels import LabelMap
+from projner.processing.evaluate import ner_scores
+
+
+def test_strict_iob2_counts_only_well_formed_exact_entities():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O"]]
+    pred = [["B-PER", "I-PER", "O", "I-LOC"], ["B-ORG", "O"]]
+    scores = ner_scores(gold, pred)
+    assert scores["precision"] == 1.0
+    assert scores["recall"] == pytest.approx(2 / 3)
+    assert scores["per_type"]["LOC"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+
+
+def test_label_map_applies_to_both_sides():
+    gold = [["B-DATE", "O", "B-PER"]]
+    pred = [["O", "O", "B-PER"]]
+    assert ner_scores(gold, pred)["recall"] == 0.5
+    assert ner_scores(gold, pred, label_map=LabelMap({"DATE": "O"}))["f1"] == 1.0
+
+
+def test_length_mismatch_names_the_sentence():
+    with pytest.raises(ValueError, match="sentence 1: 2 gold tags but 1 predicted"):
+        ner_scores([["O"], ["O", "O"]], [["O"], ["O"]])
