@@ -25,6 +25,10 @@ class ConllError(ValueError):
         super().__init__(f"{self.path}, line {line}: {problem}: {text!r}")
 
 
+class UnlabelledFileError(ConllError):
+    """A file read as gold whose lines carry no tags (e.g. XTREME's preprocessed test files)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence as read: its words, its tags (None for unlabelled files) and where it starts."""
@@ -56,9 +60,21 @@ class ReadReport:
         """Skipped items by reason."""
         return dict(Counter(item.reason for item in self.skipped))
 
+    def to_dict(self) -> dict:
+        """Plain JSON-ready form, so a report can be stored beside a built dataset."""
+        return {"path": self.path, "sentences": self.sentences,
+                "skipped": [[s.line, s.reason, s.text] for s in self.skipped]}
 
-def _decoded_lines(path: str, report: ReadReport, lenient: bool) -> Iterator[tuple[int, str]]:
-    """Numbered lines without BOM and line ends; a non-UTF-8 line is an error (or skipped)."""
+    @classmethod
+    def from_dict(cls, data: dict) -> "ReadReport":
+        path = data["path"]
+        skipped = [Skipped(path, line, reason, text) for line, reason, text in data["skipped"]]
+        return cls(path, data["sentences"], skipped)
+
+
+def _decoded_lines(path: str, report: ReadReport, lenient: bool) -> Iterator[tuple[int, str | None]]:
+    """Numbered lines without BOM and line ends; a non-UTF-8 line is an error, or (lenient) counted
+    in ``report`` and yielded as None so that the sentence it belonged to knows it lost a line."""
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
             try:
@@ -69,10 +85,53 @@ def _decoded_lines(path: str, report: ReadReport, lenient: bool) -> Iterator[tup
                 if not lenient:
                     raise ConllError(path, number, problem, shown) from None
                 report.skipped.append(Skipped(path, number, "not UTF-8", shown))
+                yield number, None
                 continue
             if number == 1:
                 text = text.removeprefix("\ufeff")
             yield number, text.rstrip("\r\n")
+
+
+def _fields(text: str) -> list[str]:
+    """Columns of a line: tab-separated where it has a tab (tokens may hold spaces), else whitespace."""
+    if "\t" in text:
+        return [f.strip() for f in text.split("\t")]
+    return text.split()
+
+
+def _check_labelled(path: str) -> None:
+    """Refuse a file whose first two token lines have one column: it holds no tags at all.
+
+    Two lines, so that one tagless line at the start of a gold file is reported as the bad line it
+    is rather than as an unlabelled file.
+    """
+    first: tuple[int, str] | None = None
+    seen = 0
+    for number, text in _decoded_lines(path, ReadReport(path), lenient=True):
+        fields = _fields(text or "")
+        if not fields or fields[0] == DOCSTART:
+            continue
+        if len(fields) != 1:
+            return
+        first = first or (number, text)
+        seen += 1
+        if seen == 2:
+            break
+    if first is not None:
+        raise UnlabelledFileError(
+            path, first[0], "file has no labels (one column a line); it cannot serve as gold", first[1]
+        )
+
+
+def _column_problem(fields: list[str], columns: int) -> str:
+    problem = f"expected {columns} column{'s' if columns > 1 else ''}, found {len(fields)}"
+    if columns == 2 and len(fields) == 1:
+        try:
+            split_tag(fields[0])
+            problem += " (the token is missing)"
+        except ValueError:
+            problem += " (the tag is missing)"
+    return problem
 
 
 def read_conll(
@@ -84,16 +143,22 @@ def read_conll(
     token_prefix: str | None = None,
     lenient: bool = False,
     report: ReadReport | None = None,
+    keep_empty: bool = False,
 ) -> Iterator[Sentence]:
     """Yield the sentences of a CoNLL file.
 
     ``labelled``: lines are ``token TAG`` (tab- or space-separated); otherwise one token a line.
+    A labelled read of a file without tags raises :class:`UnlabelledFileError`, lenient or not.
     ``labels``: the allowed tags after ``label_map`` (None allows any IOB2 tag).
     ``token_prefix``: a prefix every token carries and that is removed (raw XTREME ``en:``).
     ``lenient``: skip bad lines and count them in ``report`` instead of raising.
+    ``keep_empty``: also yield (with no tokens) a sentence whose every line lenient reading
+    skipped, so that sentence-aligned files stay aligned; it is counted as skipped either way.
     """
     path = os.fspath(path)
     report = report if report is not None else ReadReport(path)
+    if labelled:
+        _check_labelled(path)
     allowed = frozenset(labels) if labels is not None else None
     columns = 2 if labelled else 1
     tokens: list[str] = []
@@ -113,23 +178,26 @@ def read_conll(
             yield Sentence(tokens, tags if labelled else None, start)
         elif skipped_in_sentence:
             report.skipped.append(Skipped(path, start, "empty sentence", ""))
+            if keep_empty:
+                yield Sentence([], [] if labelled else None, start)
         tokens, tags, skipped_in_sentence = [], [], False
 
     for number, text in _decoded_lines(path, report, lenient):
+        if text is None:  # undecodable, already counted
+            start = number if not tokens and not skipped_in_sentence else start
+            skipped_in_sentence = True
+            continue
         if not text.strip():
             yield from flush()
             continue
-        fields = text.split("\t") if "\t" in text else text.split()
-        fields = [f.strip() for f in fields] if "\t" in text else fields
+        fields = _fields(text)
         if fields[0] == DOCSTART:
             yield from flush()
             continue
         if not tokens and not skipped_in_sentence:
             start = number
         if len(fields) != columns:
-            if labelled and len(fields) == 1 and not tokens and report.sentences == 0 and not report.skipped:
-                raise ConllError(path, number, "file has no labels (one column); it cannot serve as gold", text)
-            problem(number, f"expected {columns} column{'s' if columns > 1 else ''}, found {len(fields)}", text)
+            problem(number, _column_problem(fields, columns), text)
             skipped_in_sentence = True
             continue
         token = fields[0]

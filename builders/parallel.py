@@ -1,12 +1,28 @@
-"""Sentence-aligned CoNLL pairs: the parallel gold sets that projection is measured on."""
+"""Sentence-aligned CoNLL pairs: the parallel gold sets that projection is measured on.
+
+``read_parallel`` pairs two files; ``ParallelConll`` builds a dataset from any such pair and
+``EuroparlNER`` from the Europarl-NER gold set (en, de, es, it; 799 sentences each).
+"""
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
-from projner.builders.conll import ReadReport, read_conll
-from projner.labels import LabelMap
+import datasets
+
+from projner.builders.base import ConllBuilder, NerConfig, Source
+from projner.builders.conll import ReadReport, Skipped, read_conll
+from projner.labels import CONLL2003_LABELS, LabelMap
+from projner.languages import get_language
+
+VERSION = datasets.Version("1.0.0")
+"""Bump when the examples a config yields change; it is part of every cache path."""
+
+EUROPARL_LANGUAGES = ("en", "de", "es", "it")
+EUROPARL_URL = "https://github.com/ixa-ehu/ner-evaluation-corpus-europarl/raw/HEAD/{lang}-europarl.test.conll02"
 
 
 class ParallelMismatchError(ValueError):
@@ -26,11 +42,13 @@ def read_parallel(
     """Examples ``{id, src_tokens, src_tags, tgt_tokens, tgt_tags}`` from two aligned CoNLL files.
 
     ``tgt_tags`` is None where the target file is unlabelled. Differing sentence counts are an error
-    naming both files and both counts (checked before anything is yielded).
+    naming both files and both counts (checked before anything is yielded). ``id`` is the sentence's
+    position in the files, so it stays the same when lenient reading drops a pair: a pair whose one
+    side lost all its lines is dropped, and the other side's sentence is counted in its report.
     """
     source, target = os.fspath(source), os.fspath(target)
     src_report, tgt_report = reports or (ReadReport(source), ReadReport(target))
-    common = {"labels": labels, "label_map": label_map, "lenient": lenient}
+    common = {"labels": labels, "label_map": label_map, "lenient": lenient, "keep_empty": True}
     src = list(read_conll(source, report=src_report, **common))
     tgt = list(read_conll(target, labelled=target_labelled, report=tgt_report, **common))
     if len(src) != len(tgt):
@@ -39,6 +57,14 @@ def read_parallel(
             "the files are not sentence-aligned"
         )
     for index, (s, t) in enumerate(zip(src, tgt)):
+        if not s.tokens or not t.tokens:
+            for side, report in ((s, src_report), (t, tgt_report)):
+                if side.tokens:
+                    report.sentences -= 1
+                    report.skipped.append(Skipped(
+                        report.path, side.line, "aligned sentence in the other file is empty", " ".join(side.tokens)
+                    ))
+            continue
         yield {
             "id": str(index),
             "src_tokens": s.tokens,
@@ -46,3 +72,96 @@ def read_parallel(
             "tgt_tokens": t.tokens,
             "tgt_tags": t.tags,
         }
+
+
+@dataclass
+class ParallelConfig(NerConfig):
+    """``source_language``/``target_language``: registry codes of the two sides.
+
+    ``target_labelled``: False reads the target file as one token a line (``tgt_tags`` is None).
+    """
+
+    source_language: str | None = None
+    target_language: str | None = None
+    target_labelled: bool = True
+
+
+@dataclass
+class ParallelConllConfig(ParallelConfig):
+    """Any two sentence-aligned CoNLL files, their label set (Hub order) and the split they form."""
+
+    source_file: str | None = None
+    target_file: str | None = None
+    labels: Sequence[str] = CONLL2003_LABELS
+    split: str = "test"
+
+
+class _ParallelBuilder(ConllBuilder):
+    """Examples ``id, src_tokens, src_tags, tgt_tokens, tgt_tags`` from one file pair per split."""
+
+    def _features(self, labels: datasets.ClassLabel) -> datasets.Features:
+        tokens = datasets.List(datasets.Value("string"))
+        return datasets.Features({"id": datasets.Value("string"), "src_tokens": tokens,
+                                  "src_tags": datasets.List(labels), "tgt_tokens": tokens,
+                                  "tgt_tags": datasets.List(labels)})
+
+    def _examples(self, files: tuple[str, ...], reports: list[ReadReport]) -> Iterator[dict]:
+        return read_parallel(files[0], files[1], target_labelled=self.config.target_labelled,
+                             labels=self.labels, label_map=self.label_map or None,
+                             lenient=self.config.lenient, reports=(reports[0], reports[1]))
+
+
+class ParallelConll(_ParallelBuilder):
+    """A dataset from any two sentence-aligned CoNLL files (``source_file=``, ``target_file=``)."""
+
+    BUILDER_CONFIG_CLASS = ParallelConllConfig
+    VERSION = VERSION
+    DATASET_NAME = "parallel_conll"
+    DESCRIPTION = "Sentence-aligned CoNLL files paired into source/target examples."
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.label_map.map_labels(tuple(self.config.labels))
+
+    def _source_files(self) -> dict[str, Source]:
+        if not (self.config.source_file and self.config.target_file):
+            raise ValueError("ParallelConll needs source_file= and target_file= (two sentence-aligned CoNLL files)")
+        return {self.config.split: [self.config.source_file, self.config.target_file]}
+
+
+def _europarl_config(source: str, target: str) -> ParallelConfig:
+    src, tgt = get_language(source), get_language(target)
+    return ParallelConfig(name=f"{source}-{target}", version=VERSION, source_language=source,
+                          target_language=target, description=f"Europarl-NER, {src.name} → {tgt.name}.")
+
+
+class EuroparlNER(_ParallelBuilder):
+    """Europarl-NER (Agerri et al., 2018): one config per ordered language pair, split ``test``."""
+
+    BUILDER_CONFIG_CLASS = ParallelConfig
+    VERSION = VERSION
+    BUILDER_CONFIGS = [_europarl_config(s, t) for s, t in itertools.permutations(EUROPARL_LANGUAGES, 2)]
+    DEFAULT_CONFIG_NAME = "en-de"
+    DATASET_NAME = "europarl_ner"
+    LABELS = CONLL2003_LABELS
+    DESCRIPTION = (
+        "Europarl-NER: 799 sentences taken from the first 2,000 of Europarl, manually annotated in "
+        "English, German, Spanish and Italian (PER, ORG, LOC, MISC; CoNLL 2002/2003 guidelines), "
+        "sentence-aligned across the four languages."
+    )
+    CITATION = """\
+@inproceedings{agerri-etal-2018-building,
+  title = {Building Named Entity Recognition Taggers via Parallel Corpora},
+  author = {Agerri, Rodrigo and Chung, Yiling and Aldabe, Itziar and Aranberri, Nora and Labaka, Gorka and Rigau, German},
+  booktitle = {Proceedings of LREC 2018},
+  year = {2018},
+}
+"""
+    HOMEPAGE = "https://github.com/ixa-ehu/ner-evaluation-corpus-europarl"
+    LICENSE = "CC BY-SA 4.0"
+
+    def _source_files(self) -> dict[str, Source]:
+        langs = (self.config.source_language, self.config.target_language)
+        if self.config.data_dir:
+            return {"test": [os.path.join(self.config.data_dir, f"{lang}-europarl.test.conll02") for lang in langs]}
+        return {"test": [EUROPARL_URL.format(lang=lang) for lang in langs]}

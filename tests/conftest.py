@@ -22,3 +22,17 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> dict[str, Path]:
+    """Tiny random-weight ``translator``, ``ner`` and ``aligner`` folders, built once per session
+    by :mod:`projner.testing.tiny_models` with tokenizers trained on the fixture sentences."""
+    from projner.testing.tiny_models import build_all
+
+    texts = []
+    for path in sorted(FIXTURES.rglob("*")):
+        if path.is_file() and path.suffix in (".txt", ".tsv", ".conll02"):
+            words = [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            texts.append(" ".join(words))
+    return build_all(tmp_path_factory.mktemp("tiny-models"), texts)

@@ -1,0 +1,66 @@
+"""MasakhaNER 2.0: NER for 20 African languages, one config per language as on the Hub.
+
+By default the split files are downloaded from the dataset's public repository through the
+download manager; ``data_dir`` points at a local copy of ``MasakhaNER2.0/data`` instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+import datasets
+
+from projner.builders.base import ConllBuilder, NerConfig, Source
+from projner.builders.conll import Sentence
+from projner.labels import MASAKHANER2_LABELS
+from projner.languages import MASAKHANER2_LANGUAGES
+
+URL = "https://github.com/masakhane-io/masakhane-ner/raw/main/MasakhaNER2.0/data/{lang}/{stem}.txt"
+VERSION = datasets.Version("1.0.0")
+"""Bump when the examples a config yields change; it is part of every cache path."""
+
+
+class MasakhaNER2(ConllBuilder):
+    """MasakhaNER 2.0: ``id``, ``tokens``, ``ner_tags`` (PER/ORG/LOC/DATE, IOB2)."""
+
+    VERSION = VERSION
+    BUILDER_CONFIGS = [
+        NerConfig(name=lang.masakhaner2, version=VERSION, language=lang.masakhaner2,
+                  description=f"MasakhaNER 2.0 for {lang.name} ({lang.masakhaner2}).")
+        for lang in MASAKHANER2_LANGUAGES
+    ]
+    DEFAULT_CONFIG_NAME = "yor"
+    DATASET_NAME = "masakhaner2"
+    LABELS = MASAKHANER2_LABELS
+    DESCRIPTION = (
+        "MasakhaNER 2.0: news sentences in 20 African languages annotated by native speakers with "
+        "PER, ORG, LOC and DATE entities (IOB2)."
+    )
+    CITATION = """\
+@inproceedings{adelani-etal-2022-masakhaner,
+  title = {{M}asakha{NER} 2.0: {A}frica-centric Transfer Learning for Named Entity Recognition},
+  author = {Adelani, David Ifeoluwa and others},
+  booktitle = {Proceedings of EMNLP 2022},
+  year = {2022},
+  pages = {4488--4508},
+}
+"""
+    HOMEPAGE = "https://github.com/masakhane-io/masakhane-ner"
+    LICENSE = "CC BY-NC 4.0"
+
+    def _features(self, labels: datasets.ClassLabel) -> datasets.Features:
+        return datasets.Features({
+            "id": datasets.Value("string"),
+            "tokens": datasets.List(datasets.Value("string")),
+            "ner_tags": datasets.List(labels),
+        })
+
+    def _source_files(self) -> dict[str, Source]:
+        lang = self.config.language
+        if self.config.data_dir:
+            return {split: os.path.join(self.config.data_dir, lang, f"{stem}.txt")
+                    for split, stem in self.SPLIT_FILES.items()}
+        return {split: URL.format(lang=lang, stem=stem) for split, stem in self.SPLIT_FILES.items()}
+
+    def _example(self, index: int, sentence: Sentence) -> dict:
+        return {"id": str(index), "tokens": sentence.tokens, "ner_tags": sentence.tags}
