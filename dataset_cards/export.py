@@ -1,0 +1,159 @@
+"""Write a run's output as a Hub dataset repository: parquet shards per config and split, the
+provenance beside them, and a generated card whose YAML lets ``load_dataset`` find everything.
+
+One config per target language; exporting another config into the same folder merges (the card and
+its YAML then cover all configs). Re-exporting a config replaces it. The layout is described in
+:mod:`projner.dataset_cards.folder`, the column conversion in :mod:`.hub_columns`.
+"""
+
+from __future__ import annotations
+
+import math
+import pathlib
+from collections.abc import Mapping
+from typing import Any
+
+import datasets
+
+from projner.dataset_cards.card import write_card
+from projner.dataset_cards.folder import (
+    CONFIG_NAME_RE,
+    PROVENANCE_FILE,
+    README,
+    REPORT_FILE,
+    SPLIT_NAME_RE,
+    STATISTICS_FILE,
+    read_front_matter,
+    shard_name,
+    split_pattern,
+    write_json,
+)
+from projner.dataset_cards.hub_columns import ExportError, to_hub_columns
+from projner.dataset_cards.provenance import Provenance, as_provenance, check_report
+from projner.languages import get_language
+
+MAX_SHARD_BYTES = 500 * 1024 * 1024
+"""Arrow bytes per parquet shard, as ``push_to_hub`` does, so one file never grows unwieldy."""
+
+
+def _dataset_info_entry(config_name: str, features: datasets.Features,
+                        sizes: Mapping[str, tuple[int, int]], download_size: int) -> dict[str, Any]:
+    """The ``dataset_info`` YAML of one config, in the form ``datasets`` writes and reads."""
+    from datasets.info import DatasetInfo, DatasetInfosDict
+    from datasets.splits import SplitDict, SplitInfo
+    from huggingface_hub import DatasetCardData
+
+    splits = SplitDict()
+    for split, (examples, num_bytes) in sizes.items():
+        splits.add(SplitInfo(name=split, num_bytes=num_bytes, num_examples=examples))
+    info = DatasetInfo(features=features, splits=splits, download_size=download_size,
+                       dataset_size=sum(b for _, b in sizes.values()))
+    card_data = DatasetCardData()
+    DatasetInfosDict({config_name: info}).to_dataset_card_data(card_data)
+    return {"config_name": config_name, **card_data["dataset_info"]}
+
+
+def _write_shards(ds: datasets.Dataset, config_dir: pathlib.Path, split: str) -> int:
+    """Parquet shards of one split; returns the bytes written."""
+    count = max(1, math.ceil(ds.data.nbytes / MAX_SHARD_BYTES))
+    written = 0
+    for index in range(count):
+        path = config_dir / shard_name(split, index, count)
+        shard = ds.shard(num_shards=count, index=index, contiguous=True) if count > 1 else ds
+        shard.to_parquet(str(path))
+        written += path.stat().st_size
+    return written
+
+
+def _check_languages(provenance: Provenance) -> None:
+    for code in (provenance.target_language, *provenance.source_languages):
+        get_language(code)  # raises LanguageError with close matches
+
+
+def export_hub_folder(
+    splits: datasets.DatasetDict | dict[str, datasets.Dataset],
+    output_dir: str | pathlib.Path,
+    *,
+    config_name: str,
+    provenance: Provenance | dict,
+    report: dict | None = None,
+) -> pathlib.Path:
+    """Export ``splits`` as config ``config_name`` of the Hub folder ``output_dir``; returns it.
+
+    ``provenance`` is a :class:`~projner.dataset_cards.provenance.Provenance` or its ``to_dict``
+    form; ``report`` the run's report (scores, baseline, ``no_gold_reason``; see that module).
+    Every split is checked and converted before anything is written, so a bad example leaves the
+    folder as it was.
+    """
+    prov = as_provenance(provenance)
+    report = check_report(report)
+    _check_languages(prov)
+    if not CONFIG_NAME_RE.match(config_name):
+        raise ExportError(f"config name {config_name!r}: use letters, digits, '_', '.', '-' only")
+    if not splits:
+        raise ExportError(f"config {config_name!r}: no splits to export")
+
+    published: dict[str, datasets.Dataset] = {}
+    statistics = {}
+    for split, ds in splits.items():
+        if not SPLIT_NAME_RE.match(split):
+            raise ExportError(f"split name {split!r}: use letters, digits and '_' (no '-')")
+        where = f"config {config_name!r}, split {split!r}"
+        published[split], statistics[split] = to_hub_columns(ds, prov.labels, where=where)
+    first_split, first = next(iter(published.items()))
+    for split, ds in published.items():
+        if ds.features != first.features:
+            raise ExportError(
+                f"config {config_name!r}: split {split!r} has features {ds.features} but split "
+                f"{first_split!r} has {first.features}; all splits of a config need the same columns"
+            )
+
+    folder = pathlib.Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    readme = folder / README
+    metadata = read_front_matter(readme)[0] if readme.is_file() else {}
+    configs = [dict(c) for c in metadata.get("configs") or []]
+    info = metadata.get("dataset_info") or []
+    infos = [info] if isinstance(info, dict) else [dict(i) for i in info]
+    foreign = [c.get("config_name") for c in configs if c.get("config_name") != config_name
+               and not (folder / str(c.get("config_name")) / PROVENANCE_FILE).is_file()]
+    if foreign:
+        raise ExportError(
+            f"{readme} lists configs {foreign} that projner did not export (no provenance.json); "
+            "export into a new folder"
+        )
+
+    config_dir = folder / config_name
+    config_dir.mkdir(exist_ok=True)
+    for old in config_dir.glob("*.parquet"):
+        old.unlink()
+    sizes, download_size = {}, 0
+    for split, ds in published.items():
+        download_size += _write_shards(ds, config_dir, split)
+        sizes[split] = (len(ds), ds.data.nbytes)
+    write_json(config_dir / PROVENANCE_FILE, prov.to_dict())
+    write_json(config_dir / STATISTICS_FILE,
+               {"splits": {split: s.to_dict() for split, s in statistics.items()}})
+    if report is not None:
+        write_json(config_dir / REPORT_FILE, report)
+    elif (config_dir / REPORT_FILE).exists():
+        (config_dir / REPORT_FILE).unlink()
+
+    entry: dict[str, Any] = {
+        "config_name": config_name,
+        "data_files": [{"split": split, "path": split_pattern(config_name, split)}
+                       for split in published],
+    }
+    previous = next((c for c in configs if c.get("config_name") == config_name), None)
+    if (previous or {}).get("default") or not any(c.get("default") for c in configs):
+        entry["default"] = True
+    if previous is not None:
+        configs[configs.index(previous)] = entry
+    else:
+        configs.append(entry)
+    info_entry = _dataset_info_entry(config_name, first.features, sizes, download_size)
+    infos = [i for i in infos if i.get("config_name", "default") != config_name] + [info_entry]
+    order = {c["config_name"]: position for position, c in enumerate(configs)}
+    infos.sort(key=lambda i: order.get(i.get("config_name"), len(order)))
+    write_card(folder, configs=configs, dataset_info=infos)
+    return folder

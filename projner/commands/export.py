@@ -1,0 +1,105 @@
+"""``projner export DIR``: turn a saved run into a Hub dataset folder, or regenerate a folder's card.
+
+DIR is either
+- a ``Dataset.save_to_disk`` / ``DatasetDict.save_to_disk`` folder of a run's output, with its
+  ``provenance.json`` (and optionally ``report.json``) inside or given by ``--provenance`` /
+  ``--report``: it is exported as config ``--config`` (default: the target language code) of the
+  Hub folder ``--output`` (merged with the configs already there); or
+- a folder ``projner export`` (or a pipeline's ``--output``) wrote before: its card is rewritten
+  from the provenance, statistics and reports beside the data (after a projner upgrade, or after
+  editing a ``report.json``); nothing else changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "export a saved run as a Hub dataset folder (parquet + card), or regenerate a folder's card"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path, help="save_to_disk folder of a run, or an export folder")
+    parser.add_argument("--output", type=Path,
+                        help="Hub folder to write (required for a save_to_disk folder)")
+    parser.add_argument("--config", help="config name (default: the target language code)")
+    parser.add_argument("--split", default="train",
+                        help="split name for a saved Dataset that is not a DatasetDict (default: train)")
+    parser.add_argument("--provenance", type=Path,
+                        help="provenance JSON (default: DIR/provenance.json)")
+    parser.add_argument("--report", type=Path, help="run report JSON (default: DIR/report.json if present)")
+
+
+def _is_export_folder(folder: Path) -> bool:
+    return (folder / "README.md").is_file() and any(folder.glob("*/provenance.json"))
+
+
+def _is_saved_dataset(folder: Path) -> bool:
+    return (folder / "dataset_dict.json").is_file() or (folder / "state.json").is_file()
+
+
+def run(args: argparse.Namespace) -> int:
+    from projner.dataset_cards.card import write_card
+    from projner.dataset_cards.export import export_hub_folder
+    from projner.dataset_cards.folder import HubFolderError, read_json
+    from projner.dataset_cards.provenance import ProvenanceError, as_provenance
+    from projner.languages import get_language
+
+    folder: Path = args.dir
+    try:
+        if _is_saved_dataset(folder):
+            if args.output is None:
+                raise HubFolderError(f"{folder} is a saved dataset: give --output for the Hub folder")
+            provenance_path = args.provenance or folder / "provenance.json"
+            if not provenance_path.is_file():
+                raise HubFolderError(
+                    f"{provenance_path}: missing; a corpus is published with its provenance "
+                    "(see docs/publishing.md for the fields), pass --provenance FILE"
+                )
+            provenance = as_provenance(read_json(provenance_path))
+            report_path = args.report or folder / "report.json"
+            if args.report is not None and not report_path.is_file():
+                raise HubFolderError(f"{report_path}: no such report file")
+            report = read_json(report_path) if report_path.is_file() else None
+            splits = _load_splits(folder, args.split)
+            config = args.config or get_language(provenance.target_language).code
+            out = export_hub_folder(splits, args.output, config_name=config,
+                                    provenance=provenance, report=report)
+            print(f"exported {folder} as config {config!r} of {out}")
+            _print_statistics(out / config)
+        elif _is_export_folder(folder):
+            if args.output is not None and args.output.resolve() != folder.resolve():
+                raise HubFolderError(
+                    f"{folder} is already an export folder; its card is rewritten in place "
+                    "(drop --output)"
+                )
+            readme = write_card(folder)
+            print(f"rewrote {readme}")
+        else:
+            raise HubFolderError(
+                f"{folder}: neither a save_to_disk folder (dataset_dict.json / state.json) nor an "
+                "export folder (README.md and <config>/provenance.json)"
+            )
+    except (HubFolderError, ProvenanceError, ValueError, FileNotFoundError) as err:
+        print(f"projner export: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _load_splits(folder: Path, split: str) -> dict:
+    import datasets
+
+    loaded = datasets.load_from_disk(str(folder))
+    if isinstance(loaded, datasets.DatasetDict):
+        return dict(loaded)
+    return {split: loaded}
+
+
+def _print_statistics(config_dir: Path) -> None:
+    from projner.dataset_cards.folder import STATISTICS_FILE, read_json
+
+    for split, stats in read_json(config_dir / STATISTICS_FILE)["splits"].items():
+        dropped = ", ".join(f"{r}: {n}" for r, n in stats["dropped"].items()) or "none"
+        print(f"  {split}: {stats['sentences']} of {stats['input_sentences']} sentences published "
+              f"(dropped: {dropped}); entities {stats['entities']}")

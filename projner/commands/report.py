@@ -1,0 +1,77 @@
+"""``projner report RESULTS... --output DIR``: F1 across languages against typological distance.
+
+RESULTS are the paper's CSVs (``reference-results/*_metrics.csv``), projner export folders or JSON
+reports (formats in :mod:`projner.typology.results`). DIR receives ``report.md``, ``results.csv``,
+``correlations.csv``, ``f1_by_language_<dataset>.png``, ``f1_vs_distance_<dataset>.png`` and
+``typology.png`` (the summary figure). Needs the ``report`` extra (matplotlib, lang2vec).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "table and plots of F1 per language and method against typological distance (URIEL)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("results", nargs="+", type=Path,
+                        help="paper CSVs, projner export folders or JSON reports")
+    parser.add_argument("--output", type=Path, required=True, help="folder for the report")
+    parser.add_argument("--source", nargs="+", default=["en"],
+                        help="source language(s) the transfer started from (default: en)")
+    parser.add_argument("--methods", nargs="+",
+                        help="methods to plot (default: model transfer and the three best others)")
+    parser.add_argument("--summary-feature", default="syntactic",
+                        help="feature set of the summary figure typology.png (default: syntactic)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from projner.languages import LanguageError
+    from projner.typology.build import build_report
+    from projner.typology.distance import FEATURE_SETS
+    from projner.typology.render import (
+        plot_against_distance,
+        plot_by_language,
+        plot_summary,
+        slug,
+        write_correlations_csv,
+        write_markdown,
+        write_results_csv,
+    )
+    from projner.typology.results import ResultsError, read_results
+
+    if args.summary_feature not in FEATURE_SETS:
+        print(f"projner report: --summary-feature must be one of {', '.join(FEATURE_SETS)}",
+              file=sys.stderr)
+        return 2
+    try:
+        report = build_report(read_results(args.results), args.source)
+    except (ResultsError, LanguageError, ValueError) as err:
+        print(f"projner report: {err}", file=sys.stderr)
+        return 1
+    out: Path = args.output
+    out.mkdir(parents=True, exist_ok=True)
+    figures: dict[str, list[str]] = {}
+    for dataset in report.datasets:
+        methods = report.plotted_methods(dataset, args.methods)
+        if args.methods and not methods:
+            print(f"projner report: none of --methods is on {dataset}; available: "
+                  + ", ".join(report.methods(dataset)), file=sys.stderr)
+            return 1
+        names = [f"f1_by_language_{slug(dataset)}.png", f"f1_vs_distance_{slug(dataset)}.png"]
+        plot_by_language(report, dataset, methods, out / names[0])
+        plot_against_distance(report, dataset, methods, out / names[1])
+        figures[dataset] = names
+    if plot_summary(report, args.summary_feature, out / "typology.png"):
+        figures.setdefault(report.datasets[0], []).insert(0, "typology.png")
+    write_results_csv(report, out / "results.csv")
+    write_correlations_csv(report, out / "correlations.csv")
+    write_markdown(report, out / "report.md", args.results, figures)
+    for feature_set, langs in report.distances.missing.items():
+        if langs:
+            print(f"no {feature_set} features in lang2vec for: {', '.join(langs)}")
+    print(f"{len(report.results)} results, {len(report.datasets)} datasets, "
+          f"{len({r.language for r in report.results})} languages → {out / 'report.md'}")
+    return 0

@@ -1,0 +1,250 @@
+"""Hub folder export: layout, column conversion, merging configs, loading back with ``load_dataset``,
+clear errors on bad input, and the ``projner export`` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import datasets
+import pytest
+import yaml
+
+from projner.builders.parallel import read_parallel
+from projner.cli import main
+from projner.dataset_cards.export import export_hub_folder
+from projner.dataset_cards.folder import read_front_matter, validate_hub_folder
+from projner.dataset_cards.hub_columns import ExportError
+from projner.dataset_cards.provenance import Component, ModelRef, Provenance, ProvenanceError
+from projner.dataset_cards.sources import known_source
+from projner.labels import CONLL2003_LABELS, MASAKHANER2_LABELS, PANX_LABELS
+
+datasets.disable_progress_bars()
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """Loading an exported folder must not need the Hub."""
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def _provenance(target: str = "de", task: str = "project-parallel", source: str = "europarl-ner",
+                labels: tuple[str, ...] = CONLL2003_LABELS) -> dict:
+    models = () if task == "project-parallel" else (
+        ModelRef("translator", "facebook/nllb-200-distilled-600M", "f8d333a098d19b4fd9a8b18f"),
+    )
+    return Provenance(
+        task=task,
+        source_dataset=known_source(source, split="test"),
+        source_language="en",
+        target_language=target,
+        method=Component("heuristic", {"min_score": 0.5, "merge_adjacent": True}),
+        aligner=Component("eflomal", {"symmetrization": "gdfa"}),
+        models=models,
+        labels=labels,
+        created="2025-03-01",
+    ).to_dict()
+
+
+def _parallel_rows() -> list[dict]:
+    """Three projected sentences and one dropped one, built by hand so every count is known."""
+    return [
+        {"id": "0", "src_tokens": ["Anna", "visits", "Berlin"], "src_tags": ["B-PER", "O", "B-LOC"],
+         "tgt_tokens": ["Anna", "besucht", "Berlin"], "projected_tags": ["B-PER", "O", "B-LOC"],
+         "alignments": [[0, 0], [1, 1], [2, 2]], "dropped_reason": ""},
+        {"id": "1", "src_tokens": ["The", "European", "Union"], "src_tags": ["O", "B-ORG", "I-ORG"],
+         "tgt_tokens": ["Die", "Europäische", "Union"], "projected_tags": ["O", "B-ORG", "I-ORG"],
+         "alignments": [[1, 1], [2, 2]], "dropped_reason": ""},
+        {"id": "2", "src_tokens": ["Mr", "Smith"], "src_tags": ["O", "B-PER"],
+         "tgt_tokens": ["Herr", "Smith", "."], "projected_tags": ["O", "O", "O"],
+         "alignments": [], "dropped_reason": ""},
+        {"id": "3", "src_tokens": ["Paris", "!"], "src_tags": ["B-LOC", "O"],
+         "tgt_tokens": [], "projected_tags": None, "alignments": [],
+         "dropped_reason": "empty translation"},
+    ]
+
+
+def _dataset(rows: list[dict]) -> datasets.Dataset:
+    return datasets.Dataset.from_list(rows)
+
+
+def _load(folder: Path, config: str, tmp_path: Path) -> datasets.DatasetDict:
+    return datasets.load_dataset(str(folder), config, cache_dir=str(tmp_path / "hf-cache"))
+
+
+def test_export_writes_hub_layout_and_loads_back(tmp_path):
+    out = export_hub_folder({"test": _dataset(_parallel_rows())}, tmp_path / "hub",
+                            config_name="de", provenance=_provenance())
+    assert (out / "de" / "test-00000-of-00001.parquet").is_file()
+    metadata = validate_hub_folder(out)
+    assert metadata["configs"] == [
+        {"config_name": "de", "data_files": [{"split": "test", "path": "de/test-*.parquet"}],
+         "default": True}
+    ]
+    loaded = _load(out, "de", tmp_path)["test"]
+    assert loaded.column_names[:3] == ["id", "tokens", "ner_tags"]
+    assert "projected_tags" not in loaded.column_names and "dropped_reason" not in loaded.column_names
+    names = loaded.features["ner_tags"].feature.names
+    assert names == list(CONLL2003_LABELS)
+    assert loaded["id"] == ["0", "1", "2"]  # the dropped sentence is left out ...
+    assert loaded[0]["tokens"] == ["Anna", "besucht", "Berlin"]
+    assert [names[i] for i in loaded[1]["ner_tags"]] == ["O", "B-ORG", "I-ORG"]
+    assert loaded[0]["alignments"] == [[0, 0], [1, 1], [2, 2]]  # provenance columns stay
+    stats = json.loads((out / "de" / "statistics.json").read_text())["splits"]["test"]
+    assert stats["dropped"] == {"empty translation": 1}  # ... and counted with its reason
+    assert stats["input_sentences"] == 4 and stats["sentences"] == 3
+    assert stats["entities"] == {"LOC": 1, "ORG": 1, "PER": 1}
+    assert stats["source_entities"] == {"LOC": 2, "ORG": 1, "PER": 2}
+    assert stats["projection_rate"] == pytest.approx(3 / 5)
+    # the YAML features are the features load_dataset returns
+    info = metadata["dataset_info"][0]
+    assert info["splits"] == [{"name": "test", "num_bytes": info["dataset_size"], "num_examples": 3}]
+    assert datasets.Features._from_yaml_list(info["features"]) == loaded.features
+
+
+def test_second_config_merges_and_every_config_loads(tmp_path):
+    folder = tmp_path / "hub"
+    first = _dataset(_parallel_rows())
+    export_hub_folder({"test": first, "validation": first}, folder, config_name="de",
+                      provenance=_provenance("de"))
+    export_hub_folder({"test": _dataset(_parallel_rows()[:2])}, folder, config_name="es",
+                      provenance=_provenance("es"), report=None)
+    metadata, body = read_front_matter(folder / "README.md")
+    assert [c["config_name"] for c in metadata["configs"]] == ["de", "es"]
+    assert [c.get("default", False) for c in metadata["configs"]] == [True, False]
+    assert [i["config_name"] for i in metadata["dataset_info"]] == ["de", "es"]
+    assert set(metadata["language"]) == {"de", "es", "en"}
+    assert metadata["multilinguality"] == "multilingual"
+    assert "## German (`de`)" in body and "## Spanish (`es`)" in body
+    de, es = _load(folder, "de", tmp_path), _load(folder, "es", tmp_path)
+    assert set(de) == {"test", "validation"} and set(es) == {"test"}
+    assert de["test"].features == es["test"].features
+    assert len(es["test"]) == 2
+    default = datasets.load_dataset(str(folder), cache_dir=str(tmp_path / "hf-cache"))
+    assert set(default) == {"test", "validation"}  # no config name: the default, de
+    # re-exporting a config replaces its files and keeps it the default
+    export_hub_folder({"train": first}, folder, config_name="de", provenance=_provenance("de"))
+    assert sorted(p.name for p in (folder / "de").glob("*.parquet")) == ["train-00000-of-00001.parquet"]
+    metadata, _ = read_front_matter(folder / "README.md")
+    assert metadata["configs"][0]["default"] is True and "default" not in metadata["configs"][1]
+    assert set(_load(folder, "de", tmp_path)) == {"train"}
+
+
+def test_translate_test_and_translate_train_column_renames(tmp_path):
+    names = datasets.ClassLabel(names=list(PANX_LABELS))
+    features = datasets.Features({
+        "tokens": datasets.List(datasets.Value("string")),
+        "ner_tags": datasets.List(names),
+        "src_tokens": datasets.List(datasets.Value("string")),
+        "projected_tags": datasets.List(datasets.Value("string")),
+    })
+    # translate-test: the dataset's own words receive the labels; its gold tags stay beside them
+    tt = datasets.Dataset.from_dict({
+        "tokens": [["Ade", "lọ", "sí", "Èkó"]], "ner_tags": [[1, 0, 0, 5]],
+        "src_tokens": [["Ade", "went", "to", "Lagos"]],
+        "projected_tags": [["B-PER", "O", "O", "O"]],
+    }, features=features)
+    prov = _provenance("yo", task="translate-test", source="panx", labels=PANX_LABELS)
+    out = export_hub_folder({"test": tt}, tmp_path / "tt", config_name="yo", provenance=prov)
+    row = _load(out, "yo", tmp_path)["test"][0]
+    assert row["tokens"] == ["Ade", "lọ", "sí", "Èkó"]
+    assert row["ner_tags"] == [1, 0, 0, 0] and row["original_ner_tags"] == [1, 0, 0, 5]
+    # translate-train: the translation receives the labels; the source words are kept as original_
+    tr = datasets.Dataset.from_dict({
+        "tokens": [["Ade", "went", "home"]], "ner_tags": [["B-PER", "O", "O"]],
+        "tgt_tokens": [["Ade", "lọ", "ilé"]], "projected_tags": [["B-PER", "O", "O"]],
+    })
+    prov = _provenance("yo", task="translate-train", source="conll2003", labels=CONLL2003_LABELS)
+    out = export_hub_folder({"train": tr}, tmp_path / "tr", config_name="yo", provenance=prov)
+    row = _load(out, "yo", tmp_path)["train"][0]
+    assert row["tokens"] == ["Ade", "lọ", "ilé"] and row["original_tokens"] == ["Ade", "went", "home"]
+    metadata, body = read_front_matter(out / "README.md")
+    assert metadata["license"] == "other"
+    assert metadata["license_name"] == "reuters-corpus-research-only"
+    assert "research use only" in metadata["license_details"]
+    assert metadata["language_creators"] == ["found", "machine-generated"]
+
+
+def test_masakhaner2_output_inherits_cc_by_nc(tmp_path):
+    rows = [{"tokens": ["Kano"], "tgt_tokens": ["Kano"], "projected_tags": ["B-LOC"]}]
+    prov = _provenance("ha", task="model-transfer", source="masakhaner2", labels=MASAKHANER2_LABELS)
+    prov["aligner"] = None
+    prov["models"] = [{"role": "ner", "id": "Davlan/afro-xlmr-large", "revision": "abc123"}]
+    out = export_hub_folder({"test": _dataset(rows)}, tmp_path / "m", config_name="ha", provenance=prov)
+    metadata, _ = read_front_matter(out / "README.md")
+    assert metadata["license"] == "cc-by-nc-4.0"
+    assert metadata["source_datasets"] == ["extended|masakhane/masakhaner2"]
+    assert metadata["task_categories"] == ["token-classification"]
+    assert metadata["task_ids"] == ["named-entity-recognition"]
+    assert metadata["size_categories"] == ["n<1K"]
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda rows: rows[1].update(projected_tags=["O", "B-ORG", "I-FOO"]), "'I-FOO' is not one of"),
+    (lambda rows: rows[1].update(projected_tags=["O", "I-ORG", "I-ORG"]), "follows 'O'"),
+    (lambda rows: rows[0].update(projected_tags=["B-PER", "O"]), "3 words in tgt_tokens but 2 tags"),
+    (lambda rows: rows[3].update(dropped_reason=""), "either labelled or dropped"),
+])
+def test_bad_examples_are_named_and_nothing_is_written(tmp_path, change, message):
+    rows = _parallel_rows()
+    change(rows)
+    with pytest.raises(ExportError, match=message) as err:
+        export_hub_folder({"test": _dataset(rows)}, tmp_path / "hub", config_name="de",
+                          provenance=_provenance())
+    assert "split 'test', example" in str(err.value) and "(id '" in str(err.value)
+    assert not (tmp_path / "hub").exists()
+
+
+def test_missing_label_column_and_bad_provenance_are_clear_errors(tmp_path):
+    ds = _dataset([{"tgt_tokens": ["a"], "tgt_tags": ["O"]}])
+    with pytest.raises(ExportError, match="no 'projected_tags' column"):
+        export_hub_folder({"test": ds}, tmp_path / "x", config_name="de", provenance=_provenance())
+    prov = _provenance()
+    del prov["source_dataset"]["license"]
+    with pytest.raises(ProvenanceError, match="missing 'license'"):
+        export_hub_folder({"test": ds}, tmp_path / "x", config_name="de", provenance=prov)
+    with pytest.raises(ExportError, match="split name 'dev-1'"):
+        export_hub_folder({"dev-1": ds}, tmp_path / "x", config_name="de", provenance=_provenance())
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "README.md").write_text("---\nconfigs:\n- config_name: default\n  data_files: x.csv\n---\n")
+    good = _dataset(_parallel_rows())
+    with pytest.raises(ExportError, match=r"configs \['default'\] that projner did not export"):
+        export_hub_folder({"test": good}, foreign, config_name="de", provenance=_provenance())
+    assert sorted(p.name for p in foreign.iterdir()) == ["README.md"]
+
+
+def test_europarl_projection_exports_every_sentence_accounted(tmp_path, shared_data):
+    europarl = shared_data / "europarl-ner"
+    rows = list(read_parallel(europarl / "en-europarl.test.conll02", europarl / "it-europarl.test.conll02"))
+    # gold target tags stand in for a projection: every sentence is published
+    for row in rows:
+        row["projected_tags"] = row.pop("tgt_tags")
+    out = export_hub_folder({"test": _dataset(rows)}, tmp_path / "hub", config_name="it",
+                            provenance=_provenance("it"))
+    loaded = _load(out, "it", tmp_path)["test"]
+    assert len(loaded) == len(rows) == 799
+    names = loaded.features["ner_tags"].feature.names
+    assert [names[i] for i in loaded[10]["ner_tags"]] == rows[10]["projected_tags"]
+
+
+def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, capsys):
+    saved = tmp_path / "run"
+    datasets.DatasetDict({"test": _dataset(_parallel_rows())}).save_to_disk(str(saved))
+    assert main(["export", str(saved), "--output", str(tmp_path / "hub")]) == 1
+    assert "provenance.json: missing" in capsys.readouterr().err
+    (saved / "provenance.json").write_text(json.dumps(_provenance("it")))
+    (saved / "report.json").write_text(json.dumps({"no_gold_reason": "a test run"}))
+    assert main(["export", str(saved), "--output", str(tmp_path / "hub")]) == 0
+    printed = capsys.readouterr().out
+    assert "config 'it'" in printed and "3 of 4 sentences published" in printed
+    readme = tmp_path / "hub" / "README.md"
+    assert "No evaluation: a test run." in readme.read_text()
+    # regenerate the card after editing the report
+    (tmp_path / "hub" / "it" / "report.json").write_text(json.dumps({"no_gold_reason": "edited"}))
+    assert main(["export", str(tmp_path / "hub")]) == 0
+    assert "No evaluation: edited." in readme.read_text()
+    yaml.safe_load(readme.read_text().split("---\n")[1])  # front matter still valid YAML
+    assert main(["export", str(tmp_path)]) == 1
+    assert "neither a save_to_disk folder" in capsys.readouterr().err

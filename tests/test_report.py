@@ -1,0 +1,155 @@
+"""Typology report: reading results, URIEL distances (single and multi-source), correlations, and
+``projner report`` end to end on the paper's published results."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from projner.cli import main
+from projner.typology.correlation import correlate
+from projner.typology.distance import FEATURE_SETS, _lang2vec, cosine_distance, measure
+from projner.typology.results import ResultsError, read_results
+
+pytest.importorskip("matplotlib")
+
+
+@pytest.fixture(scope="module")
+def reference(shared_data):
+    return sorted((shared_data / "reference-results").glob("*_metrics.csv"))
+
+
+def _vector(code: str, feature_set: str) -> np.ndarray:
+    return np.asarray(_lang2vec().get_features([code], FEATURE_SETS[feature_set])[code], dtype=float)
+
+
+def test_paper_csvs_are_read_row_for_row(reference):
+    results = read_results(reference)
+    rows = sum(sum(1 for _ in csv.DictReader(path.open())) for path in reference)
+    assert len(results) == rows
+    yoruba = {r.method: r for r in results if r.dataset == "MasakhaNER 2.0" and r.language == "yo"}
+    assert yoruba["model-transfer"].task == "model-transfer"
+    assert yoruba["candidates/simalign/ner"].task == "translate-test"
+    assert "align_src/awesome" in yoruba and "backtrans_candidates/awesome/dummy" in yoruba
+    assert {r.dataset for r in results} == {"MasakhaNER 2.0", "XTREME PAN-X (WikiANN)", "Europarl-NER"}
+    assert all(0.0 <= r.f1 <= 1.0 for r in results)
+
+
+def test_distances_are_cosine_distances_of_uriel_vectors():
+    single = measure(["de", "yo", "en"], ["en"], ["syntactic"])
+    expected = cosine_distance(_vector("deu", "syntactic"), _vector("eng", "syntactic"))
+    manual = 1 - _vector("deu", "syntactic") @ _vector("eng", "syntactic") / (
+        np.linalg.norm(_vector("deu", "syntactic")) * np.linalg.norm(_vector("eng", "syntactic")))
+    assert single.nearest["syntactic"]["de"] == pytest.approx(expected) == pytest.approx(manual)
+    assert single.nearest["syntactic"]["en"] == pytest.approx(0.0, abs=1e-9)
+    assert single.nearest["syntactic"]["de"] < single.nearest["syntactic"]["yo"]
+
+
+def test_multi_source_nearest_and_centroid():
+    sources = ["en", "fr"]
+    both = measure(["yo", "it"], sources, ["syntactic"])
+    from_en = measure(["yo", "it"], ["en"], ["syntactic"]).nearest["syntactic"]
+    from_fr = measure(["yo", "it"], ["fr"], ["syntactic"]).nearest["syntactic"]
+    for lang in ("yo", "it"):
+        assert both.nearest["syntactic"][lang] == pytest.approx(min(from_en[lang], from_fr[lang]))
+    centroid = (_vector("eng", "syntactic") + _vector("fra", "syntactic")) / 2
+    assert both.to_set["syntactic"]["it"] == pytest.approx(
+        cosine_distance(_vector("ita", "syntactic"), centroid))
+
+
+def test_languages_without_features_are_listed_and_macrolanguages_mapped():
+    result = measure(["eu", "sw", "de"], ["en"], ["genetic", "syntactic"])
+    assert result.missing["genetic"] == ["eu"]  # Basque: a language isolate, no family vector
+    assert "eu" not in result.nearest["genetic"] and "eu" in result.nearest["syntactic"]
+    assert result.codes == {"sw": "swh"}
+    assert result.missing["syntactic"] == []
+
+
+def test_correlation_with_n_and_no_number_where_there_is_none():
+    xs, ys = [0.1, 0.2, 0.3, 0.4, 0.5], [0.9, 0.7, 0.8, 0.1, 0.2]
+    c = correlate(xs, ys)
+    assert c.n == 5
+    assert c.pearson_r == pytest.approx(stats.pearsonr(xs, ys).statistic)
+    assert c.spearman_rho == pytest.approx(-0.8)  # ranks 1..5 against 5 3 4 1 2
+    three = correlate([0.1, 0.2, 0.3], [0.3, 0.4, 0.5])
+    assert three.n == 3 and three.pearson_r is None and three.spearman_p is None
+    assert correlate([0.5] * 5, [0.1, 0.2, 0.3, 0.4, 0.5]).spearman_rho is None
+
+
+def test_json_reports_export_folders_and_errors(tmp_path):
+    scores = {"precision": 0.5, "recall": 0.5, "f1": 0.5, "per_type": {}}
+    provenance = {
+        "task": "translate-test",
+        "source_dataset": {"name": "masakhane/masakhaner2", "pretty_name": "MasakhaNER 2.0",
+                           "license": "cc-by-nc-4.0", "citation": "@x", "homepage": "https://x"},
+        "source_language": "en", "target_language": "hau",
+        "method": {"name": "candidates", "params": {}}, "aligner": {"name": "simalign", "params": {}},
+        "models": [{"role": "translator", "id": "facebook/nllb-200-distilled-600M", "revision": "r"}],
+        "labels": ["O", "B-PER", "I-PER"],
+    }
+    folder = tmp_path / "hub" / "ha"
+    folder.mkdir(parents=True)
+    (folder / "provenance.json").write_text(json.dumps(provenance))
+    (folder / "report.json").write_text(json.dumps(
+        {"scores": scores, "baseline": {"name": "model-transfer", "scores": {**scores, "f1": 0.4}}}))
+    flat = tmp_path / "train.json"
+    flat.write_text(json.dumps([{"language": "yor", "method": "train on silver", "task": "train",
+                                 "dataset": "MasakhaNER 2.0", "scores": {"f1": 0.61}}]))
+    results = read_results([tmp_path / "hub", flat])
+    got = {(r.language, r.method, r.task): r.f1 for r in results}
+    assert got == {("ha", "candidates/simalign", "translate-test"): 0.5,
+                   ("ha", "model-transfer", "model-transfer"): 0.4,
+                   ("yo", "train on silver", "train"): 0.61}
+    with pytest.raises(ResultsError, match="two results for train on silver"):
+        read_results([flat, flat])
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"language": "xx-unknown", "method": "m", "dataset": "d", "f1": 0.5}))
+    with pytest.raises(ResultsError, match=r"bad.json, record 0: unknown language code"):
+        read_results([bad])
+    bad.write_text(json.dumps({"language": "yo", "method": "m", "dataset": "d", "f1": 55}))
+    with pytest.raises(ResultsError, match="not a fraction"):
+        read_results([bad])
+
+
+def test_report_command_on_the_paper_results(reference, tmp_path, capsys):
+    out = tmp_path / "report"
+    assert main(["report", *map(str, reference), "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "no genetic features in lang2vec for: eu, tw" in printed
+    for name in ("report.md", "results.csv", "correlations.csv", "typology.png",
+                 "f1_by_language_masakhaner-2-0.png", "f1_vs_distance_xtreme-pan-x-wikiann.png"):
+        assert (out / name).is_file(), name
+    assert (out / "typology.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    markdown = (out / "report.md").read_text()
+    assert "- genetic: Basque (`eu`), Twi (`tw`)" in markdown
+    assert "## MasakhaNER 2.0" in markdown and "## XTREME PAN-X (WikiANN)" in markdown
+    # the reported correlation is the one recomputed from the results table
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    panx = [r for r in rows if r["dataset"] == "XTREME PAN-X (WikiANN)" and r["method"] == "model-transfer"]
+    assert len(panx) == 39 and all(r["genetic_nearest"] or r["language"] == "eu" for r in panx)
+    x = [float(r["syntactic_nearest"]) for r in panx]
+    y = [float(r["f1"]) for r in panx]
+    corr = next(r for r in csv.DictReader((out / "correlations.csv").open())
+                if r["dataset"] == "XTREME PAN-X (WikiANN)" and r["method"] == "model-transfer"
+                and r["feature_set"] == "syntactic" and r["distance"] == "nearest")
+    assert int(corr["n"]) == 39
+    assert float(corr["pearson_r"]) == pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-5)
+    assert float(corr["spearman_rho"]) == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-5)
+
+
+def test_report_command_multi_source_and_bad_input(reference, tmp_path, capsys):
+    europarl = [p for p in reference if p.name.startswith("europarl")]
+    out = tmp_path / "multi"
+    assert main(["report", *map(str, europarl), "--output", str(out), "--source", "en", "fr"]) == 0
+    header = next(csv.reader((out / "results.csv").open()))
+    assert "syntactic_nearest" in header and "syntactic_set" in header
+    markdown = (out / "report.md").read_text()
+    assert "Correlation of F1 with distance (set)" in markdown
+    assert "n/a (n=3)" in markdown  # three languages: no correlation is reported
+    assert not (out / "typology.png").exists()  # three languages are too few for the summary
+    assert main(["report", str(tmp_path / "missing.csv"), "--output", str(out)]) == 1
+    assert "no such file" in capsys.readouterr().err
