@@ -1,14 +1,20 @@
-"""Words as text: Unicode normalisation that never leaves a combining mark on its own.
+"""Words as text: Unicode normalisation, sentences from gold words, words from translations.
 
 Machine translation and some tokenisers split tone marks off their letters (Yoruba ``ọ̀`` becomes
 ``ọ`` and a lone ``\u0300``); a lone mark is not a word, breaks alignment and feature extraction,
-and must rejoin the word before it.
+and must rejoin the word before it. The same rule holds wherever text is cut into words here.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import regex
+
+from projner.languages import Language, get_language
+from projner.processing.fingerprint import stage_fingerprint
 
 
 def is_combining_only(word: str) -> bool:
@@ -32,3 +38,224 @@ def normalize_words(words: Sequence[str]) -> tuple[list[str], list[int]]:
             out.append(unicodedata.normalize("NFC", word))
         origin.append(len(out) - 1)
     return out, origin
+
+
+# --- Sentences from gold words, and words (with character offsets) from translations -----------
+#
+# The translator needs running text, not tokens: "Paris ," reads as a different string than
+# "Paris,". What comes back is running text again, and every later stage (NER, alignment,
+# projection) works on words, so the translation is split into words whose character spans are kept
+# (``translation_offsets``) to tie every word to the exact text it came from.
+
+_OPENING = frozenset("([{¿¡«‹“‘„‚")
+_CLOSING_SYMBOLS = frozenset("%‰°")
+_ENGLISH_CLITIC = regex.compile(r"(?i)^(.+?)(n['’]t|['’](?:s|re|ve|ll|d|m))$")
+_SPACE_TOKEN = regex.compile(
+    r"""
+      (?:\p{L}\.){2,}                                   # abbreviations: U.S., U.N.
+    | \p{N}+(?:[.,:/]\p{N}+)+                           # 1,000.50  12:30  1/2
+    | (?:[\p{L}\p{N}]\p{M}*)+(?:['’\-‐](?:[\p{L}\p{N}]\p{M}*)+)*  # words, inner ' and - kept
+    | \p{M}+                                            # a stray mark (rejoins its word below)
+    | \S\p{M}*                                          # any other symbol, marks kept on it
+    """,
+    regex.VERBOSE,
+)
+_GRAPHEME = regex.compile(r"(?=\S)\X")
+
+
+def _is_closing(word: str) -> bool:
+    """Punctuation written against the word before it: ``.``, ``,``, ``)``, ``%``, ``…``."""
+    if word in _CLOSING_SYMBOLS:
+        return True
+    return all(
+        unicodedata.category(ch) in ("Pe", "Pf") or (unicodedata.category(ch) == "Po" and ch not in "#&*@/\\\"'§¿¡")
+        for ch in word
+    )
+
+
+def _is_opening(word: str) -> bool:
+    """Punctuation written against the word after it: ``(``, ``«``, ``¿``, currency signs."""
+    return all(ch in _OPENING or unicodedata.category(ch) in ("Ps", "Sc") for ch in word)
+
+
+def _is_clitic(word: str) -> bool:
+    """English-style clitics (``n't``, ``'s``) that belong to the word before them."""
+    lowered = word.lower().replace("’", "'")
+    return lowered == "n't" or (lowered.startswith("'") and lowered[1:] in ("s", "re", "ve", "ll", "d", "m"))
+
+
+def _is_elision(word: str) -> bool:
+    """Elided articles (``l'``, ``d'``, ``qu'``) that belong to the word after them."""
+    return 2 <= len(word) <= 4 and word[-1] in "'’" and word[:-1].isalpha()
+
+
+def _is_latin_word(word: str) -> bool:
+    return len(word) > 1 and word.isascii() and word.isalnum()
+
+
+def detokenize(words: Sequence[str], lang: Language) -> tuple[str, list[tuple[int, int]]]:
+    """Running text from gold words, and the character span of every word in it.
+
+    Languages written without spaces (``Language.spaces`` False: ja, zh, th, my) are joined with no
+    space, except between two multi-letter ASCII words (``New York`` inside Japanese); others get a
+    space between words except before closing punctuation and clitics, after opening punctuation and
+    elided articles, and inside pairs of straight quotes.
+    """
+    text: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    length = 0
+    open_quote = {'"': False, "'": False}
+    glue_next = True
+    for word in words:
+        if lang.spaces:
+            glue = glue_next or _is_closing(word) or _is_clitic(word)
+            glue_next = _is_opening(word) or _is_elision(word)
+            if word in open_quote:
+                glue = glue or open_quote[word]
+                glue_next = not open_quote[word]
+                open_quote[word] = not open_quote[word]
+        else:
+            glue = glue_next or not (_is_latin_word(word) and offsets and _is_latin_word(text[-1]))
+            glue_next = False
+        if not glue:
+            text.append(" ")
+            length += 1
+        offsets.append((length, length + len(word)))
+        text.append(word)
+        length += len(word)
+    return "".join(text), offsets
+
+
+def split_words(text: str, lang: Language) -> tuple[list[str], list[tuple[int, int]]]:
+    """Words of ``text`` (NFC) and their character spans ``(start, end)`` in ``text``.
+
+    Space-separated scripts: letters and digits with their combining marks form words (inner
+    apostrophes and hyphens kept: ``Baden-Württemberg``, ``l'homme``), numbers keep their separators,
+    ``U.S.``-style abbreviations stay whole, every other symbol is a word of its own; for English the
+    clitics ``n't``, ``'s``, ``'re``… are split off as in CoNLL-2003/Penn tokenisation. Scripts
+    without spaces: one word per grapheme cluster (the tokenisation of PAN-X ja/zh; a character-level
+    stand-in for a real segmenter, which keeps entity boundaries reachable). A combining mark is
+    never separated from its letter; a stray mark after a space rejoins the word before it, whose span
+    then covers the space (the word is its span with whitespace removed).
+    """
+    if unicodedata.normalize("NFC", text) != text:
+        raise ValueError("split_words expects NFC text; normalise with unicodedata.normalize('NFC', ...)")
+    pattern = _SPACE_TOKEN if lang.spaces else _GRAPHEME
+    words: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    for match in pattern.finditer(text):
+        word, start, end = match.group(), match.start(), match.end()
+        if is_combining_only(word) and words:
+            words[-1] = unicodedata.normalize("NFC", words[-1] + word)
+            offsets[-1] = (offsets[-1][0], end)
+            continue
+        clitic = _ENGLISH_CLITIC.match(word) if lang.iso639_3 == "eng" else None
+        if clitic and clitic.group(1)[-1].isalpha():
+            cut = start + len(clitic.group(1))
+            words += [clitic.group(1), clitic.group(2)]
+            offsets += [(start, cut), (cut, end)]
+            continue
+        words.append(word)
+        offsets.append((start, end))
+    return words, offsets
+
+
+_SENTENCE = regex.compile(r".+?(?:[.!?…。！？।؟]+['\"”’)\]]*(?=\s|$)|[。！？]+|$)", regex.DOTALL)
+_WHITESPACE_FREE = regex.compile(r"\S+")
+_CLUSTER = regex.compile(r"\X", regex.DOTALL)
+
+
+def piece_spans(text: str, fits: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Character spans that cut ``text`` into as few pieces as possible that each ``fits``.
+
+    For inputs longer than a model takes: whole sentences are packed together first; a sentence that
+    is too long alone is cut between words, a word between grapheme clusters (one cluster is kept
+    even if it does not fit). Whitespace between pieces belongs to none of them.
+    """
+    if fits(text):
+        return [(0, len(text))]
+    levels = (_SENTENCE, _WHITESPACE_FREE, _CLUSTER)
+
+    def cut(start: int, end: int, level: int) -> list[tuple[int, int]]:
+        packed: list[tuple[int, int]] = []
+        for match in levels[level].finditer(text, start, end):
+            unit = text[match.start():match.end()]
+            if not unit.strip():
+                continue
+            unit_start = match.start() + len(unit) - len(unit.lstrip())
+            unit_end = match.end() - (len(unit) - len(unit.rstrip()))
+            if packed and fits(text[packed[-1][0]:unit_end]):
+                packed[-1] = (packed[-1][0], unit_end)
+            else:
+                packed.append((unit_start, unit_end))
+        out: list[tuple[int, int]] = []
+        for piece in packed:
+            if level + 1 < len(levels) and not fits(text[piece[0]:piece[1]]):
+                out.extend(cut(piece[0], piece[1], level + 1))
+            else:
+                out.append(piece)
+        return out
+
+    return cut(0, len(text), 0)
+
+
+@dataclass(frozen=True)
+class DetokenizeConfig:
+    """Which words to join, in which language, into which column."""
+
+    lang: str
+    words_column: str = "tokens"
+    text_column: str = "sentence"
+
+
+class Detokenize:
+    """``dataset.map(Detokenize(config), batched=True)``: adds the running-text column."""
+
+    stage = "detokenize"
+
+    def __init__(self, config: DetokenizeConfig) -> None:
+        self.config = config
+        self.language = get_language(config.lang)
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, self.config)
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        return {self.config.text_column: [detokenize(words, self.language)[0]
+                                          for words in batch[self.config.words_column]]}
+
+
+@dataclass(frozen=True)
+class SplitWordsConfig:
+    """Which text to split, in which language, into which word and offset columns."""
+
+    lang: str
+    text_column: str = "translation"
+    words_column: str = "tgt_tokens"
+    offsets_column: str = "translation_offsets"
+
+
+class SplitWords:
+    """``dataset.map(SplitWords(config), batched=True)``: adds words and their character spans.
+
+    The text is NFC-normalised first (MT output is not always); spans refer to the NFC text, which is
+    what the translation stage stores.
+    """
+
+    stage = "split_words"
+
+    def __init__(self, config: SplitWordsConfig) -> None:
+        self.config = config
+        self.language = get_language(config.lang)
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, self.config)
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        words_out: list[list[str]] = []
+        offsets_out: list[list[list[int]]] = []
+        for text in batch[self.config.text_column]:
+            words, offsets = split_words(unicodedata.normalize("NFC", text or ""), self.language)
+            words_out.append(words)
+            offsets_out.append([list(span) for span in offsets])
+        return {self.config.words_column: words_out, self.config.offsets_column: offsets_out}

@@ -1,0 +1,274 @@
+"""Word-level NER with a token-classification model, as a ``Dataset.map`` stage.
+
+The model sees subwords; a word takes the label of its first subword. The model's labels are mapped
+**by name** onto the target label set through an explicit :class:`~projner.labels.LabelMap` (MISC→O
+by default, recorded in the fingerprint and the provenance); probabilities of model labels that map
+to the same tag are added before the argmax, so dropping MISC never hands its mass to a wrong type.
+Tags are repaired to valid IOB2 (the default CoNLL-2003 model speaks IOB1: ``I-PER`` opens a name).
+Each entity's score is the mean probability of its words' tags. Sentences longer than the model's
+window are labelled in overlapping windows of words, each word taken from the window where it sits
+farthest from an edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from projner.builders.conll import repair_iob2
+from projner.labels import OUTSIDE, LabelMap
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.project.spans import ScoredSpan, tags_to_spans
+from projner.processing.runtime import (
+    EXECUTION_ONLY,
+    fingerprinted_fields,
+    model_revision,
+    pick_device,
+    pick_dtype,
+    resolved_dtype_name,
+)
+
+DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
+_SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}
+
+
+class LabelMappingError(ValueError):
+    """A model label that cannot be put onto the target label set by name."""
+
+
+def target_tag(model_label: str, label_map: LabelMap, target_types: frozenset[str], model: str) -> str:
+    """The target tag a model label stands for: ``I-PER`` → ``I-PER``, ``B-MISC`` → ``O`` (MISC=O),
+    BIOES prefixes folded into B/I, a bare type read as ``I-`` (IO scheme)."""
+    if model_label == OUTSIDE:
+        return OUTSIDE
+    prefix, sep, etype = model_label.partition("-")
+    if not sep:
+        prefix, etype = "I", model_label
+    if prefix not in _SCHEME_PREFIXES or not etype:
+        raise LabelMappingError(f"{model}: model label {model_label!r} is not a tag (O, B-TYPE, I-TYPE)")
+    if etype.startswith("LABEL_"):
+        raise LabelMappingError(
+            f"{model}: the model's labels have no names ({model_label!r}); projner maps labels by name"
+        )
+    new = label_map.map_type(etype)
+    if new == OUTSIDE:
+        return OUTSIDE
+    if new not in target_types:
+        raise LabelMappingError(
+            f"{model}: model type {etype!r} has no counterpart in the target types "
+            f"({', '.join(sorted(target_types))}); map it explicitly, e.g. {etype}=O"
+        )
+    return f"{_SCHEME_PREFIXES[prefix]}-{new}"
+
+
+@dataclass(frozen=True)
+class LabelConfig:
+    """One NER model, the label set it is mapped onto and the columns it reads and writes."""
+
+    target_types: tuple[str, ...] = ("PER", "ORG", "LOC")
+    label_map: tuple[str, ...] = ("MISC=O",)
+    """``TYPE=NEW`` rewrites of the model's types (e.g. ``MISC=O``, ``PERSON=PER``)."""
+    model: str = DEFAULT_NER_MODEL
+    revision: str | None = None
+    max_length: int | None = None
+    """Subword window, special tokens included; None: the model's (512 for XLM-R)."""
+    dtype: str = "auto"
+    words_column: str = "src_tokens"
+    tags_column: str = "src_tags"
+    entities_column: str = "src_entities"
+    batch_size: int = field(default=32, metadata=EXECUTION_ONLY)
+    device: str = field(default="auto", metadata=EXECUTION_ONLY)
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One sentence's IOB2 tags, each word's tag probability, and its scored entities."""
+
+    tags: list[str]
+    probabilities: list[float]
+    entities: list[ScoredSpan]
+
+
+def windows(subword_counts: Sequence[int], budget: int) -> list[tuple[int, int]]:
+    """Word ranges ``[start, end)`` of at most ``budget`` subwords that cover every word, each next
+    window starting half a window after the last so every word has context on both sides somewhere.
+
+    A single word longer than ``budget`` gets a window of its own (the model sees its first
+    subwords, which is all first-subword labelling needs).
+    """
+    n = len(subword_counts)
+    if sum(subword_counts) <= budget:
+        return [(0, n)]
+    out: list[tuple[int, int]] = []
+    start = 0
+    while True:
+        end, used = start, 0
+        while end < n and (end == start or used + subword_counts[end] <= budget):
+            used += subword_counts[end]
+            end += 1
+        out.append((start, end))
+        if end >= n:
+            return out
+        half, size = start, 0
+        while half < end - 1 and size + subword_counts[half] <= used // 2:
+            size += subword_counts[half]
+            half += 1
+        start = max(half, start + 1)
+
+
+def owner_windows(spans: Sequence[tuple[int, int]], n: int) -> list[int]:
+    """For each word, the window where it is farthest from either edge."""
+    owner = [0] * n
+    best = [-1] * n
+    for index, (start, end) in enumerate(spans):
+        for word in range(start, end):
+            margin = min(word - start, end - 1 - word)
+            if margin > best[word]:
+                best[word], owner[word] = margin, index
+    return owner
+
+
+class Label:
+    """``dataset.map(Label(config), batched=True, with_rank=True)``: adds tags and scored entities."""
+
+    stage = "label"
+
+    def __init__(self, config: LabelConfig) -> None:
+        self.config = config
+        self.label_map = LabelMap.parse(config.label_map)
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._device: Any = None
+
+    def revision(self) -> str | None:
+        return model_revision(self.config.model, self.config.revision)
+
+    def fingerprint(self, previous: str) -> str:
+        c = self.config
+        params = fingerprinted_fields(c) | {"dtype": resolved_dtype_name(c.dtype, c.device)}
+        return stage_fingerprint(previous, self.stage, params, model_id=c.model, revision=self.revision())
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.update(_model=None, _tokenizer=None, _device=None)
+        return state
+
+    def _load(self, rank: int | None) -> None:
+        if self._model is not None:
+            return
+        from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+        c = self.config
+        self._device = pick_device(c.device, rank)
+        self._tokenizer = AutoTokenizer.from_pretrained(c.model, revision=c.revision)
+        self._model = AutoModelForTokenClassification.from_pretrained(
+            c.model, revision=c.revision, dtype=pick_dtype(c.dtype, self._device)
+        ).to(self._device).eval()
+        self.model_tags = self.label_mapping()
+        self._tag_names = sorted(set(self.model_tags) | {OUTSIDE}, key=lambda t: (t != OUTSIDE, t))
+        self._tag_of_label = [self._tag_names.index(t) for t in self.model_tags]
+        limits = [c.max_length or self._tokenizer.model_max_length or 512]
+        positions = getattr(self._model.config, "max_position_embeddings", None)
+        if positions:
+            # RoBERTa-style models keep two positions for padding offsets.
+            limits.append(positions - 2 if self._model.config.model_type in ("roberta", "xlm-roberta") else positions)
+        self._window = min(limits) - self._tokenizer.num_special_tokens_to_add(pair=False)
+
+    def label_mapping(self) -> list[str]:
+        """The target tag of each model label id, by name (loads the model's config only)."""
+        if self._model is not None:
+            id2label = self._model.config.id2label
+        else:
+            from transformers import AutoConfig
+
+            id2label = AutoConfig.from_pretrained(self.config.model, revision=self.config.revision).id2label
+        types = frozenset(self.config.target_types)
+        return [target_tag(id2label[i], self.label_map, types, self.config.model) for i in range(len(id2label))]
+
+    def label(self, sentences: Sequence[Sequence[str]], rank: int | None = None) -> list[Labelled]:
+        """Tags, probabilities and entities for each sentence (lists of words), in input order."""
+        import torch
+
+        self._load(rank)
+        jobs: list[tuple[int, int, int]] = []  # (sentence, window start, window end)
+        spans_of: list[list[tuple[int, int]]] = []
+        for index, words in enumerate(sentences):
+            spans = windows(self._subword_counts(words), self._window) if words else []
+            spans_of.append(spans)
+            jobs.extend((index, start, end) for start, end in spans)
+        order = sorted(range(len(jobs)), key=lambda j: -(jobs[j][2] - jobs[j][1]))
+        per_window: dict[int, tuple[list[int], list[float]]] = {}
+        for first in range(0, len(order), self.config.batch_size):
+            chunk = order[first:first + self.config.batch_size]
+            words = [list(sentences[jobs[j][0]][jobs[j][1]:jobs[j][2]]) for j in chunk]
+            encoded = self._tokenizer(
+                words, is_split_into_words=True, truncation=True,
+                max_length=self._window + self._tokenizer.num_special_tokens_to_add(pair=False),
+                padding=True, return_tensors="pt",
+            )
+            with torch.inference_mode():
+                logits = self._model(**{k: v.to(self._device) for k, v in encoded.items()}).logits
+            probs = self._merged_probabilities(logits.float().softmax(-1))
+            for row, job in enumerate(chunk):
+                per_window[job] = self._first_subword(encoded.word_ids(row), probs[row], len(words[row]))
+        results: list[Labelled] = []
+        job = 0
+        for index, words in enumerate(sentences):
+            spans = spans_of[index]
+            owners = owner_windows(spans, len(words))
+            tag_ids: list[int] = []
+            probabilities: list[float] = []
+            for word, owner in enumerate(owners):
+                ids, ps = per_window[job + owner]
+                offset = word - spans[owner][0]
+                tag_ids.append(ids[offset])
+                probabilities.append(ps[offset])
+            job += len(spans)
+            tags = repair_iob2([self._tag_names[i] for i in tag_ids])
+            entities = [
+                ScoredSpan(span, sum(probabilities[span.start:span.end]) / len(span))
+                for span in tags_to_spans(tags)
+            ]
+            results.append(Labelled(tags, probabilities, entities))
+        return results
+
+    def _subword_counts(self, words: Sequence[str]) -> list[int]:
+        """Subwords per word as the model will see them (at least 1, so every word is placed)."""
+        word_ids = self._tokenizer(
+            list(words), is_split_into_words=True, add_special_tokens=False, verbose=False
+        ).word_ids()
+        counts = [0] * len(words)
+        for word in word_ids:
+            if word is not None:
+                counts[word] += 1
+        return [max(1, n) for n in counts]
+
+    def _merged_probabilities(self, probs: torch.Tensor) -> torch.Tensor:  # noqa: F821
+        """Model-label probabilities summed into target-tag probabilities (``[..., tags]``)."""
+        import torch
+
+        index = torch.tensor(self._tag_of_label, device=probs.device)
+        merged = torch.zeros(*probs.shape[:-1], len(self._tag_names), device=probs.device)
+        return merged.index_add_(-1, index, probs)
+
+    @staticmethod
+    def _first_subword(word_ids: list[int | None], probs: torch.Tensor, n_words: int) -> tuple[list[int], list[float]]:  # noqa: F821
+        """Tag id and probability per word, from each word's first subword; a word with no subword
+        (the tokenizer dropped it, or truncation cut it) is ``O`` (tag id 0) with probability 1."""
+        best_p, best_id = probs.max(-1)
+        ids, ps = [0] * n_words, [1.0] * n_words
+        seen: set[int] = set()
+        for position, word in enumerate(word_ids):
+            if word is not None and word not in seen:
+                seen.add(word)
+                ids[word], ps[word] = int(best_id[position]), float(best_p[position])
+        return ids, ps
+
+    def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
+        c = self.config
+        labelled = self.label(batch[c.words_column], rank)
+        return {
+            c.tags_column: [item.tags for item in labelled],
+            c.entities_column: [[e.as_dict() for e in item.entities] for item in labelled],
+        }

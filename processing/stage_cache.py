@@ -1,0 +1,156 @@
+"""Running ``Dataset.map`` stages under explicit fingerprints, with a cache a run can resume from.
+
+Every stage's fingerprint (input fingerprint, stage parameters, model id and version) names its cache
+file in the run's cache folder. ``datasets`` writes that file only once the stage has finished (to a
+temporary file, renamed at the end), so a file's presence means the stage completed for exactly
+that fingerprint: an interrupted run starts again at the first stage whose file is missing, and an
+identical second run loads every stage from disk. ``datasets`` 5 does not say whether ``map`` came
+from the cache, so :class:`StepRunner` looks for the file itself before mapping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import datasets
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """One stage of a run: its fingerprint, wall time and whether it came from the cache."""
+
+    name: str
+    fingerprint: str
+    seconds: float
+    cached: bool
+
+
+class StepRunner:
+    """Runs ``.map`` stages with explicit fingerprints and cache files under ``cache_dir``.
+
+    With ``num_proc`` a model stage is sharded and each shard cached on its own; a stage counts as
+    cached only when every shard of one sharding is there (``datasets`` recomputes missing shards).
+    """
+
+    def __init__(self, cache_dir: str | os.PathLike, *, num_proc: int | None = None, device: str = "auto") -> None:
+        self.cache_dir = Path(cache_dir)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.num_proc = num_proc if num_proc and num_proc > 1 else None
+        self.device = device
+        self.records: list[StepRecord] = []
+
+    def cache_file(self, name: str, fingerprint: str) -> Path:
+        return self.cache_dir / f"{name}-{fingerprint}.arrow"
+
+    def is_cached(self, name: str, fingerprint: str) -> bool:
+        """Whether the stage's output is complete on disk (whole, or every shard of one sharding)."""
+        path = self.cache_file(name, fingerprint)
+        if path.exists():
+            return True
+        shards: dict[int, set[int]] = {}
+        for found in glob.glob(glob.escape(str(path.with_suffix(""))) + "_*_of_*.arrow"):
+            rank, _, total = found.rsplit("_", 3)[-3:]
+            shards.setdefault(int(total.split(".")[0]), set()).add(int(rank))
+        return any(ranks == set(range(total)) for total, ranks in shards.items())
+
+    def map(
+        self,
+        dataset: datasets.Dataset,
+        name: str,
+        stage: Callable,
+        fingerprint: str,
+        *,
+        uses_model: bool = False,
+        batch_size: int = 256,
+    ) -> datasets.Dataset:
+        """``dataset.map(stage, batched=True)`` cached under ``fingerprint``; model stages get the
+        worker rank (for their GPU) and run in ``num_proc`` processes, spawned when on CUDA."""
+        cached = self.is_cached(name, fingerprint)
+        processes = self.num_proc if uses_model else None
+        started = time.perf_counter()
+        with _start_method(spawn=bool(processes) and self.device != "cpu"):
+            out = dataset.map(
+                stage,
+                batched=True,
+                batch_size=batch_size,
+                with_rank=uses_model,
+                num_proc=processes,
+                cache_file_name=str(self.cache_file(name, fingerprint)),
+                new_fingerprint=fingerprint,
+                load_from_cache_file=True,
+                desc=name,
+            )
+        self.records.append(StepRecord(name, fingerprint, time.perf_counter() - started, cached))
+        return out
+
+    @property
+    def timings(self) -> dict[str, float]:
+        return {r.name: round(r.seconds, 3) for r in self.records}
+
+    @property
+    def cached_steps(self) -> list[str]:
+        return [r.name for r in self.records if r.cached]
+
+
+class Chain:
+    """A dataset and its fingerprint, advanced one stage at a time through a :class:`StepRunner`.
+
+    Each stage brings its own ``fingerprint(previous)``, so the chain's fingerprint after a stage
+    depends on every stage before it and on nothing else.
+    """
+
+    def __init__(self, runner: StepRunner, dataset: datasets.Dataset, fingerprint: str) -> None:
+        self.runner = runner
+        self.dataset = dataset
+        self.fingerprint = fingerprint
+
+    def step(self, name: str, stage: Any, *, uses_model: bool = False, batch_size: int = 256) -> Any:
+        """Run ``stage`` (cached); returns the stage, for its revision and provenance."""
+        self.fingerprint = stage.fingerprint(self.fingerprint)
+        self.dataset = self.runner.map(self.dataset, name, stage, self.fingerprint,
+                                       uses_model=uses_model, batch_size=batch_size)
+        return stage
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename a column (metadata only, nothing recomputed); the fingerprint records it."""
+        from projner.processing.fingerprint import stage_fingerprint
+
+        self.fingerprint = stage_fingerprint(self.fingerprint, "rename", {old: new})
+        self.dataset = self.dataset.rename_column(old, new, new_fingerprint=self.fingerprint)
+
+
+def _start_method(*, spawn: bool) -> contextlib.AbstractContextManager:
+    """CUDA cannot be used in forked workers: GPU stages start theirs fresh (each loads its model
+    lazily); the start method is restored afterwards."""
+    import torch
+
+    if spawn and torch.cuda.is_available():
+        from projner.processing.alignment import spawn_start_method
+
+        return spawn_start_method()
+    return contextlib.nullcontext()
+
+
+def content_fingerprint(dataset: datasets.Dataset, *identity: object) -> str:
+    """Fingerprint of a run's input: its rows (Arrow bytes, after any ``select``) and what it is.
+
+    Hashing the input itself makes the first stage's cache key independent of where and how the
+    input was loaded, yet sensitive to any change in the data.
+    """
+    import pyarrow as pa
+
+    table = dataset.with_format("arrow")[:]
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    digest = hashlib.sha256(sink.getvalue().to_pybytes())
+    digest.update(repr(identity).encode())
+    return digest.hexdigest()[:32]

@@ -1,0 +1,367 @@
+"""Machine translation with NLLB-200 (any size, or a local folder), as a ``Dataset.map`` stage.
+
+The target language is forced by its NLLB code from the language table (the first generated token),
+the source code is set on the tokenizer. Inputs are sorted by length so a batch pads little, and put
+back in input order. An input longer than the model was trained on (512 tokens for NLLB-200) is cut
+at sentence ends, else word ends, else characters, and the pieces' translations are joined: nothing
+is truncated silently, and ``translation_pieces`` says how many pieces a sentence became. A
+translation that hit ``max_new_tokens`` before its end-of-sentence token is flagged in
+``translation_complete``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from projner.languages import Language, get_language
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.runtime import (
+    EXECUTION_ONLY,
+    fingerprinted_fields,
+    model_revision,
+    pick_device,
+    pick_dtype,
+    resolved_dtype_name,
+)
+from projner.processing.text import piece_spans
+
+DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
+EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
+"""NLLB-200 3.3B fine-tuned by Chen et al. (2023) to carry ``[ ]`` entity markers through translation;
+it ships no tokenizer of its own: use the base model's (``tokenizer=DEFAULT_TRANSLATOR``)."""
+
+
+@dataclass(frozen=True)
+class TranslateConfig:
+    """One translation direction with one model; the execution-only fields stay out of the cache key."""
+
+    source_lang: str
+    target_lang: str
+    model: str = DEFAULT_TRANSLATOR
+    revision: str | None = None
+    tokenizer: str | None = None
+    """Tokenizer id or path when the model has none of its own (the EasyProject model)."""
+    tokenizer_revision: str | None = None
+    num_beams: int = 4
+    max_new_tokens: int = 256
+    max_input_tokens: int = 512
+    """Longest input (subword tokens) given to the model in one piece; NLLB-200 was trained on 512."""
+    dtype: str = "auto"
+    input_column: str = "sentence"
+    output_column: str = "translation"
+    pieces_column: str = "translation_pieces"
+    complete_column: str = "translation_complete"
+    batch_size: int = field(default=16, metadata=EXECUTION_ONLY)
+    sort_by_length: bool = field(default=True, metadata=EXECUTION_ONLY)
+    device: str = field(default="auto", metadata=EXECUTION_ONLY)
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """One input's translation, how many pieces it was cut into, and whether every piece ended."""
+
+    text: str
+    pieces: int
+    complete: bool
+    generated_tokens: int
+
+
+class Translate:
+    """``dataset.map(Translate(config), batched=True, with_rank=True)``: adds the translation.
+
+    The model loads on first use (in each worker process) and is never pickled, so the stage can be
+    sent to ``num_proc`` workers; with ``device="cuda"`` worker ``rank`` uses GPU ``rank % n``.
+    """
+
+    stage = "translate"
+
+    def __init__(self, config: TranslateConfig) -> None:
+        self.config = config
+        self.source: Language = get_language(config.source_lang)
+        self.target: Language = get_language(config.target_lang)
+        self.source_code = self.source.require_nllb()
+        self.target_code = self.target.require_nllb()
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._device: Any = None
+
+    # -- identity -------------------------------------------------------------------------------
+    def revision(self) -> str | None:
+        """The model version that will run (Hub commit or local folder signature)."""
+        return model_revision(self.config.model, self.config.revision)
+
+    def fingerprint(self, previous: str) -> str:
+        """Cache key: input fingerprint, model (+ tokenizer) and version, output-relevant parameters."""
+        c = self.config
+        params = fingerprinted_fields(c) | {"dtype": resolved_dtype_name(c.dtype, c.device)}
+        if c.tokenizer is not None:
+            params["tokenizer_version"] = model_revision(c.tokenizer, c.tokenizer_revision)
+        return stage_fingerprint(previous, self.stage, params, model_id=c.model, revision=self.revision())
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.update(_model=None, _tokenizer=None, _device=None)
+        return state
+
+    # -- model ------------------------------------------------------------------------------------
+    def _load(self, rank: int | None) -> None:
+        if self._model is not None:
+            return
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        c = self.config
+        self._device = pick_device(c.device, rank)
+        tokenizer_id = c.tokenizer or c.model
+        tokenizer_revision = c.tokenizer_revision if c.tokenizer else c.revision
+        self._tokenizer = AutoTokenizer.from_pretrained(tokenizer_id, revision=tokenizer_revision)
+        if not hasattr(self._tokenizer, "src_lang"):
+            raise ValueError(
+                f"{tokenizer_id}: tokenizer {type(self._tokenizer).__name__} has no source-language "
+                "setting; projner translates with NLLB-200 tokenizers (language codes such as eng_Latn)"
+            )
+        self._tokenizer.src_lang = self.source_code
+        forced = self._tokenizer.convert_tokens_to_ids(self.target_code)
+        if forced is None or forced == self._tokenizer.unk_token_id:
+            raise ValueError(f"{tokenizer_id}: the tokenizer has no language token {self.target_code!r}")
+        self._forced_bos = forced
+        self._model = AutoModelForSeq2SeqLM.from_pretrained(
+            c.model, revision=c.revision, dtype=pick_dtype(c.dtype, self._device)
+        ).to(self._device).eval()
+        # Length is ``max_new_tokens``, per piece; the checkpoint's own ``max_length`` (200 for
+        # NLLB-200) would only clash with it.
+        self._model.generation_config.max_length = None
+
+    def _token_count(self, text: str) -> int:
+        return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
+
+    # -- translation ------------------------------------------------------------------------------
+    def translate(self, texts: Sequence[str], rank: int | None = None) -> list[Translated]:
+        """Translate ``texts`` (any order of lengths); results come back in input order."""
+        self._load(rank)
+        c = self.config
+        owners: list[int] = []
+        pieces: list[str] = []
+        for index, text in enumerate(texts):
+            text = text.strip()
+            if not text:
+                continue
+            for start, end in piece_spans(text, lambda t: self._token_count(t) <= c.max_input_tokens):
+                owners.append(index)
+                pieces.append(text[start:end].strip())
+        outputs = self._generate(pieces)
+        joined: list[list[tuple[str, bool, int]]] = [[] for _ in texts]
+        for owner, output in zip(owners, outputs):
+            joined[owner].append(output)
+        separator = " " if self.target.spaces else ""
+        return [
+            Translated(
+                text=unicodedata.normalize("NFC", separator.join(t for t, _, _ in parts)),
+                pieces=len(parts),
+                complete=all(done for _, done, _ in parts),
+                generated_tokens=sum(n for _, _, n in parts),
+            )
+            for parts in joined
+        ]
+
+    def _generate(self, pieces: list[str]) -> list[tuple[str, bool, int]]:
+        """(text, ended before the length limit, tokens generated) per piece, in input order."""
+        import torch
+
+        c = self.config
+        order = list(range(len(pieces)))
+        if c.sort_by_length:
+            lengths = [len(ids) for ids in self._tokenizer(pieces, add_special_tokens=False)["input_ids"]] if pieces else []
+            order.sort(key=lambda i: -lengths[i])
+        results: list[tuple[str, bool, int]] = [("", True, 0)] * len(pieces)
+        eos, pad = self._model.generation_config.eos_token_id, self._tokenizer.pad_token_id
+        eos_ids = set(eos if isinstance(eos, list) else [eos])
+        for first in range(0, len(order), c.batch_size):
+            chunk = order[first:first + c.batch_size]
+            encoded = self._tokenizer([pieces[i] for i in chunk], return_tensors="pt", padding=True)
+            with torch.inference_mode():
+                generated = self._model.generate(
+                    **encoded.to(self._device),
+                    forced_bos_token_id=self._forced_bos,
+                    num_beams=c.num_beams,
+                    max_new_tokens=c.max_new_tokens,
+                )
+            texts = self._tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for row, index, text in zip(generated.tolist(), chunk, texts):
+                body = row[1:]  # the decoder start token
+                ended = any(token in eos_ids for token in body)
+                produced = sum(1 for token in body if token != pad and token not in eos_ids)
+                results[index] = (text.strip(), ended, produced)
+        return results
+
+    def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
+        c = self.config
+        translated = self.translate(batch[c.input_column], rank)
+        return {
+            c.output_column: [t.text for t in translated],
+            c.pieces_column: [t.pieces for t in translated],
+            c.complete_column: [t.complete for t in translated],
+        }
+
+
+# --- EasyProject: entities carried through translation inside markers ---------------------------
+
+
+@dataclass(frozen=True)
+class EasyProjectTranslateConfig:
+    """Marker-wrapped sentences and their entities, translated by the EasyProject model."""
+
+    translate: TranslateConfig
+    """Direction, model (default the EasyProject one, with the base tokenizer), decoding."""
+    words_column: str = "src_tokens"
+    tags_column: str = "src_tags"
+    marked_column: str = "marked_translation"
+    entities_column: str = "entity_translations"
+
+
+def easyproject_translate_config(source_lang: str, target_lang: str, **options: Any) -> TranslateConfig:
+    """A :class:`TranslateConfig` for the EasyProject model and the base NLLB tokenizer it needs."""
+    return TranslateConfig(source_lang, target_lang, **({"model": EASYPROJECT_TRANSLATOR,
+                                                        "tokenizer": DEFAULT_TRANSLATOR} | options))
+
+
+class EasyProjectTranslate:
+    """``dataset.map(EasyProjectTranslate(config), batched=True, with_rank=True)``.
+
+    Each sentence is detokenised with ``[``/``]`` around its entities (``mark_words`` of
+    :mod:`projner.processing.project.easyproject`) and translated; each entity's words are
+    translated on their own (once per distinct string in a batch), for the matching that
+    :class:`ProjectMarked` does next.
+    """
+
+    stage = "easyproject_translate"
+
+    def __init__(self, config: EasyProjectTranslateConfig) -> None:
+        self.config = config
+        self.translator = Translate(config.translate)
+
+    def revision(self) -> str | None:
+        return self.translator.revision()
+
+    def fingerprint(self, previous: str) -> str:
+        c = self.config
+        columns = (c.words_column, c.tags_column, c.marked_column, c.entities_column)
+        return stage_fingerprint(self.translator.fingerprint(previous), self.stage, {"columns": columns})
+
+    def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
+        from projner.processing.project.easyproject import mark_words
+        from projner.processing.project.spans import tags_to_spans
+        from projner.processing.text import detokenize
+
+        c = self.config
+        source = self.translator.source
+        marked: list[str] = []
+        entity_texts: list[list[str]] = []
+        for words, tags in zip(batch[c.words_column], batch[c.tags_column]):
+            entities = tags_to_spans(tags)
+            marked.append(detokenize(mark_words(words, entities), source)[0])
+            entity_texts.append([detokenize(words[e.start:e.end], source)[0] for e in entities])
+        translated = self.translator.translate(marked, rank)
+        distinct = sorted({text for texts in entity_texts for text in texts})
+        entity_translation = dict(zip(distinct, (t.text for t in self.translator.translate(distinct, rank))))
+        return {
+            c.marked_column: [t.text for t in translated],
+            c.entities_column: [[entity_translation[text] for text in texts] for texts in entity_texts],
+            self.config.translate.pieces_column: [t.pieces for t in translated],
+            self.config.translate.complete_column: [t.complete for t in translated],
+        }
+
+
+@dataclass(frozen=True)
+class ProjectMarkedConfig:
+    """Which columns hold the marked translation, how spans are matched, where results go."""
+
+    target_lang: str
+    threshold: float = 0.5
+    elimination: bool = True
+    words_column: str = "src_tokens"
+    tags_column: str = "src_tags"
+    marked_column: str = "marked_translation"
+    entities_column: str = "entity_translations"
+    text_column: str = "translation"
+    tokens_column: str = "tgt_tokens"
+    offsets_column: str = "translation_offsets"
+    output_tags_column: str = "projected_tags"
+    output_entities_column: str = "tgt_entities"
+    problems_column: str = "easyproject_problems"
+    dropped_column: str = "dropped_reason"
+
+
+_PROBLEM_KINDS = (
+    ("marker", "unbalanced markers"),
+    ("empty marked span", "empty marked span"),
+    ("holds no word", "empty marked span"),
+    ("overlaps another", "overlap"),
+    ("matches no entity", "marked span without entity"),
+    ("has no marked span", "entity without marked span"),
+)
+
+
+def problem_kinds(problems: Sequence[str]) -> list[str]:
+    """EasyProject's problem messages (which name words and positions) as countable kinds."""
+    kinds = {next((kind for needle, kind in _PROBLEM_KINDS if needle in problem), "other") for problem in problems}
+    return sorted(kinds)
+
+
+class ProjectMarked:
+    """``.map`` adapter of EasyProject's marker parsing and matching (``project_marked``).
+
+    Adds (default names) the clean ``translation``, its ``tgt_tokens`` and ``translation_offsets``,
+    ``projected_tags``, ``tgt_entities`` (score: similarity of the span to the entity's translation),
+    ``easyproject_problems`` (every message, for inspection) and ``dropped_reason``: empty when every
+    entity found its marked span and every marked span its entity, else the kinds of problem met
+    (``entity without marked span+unbalanced markers``…), so the sentence is counted, not lost.
+    """
+
+    stage = "easyproject_match"
+
+    def __init__(self, config: ProjectMarkedConfig) -> None:
+        self.config = config
+        self.target = get_language(config.target_lang)
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, self.config)
+
+    def _split(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
+        from projner.processing.text import split_words
+
+        return split_words(text if unicodedata.is_normalized("NFC", text)
+                           else unicodedata.normalize("NFC", text), self.target)
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        from projner.processing.project.easyproject import (
+            EasyProjectConfig,
+            parse_markers,
+            project_marked,
+        )
+        from projner.processing.project.spans import spans_to_tags, tags_to_spans
+
+        c = self.config
+        matching = EasyProjectConfig(threshold=c.threshold, elimination=c.elimination)
+        text, tokens, offsets_out, tags_out, entities_out, problems_out, dropped = (
+            [] for _ in range(7))
+        for words, tags, marked, entity_translations in zip(
+            batch[c.words_column], batch[c.tags_column], batch[c.marked_column], batch[c.entities_column]
+        ):
+            result = project_marked(marked, words, tags_to_spans(tags), entity_translations, self._split, matching)
+            clean = unicodedata.normalize("NFC", parse_markers(marked).text)
+            _, offsets = self._split(clean)
+            spans = [scored for _, scored in result.matches]
+            text.append(clean)
+            tokens.append(result.words)
+            offsets_out.append([list(o) for o in offsets])
+            tags_out.append(spans_to_tags([s.span for s in spans], len(result.words)))
+            entities_out.append([s.as_dict() for s in spans])
+            problems_out.append(list(result.problems))
+            incomplete = any("no marked span" in p or "matches no entity" in p for p in result.problems)
+            dropped.append("+".join(problem_kinds(result.problems)) if incomplete else "")
+        return {c.text_column: text, c.tokens_column: tokens, c.offsets_column: offsets_out,
+                c.output_tags_column: tags_out, c.output_entities_column: entities_out,
+                c.problems_column: problems_out, c.dropped_column: dropped}

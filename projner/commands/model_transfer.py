@@ -1,0 +1,30 @@
+"""``projner model-transfer``: the zero-shot baseline, the NER model applied to the target directly."""
+
+from __future__ import annotations
+
+import argparse
+
+from projner.commands.pipeline_options import (
+    add_common_arguments,
+    check_paths,
+    print_summary,
+    run_options,
+)
+
+HELP = "zero-shot baseline: label the target sentences with the NER model and score them"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dataset", required=True, choices=("masakhaner2", "panx"))
+    parser.add_argument("--lang", required=True, help="target language code (yo, yor, sw, ...)")
+    parser.add_argument("--split", default="test", help="split to score (default test)")
+    add_common_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from projner.processing.pipelines import model_transfer
+
+    check_paths(args)
+    result = model_transfer(args.dataset, args.lang, args.split, run_options(args))
+    print_summary(result.report)
+    return 0

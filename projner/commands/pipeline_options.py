@@ -1,0 +1,126 @@
+"""Options every pipeline command shares (models, data, limits, outputs, devices) and their
+conversion into :class:`projner.processing.pipelines.RunOptions`. Light: no heavy imports here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
+DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
+DEFAULT_ALIGNER_MODEL = "bert-base-multilingual-cased"
+EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    models = parser.add_argument_group("models (Hub ids or local folders)")
+    models.add_argument("--translator", default=DEFAULT_TRANSLATOR, help=f"NLLB-200 model (default {DEFAULT_TRANSLATOR})")
+    models.add_argument("--ner-model", default=DEFAULT_NER_MODEL, help=f"token classifier (default {DEFAULT_NER_MODEL})")
+    models.add_argument("--aligner-model", default=DEFAULT_ALIGNER_MODEL,
+                        help=f"encoder of the neural aligner (default {DEFAULT_ALIGNER_MODEL})")
+    models.add_argument("--ner-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
+                        help="rewrites of the NER model's types onto the dataset's (default MISC=O)")
+    models.add_argument("--num-beams", type=int, default=4, help="beam size of the translator (default 4)")
+    models.add_argument("--max-new-tokens", type=int, default=256,
+                        help="longest translation in tokens; longer ones are flagged (default 256)")
+    data = parser.add_argument_group("data and outputs")
+    data.add_argument("--data-dir", help="local copy of the dataset (folder the builder reads)")
+    data.add_argument("--limit", type=int, help="only the first N sentences")
+    data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
+    data.add_argument("--output", help="write the output here: translate-train a Hub dataset folder (parquet, "
+                      "card, provenance); the scoring commands a save_to_disk folder of every sentence "
+                      "with provenance.json and report.json (publish it with projner export)")
+    data.add_argument("--report", help="write the run report (JSON) here")
+    data.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
+    run = parser.add_argument_group("execution")
+    run.add_argument("--num-proc", type=int, help="worker processes for model stages (one per GPU)")
+    run.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda (default auto)")
+    run.add_argument("--translate-batch-size", type=int, default=16)
+    run.add_argument("--ner-batch-size", type=int, default=32)
+
+
+def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str, ...]) -> None:
+    group = parser.add_argument_group("projection")
+    group.add_argument("--method", default="candidates", choices=methods,
+                       help="heuristic (aligned ranges), candidates (scored spans + solver)"
+                       + (", easyproject (entity markers through translation)" if "easyproject" in methods else "")
+                       + " (default candidates)")
+    group.add_argument("--solver", default="exact", choices=("exact", "greedy", "ilp"),
+                       help="how candidates are chosen (default exact)")
+    group.add_argument("--candidates", default="ngram", choices=("ngram", "ner"),
+                       help="ngram: spans around aligned words; ner: also the NER model's spans on the "
+                       "target side (default ngram)")
+    group.add_argument("--ner-weight", type=float, default=0.0,
+                       help="weight of the target-side NER probability in candidate scores (with --candidates ner)")
+    group.add_argument("--aligner", default="neural", choices=("neural", "eflomal"),
+                       help="neural (encoder similarities, --aligner-model) or eflomal (statistical, trained "
+                       "on the sentences at hand) (default neural)")
+    group.add_argument("--align-method", default="itermax", choices=("argmax", "itermax", "match", "softmax"),
+                       help="link extraction of the neural aligner (default itermax)")
+    group.add_argument("--align-layer", type=int, default=8, help="encoder layer of the neural aligner (default 8)")
+    group.add_argument("--symmetrization", default="gdfa",
+                       choices=("intersection", "union", "gdfa", "forward", "reverse"),
+                       help="eflomal's combination of directions (default gdfa)")
+    group.add_argument("--align-batch-size", type=int, default=32)
+    group.add_argument("--easyproject-model", default=EASYPROJECT_TRANSLATOR,
+                       help=f"marker-carrying translator (default {EASYPROJECT_TRANSLATOR})")
+    group.add_argument("--easyproject-tokenizer", default=DEFAULT_TRANSLATOR,
+                       help=f"its tokenizer ('model' for the model's own; default {DEFAULT_TRANSLATOR})")
+    group.add_argument("--easyproject-threshold", type=float, default=0.5,
+                       help="least similarity of a marked span to an entity's translation (default 0.5)")
+
+
+def method_options(args: argparse.Namespace, **extra: Any) -> Any:
+    from projner.processing.pipelines import MethodOptions
+
+    return MethodOptions(
+        method=args.method, solver=args.solver, candidates=args.candidates, ner_weight=args.ner_weight,
+        aligner=args.aligner, align_method=args.align_method, align_layer=args.align_layer,
+        symmetrization=args.symmetrization, align_batch_size=args.align_batch_size,
+        easyproject_model=args.easyproject_model,
+        easyproject_tokenizer=None if args.easyproject_tokenizer == "model" else args.easyproject_tokenizer,
+        easyproject_threshold=args.easyproject_threshold, **extra,
+    )
+
+
+def run_options(args: argparse.Namespace) -> Any:
+    from projner.processing.pipelines import RunOptions
+
+    return RunOptions(
+        data_dir=args.data_dir, translator=args.translator, ner_model=args.ner_model,
+        aligner_model=args.aligner_model, ner_label_map=tuple(args.ner_label_map), limit=args.limit,
+        output=args.output, report=args.report, cache_dir=args.cache_dir, num_proc=args.num_proc,
+        device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
+        translate_batch_size=args.translate_batch_size,
+        ner_batch_size=args.ner_batch_size, lenient=args.lenient,
+    )
+
+
+def print_summary(report: dict[str, Any]) -> None:
+    """Scores (when there are), counts and cache use, for the terminal."""
+    lines = []
+    if "f1" in report:
+        lines.append(f"{report['task']} {report.get('dataset', '')} {report['lang']} {report['split']}: "
+                     f"F1 {100 * report['f1']:.1f}  P {100 * report['precision']:.1f}  "
+                     f"R {100 * report['recall']:.1f}  ({report['sentences']} sentences)")
+        for etype, row in report.get("per_type", {}).items():
+            lines.append(f"  {etype:<6} F1 {100 * row['f1']:.1f}  P {100 * row['precision']:.1f}  "
+                         f"R {100 * row['recall']:.1f}  support {row['support']}")
+    else:
+        lines.append(f"{report['task']} {report['lang']}: {report['sentences']} sentences, {report['kept']} kept; "
+                     f"entities: {report['source_entities']} in the source, {report['projected_entities']} "
+                     "projected into the kept sentences")
+    if report.get("dropped"):
+        lines.append("dropped: " + json.dumps(report["dropped"], ensure_ascii=False))
+    lines.append("steps: " + ", ".join(f"{name} {seconds:.1f}s" + (" (cached)" if name in report["cached_steps"] else "")
+                                        for name, seconds in report["timings"].items()))
+    print("\n".join(lines), file=sys.stdout)
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """A ``--report`` inside a folder that cannot be created fails before hours of translation."""
+    if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,247 @@
+"""translate-test, model-transfer and translate-train end to end with the tiny random models.
+
+Scores of random models are meaningless; these tests check the plumbing: every stage cached under
+an explicit fingerprint, resumption after a crash, every input sentence accounted for, reports and
+outputs that agree with the data they describe.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import datasets
+import pytest
+import torch
+
+from projner.cli import main as cli_main
+from projner.processing import pipelines
+from projner.processing.evaluate import ner_scores
+from projner.processing.pipelines import (
+    MethodOptions,
+    RefineLinks,
+    RunOptions,
+    SelectConfig,
+    SelectSentences,
+    model_transfer,
+    translate_test,
+    translate_train,
+)
+from projner.processing.projection import Project
+from projner.processing.stage_cache import StepRunner
+
+TEST_STEPS = ["detokenize", "translate", "split_words", "label_source", "align", "project"]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def options(tiny_models, tmp_path: Path, data_dir: Path, **changes) -> RunOptions:
+    return RunOptions(**({
+        "data_dir": str(data_dir), "translator": str(tiny_models["translator"]),
+        "ner_model": str(tiny_models["ner"]), "aligner_model": str(tiny_models["aligner"]),
+        "cache_dir": str(tmp_path / "cache"), "num_beams": 1, "max_new_tokens": 8,
+        "report": str(tmp_path / "report.json"),
+    } | changes))
+
+
+def gold_strings(dataset: datasets.Dataset) -> list[list[str]]:
+    names = dataset.features["ner_tags"].feature.names
+    return [[names[i] for i in row] for row in dataset["ner_tags"]]
+
+
+@pytest.fixture(scope="module")
+def first_run(tiny_models, tmp_path_factory, fixtures):
+    """One translate-test run on the three real Yorùbá MasakhaNER test sentences of the fixtures."""
+    tmp = tmp_path_factory.mktemp("translate-test")
+    opts = options(tiny_models, tmp, fixtures / "masakhaner2", output=str(tmp / "out"))
+    return opts, translate_test("masakhaner2", "yo", "test", opts)
+
+
+def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_says(first_run):
+    opts, result = first_run
+    ds, report = result.dataset, result.report
+    assert len(ds) == report["sentences"] == 3
+    assert all(len(t) == len(w) for t, w in zip(ds["projected_tags"], ds["tokens"]))
+    expected = ner_scores(gold_strings(ds), ds["projected_tags"], label_map=pipelines.LabelMap({"DATE": "O"}))
+    assert {k: report[k] for k in ("f1", "precision", "recall")} == {k: expected[k] for k in ("f1", "precision", "recall")}
+    assert all(0.0 <= report[k] <= 1.0 for k in ("f1", "precision", "recall"))
+    assert report["eval_label_map"] == ["DATE=O"]  # the CoNLL model cannot produce DATE
+    assert sum(report["dropped"].values()) == sum(1 for r in ds["dropped_reason"] if r)
+    assert list(report["timings"]) == TEST_STEPS and report["cached_steps"] == []
+    assert json.loads(Path(opts.report).read_text())["f1"] == report["f1"]
+    saved = datasets.load_from_disk(opts.output)
+    assert saved["projected_tags"] == ds["projected_tags"]
+    provenance = json.loads((Path(opts.output) / "provenance.json").read_text())
+    assert provenance["task"] == "translate-test" and provenance["aligner"]["name"] == "neural"
+    assert {m["role"] for m in provenance["models"]} == {"translator", "ner", "aligner"}
+    assert ds[0]["src_tokens"] and ds[0]["translation"]
+    for words, offsets, text in zip(ds["src_tokens"], ds["translation_offsets"], ds["translation"]):
+        assert [text[a:b] for a, b in offsets] == words  # English words point into the translation
+
+
+def test_a_second_identical_run_reuses_every_step(first_run):
+    opts, result = first_run
+    again = translate_test("masakhaner2", "yo", "test", opts)
+    assert again.report["cached_steps"] == TEST_STEPS
+    assert again.dataset["projected_tags"] == result.dataset["projected_tags"]
+    assert again.report["f1"] == result.report["f1"]
+
+
+def test_changing_one_parameter_recomputes_that_step_and_what_follows(first_run):
+    opts, _ = first_run
+    changed = translate_test("masakhaner2", "yo", "test", RunOptions(**(vars(opts) | {"max_new_tokens": 6})))
+    assert changed.report["cached_steps"] == ["detokenize"]
+
+
+def test_a_crashed_run_resumes_after_its_last_finished_step(tiny_models, tmp_path, fixtures, monkeypatch):
+    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2")
+
+    def crash(self, batch):
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(Project, "__call__", crash)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        translate_test("masakhaner2", "yo", "test", opts)
+    monkeypatch.undo()
+    resumed = translate_test("masakhaner2", "yo", "test", opts)
+    assert resumed.report["cached_steps"] == TEST_STEPS[:-1]
+    assert len(resumed.dataset) == 3
+
+
+def test_translate_test_with_back_translation_and_ner_candidates(tiny_models, tmp_path, fixtures):
+    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2")
+    method = MethodOptions(backtranslation=True, candidates="ner", aligner="eflomal",
+                           easyproject_model=str(tiny_models["translator"]), easyproject_tokenizer=None)
+    result = translate_test("masakhaner2", "yo", "test", opts, method)
+    ds = result.dataset
+    assert list(result.report["timings"]) == [
+        "detokenize", "translate", "split_words", "label_source", "label_target", "backtranslate",
+        "backtranslation_markers", "align", "project"]
+    assert len(ds) == 3 and all(len(a) == len(b) for a, b in zip(ds["projected_tags"], ds["tokens"]))
+    for words, links in zip(ds["bt_tokens"], ds["bt_alignments"]):
+        assert all(0 <= i < len(words) for i, _ in links)  # projected from the back-translation
+    assert sum(result.report["backtranslation_dropped"].values()) == sum(1 for r in ds["bt_dropped_reason"] if r)
+    for problems, reason in zip(ds["bt_problems"], ds["bt_dropped_reason"]):
+        assert not reason or problems  # a back-translation counted as incomplete says why
+    assert "candidate-selector" in {m["role"] for m in result.report["models"]}
+
+
+def test_translate_test_with_links_refined_through_a_plain_back_translation(tiny_models, tmp_path, fixtures):
+    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2")
+    result = translate_test("masakhaner2", "yo", "test", opts,
+                            MethodOptions(backtranslation=True, refinement="union", aligner="eflomal"))
+    ds = result.dataset
+    assert list(result.report["timings"]) == [
+        "detokenize", "translate", "split_words", "label_source", "backtranslate", "split_backtranslation",
+        "align_backtranslation", "align_monolingual", "align", "refine_links", "project"]
+    for direct, refined in zip(ds["direct_alignments"], ds["alignments"]):
+        assert {tuple(link) for link in direct} <= {tuple(link) for link in refined}
+    assert result.report["method"]["params"]["backtranslation"] == "union"
+
+
+def test_refine_links_composes_through_the_back_translation():
+    batch = {"en_bt_alignments": [[[0, 1], [1, 0]]], "bt_alignments": [[[1, 2], [0, 0]]],
+             "direct_alignments": [[[0, 2], [2, 1]]]}
+    assert RefineLinks("back-translation")(batch)["alignments"] == [[[0, 2], [1, 0]]]
+    assert RefineLinks("intersection")(batch)["alignments"] == [[[0, 2]]]
+    assert RefineLinks("union")(batch)["alignments"] == [[[0, 2], [1, 0], [2, 1]]]
+    assert RefineLinks("union").fingerprint("p") != RefineLinks("intersection").fingerprint("p")
+
+
+def test_model_transfer_scores_the_ner_model_on_the_target(tiny_models, tmp_path, fixtures):
+    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2", output=str(tmp_path / "mt"))
+    result = model_transfer("masakhaner2", "yo", "test", opts)
+    ds = result.dataset
+    expected = ner_scores(gold_strings(ds), ds["projected_tags"], label_map=pipelines.LabelMap({"DATE": "O"}))
+    assert result.report["f1"] == expected["f1"] and result.report["sentences"] == 3
+    assert json.loads((tmp_path / "mt" / "provenance.json").read_text())["aligner"] is None
+
+
+def test_translate_train_publishes_a_silver_corpus_and_counts_every_sentence(tiny_models, tmp_path, shared_data):
+    opts = options(tiny_models, tmp_path, shared_data / "conll2003-en", limit=6, output=str(tmp_path / "silver"))
+    result = translate_train("yo", "train", opts, MethodOptions(keep_partial=False))
+    report, ds = result.report, result.dataset["train"]
+    assert report["sentences"] == len(ds) == 6
+    assert report["kept"] + sum(report["dropped"].values()) == 6
+    assert list(report["timings"]) == [
+        "gold_tags", "detokenize", "translate", "split_words", "align", "project", "select"]
+    published = datasets.load_dataset("parquet", data_files=str(tmp_path / "silver" / "yo" / "train-*.parquet"),
+                                      split="train", cache_dir=str(tmp_path / "hf"))
+    assert len(published) == report["kept"]
+    for column in ("tokens", "original_tokens", "src_tags", "translation", "alignments", "src_entities",
+                   "tgt_entities", "method", "models"):
+        assert column in published.column_names, column
+    kept = [row for row in ds if not row["dropped_reason"]]
+    assert published["tokens"] == [row["tgt_tokens"] for row in kept]
+    provenance = json.loads((tmp_path / "silver" / "yo" / "provenance.json").read_text())
+    assert provenance["labels"] == ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
+    assert {m["role"] for m in provenance["models"]} == {"translator", "aligner"}
+    assert not any("MISC" in tag for row in ds["src_tags"] for tag in row)
+
+
+def test_translate_train_with_easyproject_markers_from_the_command_line(tiny_models, tmp_path, fixtures):
+    out = tmp_path / "silver"
+    assert cli_main([
+        "translate-train", "--lang", "sw", "--data-dir", str(fixtures / "conll2003"), "--method", "easyproject",
+        "--easyproject-model", str(tiny_models["translator"]), "--easyproject-tokenizer", "model",
+        "--num-beams", "1", "--max-new-tokens", "8", "--keep-partial", "--cache-dir", str(tmp_path / "cache"),
+        "--output", str(out), "--report", str(tmp_path / "report.json"),
+    ]) == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["sentences"] == 3 and report["method"]["name"] == "easyproject"
+    assert report["kept"] + sum(report["dropped"].values()) == 3
+    assert list(report["timings"]) == ["gold_tags", "easyproject_translate", "easyproject_match", "select"]
+    assert (out / "sw" / "provenance.json").is_file()
+
+
+def test_select_sentences_drops_with_reasons_and_never_removes_rows():
+    select = SelectSentences(SelectConfig(min_score=0.5, method="m", models=("translator=x@1",)))
+    batch = {
+        "tgt_tokens": [["a"], [], ["b", "c"], ["d"]],
+        "projection_issues": ["", "", "unaligned", ""],
+        "tgt_entities": [[{"score": 0.9}], [], [], [{"score": 0.2}]],
+    }
+    out = select(batch)
+    assert out["dropped_reason"] == ["", "empty translation", "unaligned", "low score"]
+    partial = SelectSentences(SelectConfig(keep_partial=True))(batch)["dropped_reason"]
+    assert partial == ["", "empty translation", "", ""]
+    assert out["method"] == ["m"] * 4 and out["models"] == [["translator=x@1"]] * 4
+
+
+def test_step_runner_sees_whole_and_sharded_caches(tmp_path):
+    runner = StepRunner(tmp_path, num_proc=2)
+    ds = datasets.Dataset.from_dict({"x": list(range(10))})
+
+    def double(batch, rank=None):
+        return {"y": [2 * v for v in batch["x"]]}
+
+    assert not runner.is_cached("double", "f" * 32)
+    out = runner.map(ds, "double", double, "f" * 32, uses_model=True, batch_size=3)
+    assert out["y"] == [2 * v for v in range(10)]
+    assert runner.is_cached("double", "f" * 32)  # two shards, both there
+    assert sorted(p.name for p in tmp_path.glob("double-*")) == [
+        f"double-{'f' * 32}_00000_of_00002.arrow", f"double-{'f' * 32}_00001_of_00002.arrow"]
+    (tmp_path / f"double-{'f' * 32}_00001_of_00002.arrow").unlink()
+    assert not runner.is_cached("double", "f" * 32)  # one shard missing: not a cache hit
+    single = StepRunner(tmp_path)
+    single.map(ds, "plain", double, "e" * 32)
+    single.map(ds, "plain", double, "e" * 32)
+    assert [r.cached for r in single.records] == [False, True]
+
+
+def test_the_commands_run_offline_on_local_models(tiny_models, tmp_path, fixtures, capsys):
+    common = ["--translator", str(tiny_models["translator"]), "--ner-model", str(tiny_models["ner"]),
+              "--aligner-model", str(tiny_models["aligner"]), "--num-beams", "1", "--max-new-tokens", "6",
+              "--cache-dir", str(tmp_path / "cache")]
+    assert cli_main(["translate-test", "--dataset", "masakhaner2", "--lang", "yo", "--limit", "2",
+                     "--data-dir", str(fixtures / "masakhaner2"), "--aligner", "eflomal",
+                     "--report", str(tmp_path / "tt.json"), *common]) == 0
+    report = json.loads((tmp_path / "tt.json").read_text())
+    assert report["sentences"] == 2 and report["aligner"]["name"] == "eflomal"
+    assert "translate-test masakhaner2 yo test: F1" in capsys.readouterr().out
