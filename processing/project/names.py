@@ -1,0 +1,196 @@
+"""Name links: repair the links of entity words whose translation is spelled (almost) the same.
+
+Names mostly survive translation letter for letter (``Prodi``, ``Barroso``) or nearly so
+(``Lapland``/``Lappland``, ``Member``/``membri``), but a statistical aligner trained on a few hundred
+sentences has seen a rare name once or never and leaves it unaligned or links it to a neighbour.
+Spelling is better evidence than such a link, so for each source *entity* word:
+
+- a word with its own look-alike in the target links to it, and its other links (which contradict
+  it) are dropped;
+- a name-like word (capitalised, or holding a digit) that has a look-alike among target words of
+  the same case, but no link to one, is re-linked to the closest look-alike (all of them on a tie,
+  leaving the choice to the projection), replacing the links it had; if another word of the same
+  entity was linked to that look-alike, the two had been crossed, and it takes the replaced links;
+- a word with no link at all may also take an unlinked look-alike of any case (an orphan paired with
+  an orphan: ``Member`` with Italian ``membri`` when the aligner left both alone).
+
+Look-alike: equal after case folding, or both at least ``min_length`` characters, the same first
+letter, and a normalised Indel similarity of at least ``threshold``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from projner.processing.project.alignment import LinkIndex
+from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
+from projner.processing.project.spans import Span
+
+
+@dataclass(frozen=True)
+class NameMatchConfig:
+    """When two words count as look-alikes."""
+
+    threshold: float = 0.7
+    """Least normalised Indel similarity (1 - edits / total length) of the case-folded words."""
+    min_length: int = 4
+    """Shorter words must match exactly (case-folded): short words collide by chance."""
+    neighbour_threshold: float | None = 0.5
+    """Least similarity for linking an unlinked entity word to an unlinked target word right next
+    to (or between) the entity's linked target words, whatever their first letters and case
+    (None: off). An entity word that is linked, but to nothing similar, needs ``threshold`` for
+    such a link: the aligner's evidence points elsewhere. Both words need ``min_length`` letters."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError(f"threshold must lie in (0, 1], got {self.threshold}")
+        if self.min_length < 1:
+            raise ValueError(f"min_length must be >= 1, got {self.min_length}")
+
+
+class _TargetWords:
+    """The target words, case-folded (and their case) only where a comparison needs them."""
+
+    __slots__ = ("words", "_folded", "_initials")
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = words
+        self._folded: dict[int, str] = {}
+        self._initials = [word[:1].casefold()[:1] for word in words]
+
+    def folded(self, j: int) -> str:
+        folded = self._folded.get(j)
+        if folded is None:
+            folded = self._folded[j] = self.words[j].casefold()
+        return folded
+
+    def with_initial(self, initial: str) -> list[int]:
+        return [j for j, first in enumerate(self._initials) if first == initial]
+
+
+def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> dict[int, float]:
+    """Target words that look like ``word``, with their similarity."""
+    folded = word.casefold()
+    found: dict[int, float] = {}
+    short = len(folded) < config.min_length
+    for j in targets.with_initial(folded[0]):
+        other = targets.folded(j)
+        if other == folded:
+            found[j] = 1.0
+        elif not short and len(other) >= config.min_length and has_alnum(other):
+            similarity = Indel.normalized_similarity(folded, other, score_cutoff=config.threshold)
+            if similarity:
+                found[j] = similarity
+    return found
+
+
+def add_name_links(
+    source_words: Sequence[str],
+    entities: Sequence[Span],
+    target_words: Sequence[str],
+    index: LinkIndex,
+    config: NameMatchConfig = NameMatchConfig(),
+) -> LinkIndex:
+    """``index`` with the links of entity words repaired by spelling (see the module docstring)."""
+    if not entities or not target_words:
+        return index
+    targets_of = [list(t) for t in index.targets]
+    target_linked = index.linked_targets()
+    words = _TargetWords(target_words)
+    changed = False
+    for entity in entities:
+        for i in range(entity.start, entity.end):
+            word = source_words[i]
+            if not has_alnum(word):
+                continue
+            orphan = not targets_of[i]
+            case = first_case(word)
+            namelike = case == UPPER or any(char.isdigit() for char in word)
+            if not (namelike or orphan):
+                continue
+            found = _look_alikes(word, words, config)
+            if not found:
+                continue
+            allowed = {
+                j: similarity
+                for j, similarity in found.items()
+                if (namelike and not (case == UPPER and first_case(target_words[j]) == LOWER))
+                or (orphan and j not in target_linked)
+            }
+            if not allowed:
+                continue
+            current = targets_of[i]
+            if any(j in allowed for j in current):
+                kept = [j for j in current if j in allowed]
+            else:
+                best = max(allowed.values())
+                kept = sorted(j for j, similarity in allowed.items() if similarity == best)
+                _uncross(entity, i, kept, current, targets_of)
+            if kept != current:
+                targets_of[i] = kept
+                changed = True
+    if config.neighbour_threshold is not None:
+        changed |= _link_neighbours(source_words, entities, words, targets_of, config)
+    if not changed:
+        return index
+    return LinkIndex(targets_of, index.n_target)
+
+
+def _uncross(entity: Span, i: int, kept: list[int], current: list[int], targets_of: list[list[int]]) -> None:
+    """Where another word of the same entity held the look-alike, hand it ``i``'s old targets.
+
+    The aligner found the entity's words but crossed them (``Member``→``Stati``,
+    ``States``→``membri``); re-linking ``States`` to ``Stati`` alone would orphan ``membri``.
+    """
+    if not current:
+        return
+    taken = set(kept)
+    for k in range(entity.start, entity.end):
+        if k != i and taken.intersection(targets_of[k]):
+            targets_of[k] = sorted(set(j for j in targets_of[k] if j not in taken) | set(current))
+
+
+def _link_neighbours(
+    source_words: Sequence[str],
+    entities: Sequence[Span],
+    words: _TargetWords,
+    targets_of: list[list[int]],
+    config: NameMatchConfig,
+) -> bool:
+    """Link entity words to similar unlinked target words beside the entity's links.
+
+    Position makes weaker spelling evidence safe: ``States`` and Spanish ``Estados`` differ in their
+    first letters, but an unlinked ``Estados`` right next to ``miembros`` (linked to ``Member``) is
+    ``States``' translation. A word linked to nothing similar needs a full look-alike: ``Rural``,
+    linked to the article ``lo``, also takes the unlinked ``rurale`` after ``sviluppo``
+    (``Development``). The new link is added, not substituted.
+    """
+    shortest = config.min_length
+    linked_targets = {j for targets in targets_of for j in targets}
+    changed = False
+    for entity in entities:
+        for i in range(entity.start, entity.end):
+            folded = source_words[i].casefold()
+            if len(folded) < shortest or not has_alnum(folded):
+                continue
+            threshold = config.threshold if targets_of[i] else config.neighbour_threshold
+            if any(Indel.normalized_similarity(folded, words.folded(j)) >= threshold for j in targets_of[i]):
+                continue
+            anchors = [j for k in range(entity.start, entity.end) for j in targets_of[k]]
+            if not anchors:
+                break
+            best, best_j = threshold, -1
+            for j in range(max(0, min(anchors) - 1), min(len(words.words), max(anchors) + 2)):
+                if j in linked_targets or len(words.words[j]) < shortest or not has_alnum(words.words[j]):
+                    continue
+                similarity = Indel.normalized_similarity(folded, words.folded(j))
+                if similarity >= best:
+                    best, best_j = similarity, j
+            if best_j >= 0:
+                targets_of[i] = sorted(targets_of[i] + [best_j])
+                linked_targets.add(best_j)
+                changed = True
+    return changed

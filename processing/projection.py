@@ -1,0 +1,135 @@
+"""The projection stage for ``Dataset.map``: a thin adapter around :func:`project_pair`.
+
+``dataset.map(Project(config), batched=True)`` works on any dataset with source words, source IOB2
+tags, target words and alignment columns (names configurable, defaults from the shared column
+table). It adds ``projected_tags``, ``tgt_entities``, ``src_entities`` (each source entity with the
+score of the span it got, 0 where none) and ``dropped_reason`` (empty, or why some entity could not
+be projected: ``unaligned``, ``filtered``, ``overlap``, ``no target words``, joined by ``+``). Rows are
+never removed and input columns never rewritten.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.project.alignment import LinkRangeError
+from projner.processing.project.pair import (
+    REASONS,
+    PairProjection,
+    ProjectionConfig,
+    project_pair,
+)
+from projner.processing.project.scores import ExternalSpan
+from projner.processing.project.spans import Span, tags_to_spans
+
+OUTPUT_COLUMNS = ("projected_tags", "tgt_entities", "src_entities", "dropped_reason")
+STAGE = "project"
+
+
+@dataclass(frozen=True)
+class ProjectColumns:
+    """Where the stage reads its inputs."""
+
+    source_tokens: str = "src_tokens"
+    source_tags: str = "src_tags"
+    target_tokens: str = "tgt_tokens"
+    alignments: str = "alignments"
+    external_spans: str | None = None
+    """Optional column of target spans proposed from outside: lists of ``{start, end, label, score}``."""
+
+
+def dropped_reason(projection: PairProjection) -> str:
+    """The sentence's reasons, in a fixed order, joined by ``+`` (empty when all were projected)."""
+    found = {reason for _, reason in projection.unprojected}
+    return "+".join(reason for reason in REASONS if reason in found)
+
+
+def entity_reasons(projections: Iterable[PairProjection]) -> dict[str, int]:
+    """Unprojected source entities counted by reason."""
+    return dict(Counter(reason for p in projections for _, reason in p.unprojected))
+
+
+def source_entity_dicts(entities: Sequence[Span], projection: PairProjection) -> list[dict]:
+    """Source entities with the score of the target span each got (0.0 where none)."""
+    score: dict[int, float] = {}
+    for k, span in projection.matches:
+        score[k] = max(score.get(k, 0.0), span.score)
+    return [{"start": e.start, "end": e.end, "label": e.label, "score": float(score.get(k, 0.0))}
+            for k, e in enumerate(entities)]
+
+
+def target_entity_dicts(projection: PairProjection) -> list[dict]:
+    return [span.as_dict() for span in projection.spans]
+
+
+@dataclass(frozen=True)
+class Project:
+    """``Dataset.map(..., batched=True)`` callable that projects every row (see the module doc).
+
+    ``label_names``: the tag names, for a ``src_tags`` column stored as ClassLabel ids (tags are
+    always converted by name).
+    """
+
+    config: ProjectionConfig = field(default_factory=ProjectionConfig)
+    columns: ProjectColumns = field(default_factory=ProjectColumns)
+    label_names: tuple[str, ...] | None = None
+
+    def fingerprint(self, previous: str) -> str:
+        """The ``new_fingerprint`` of this stage applied to a dataset fingerprinted ``previous``."""
+        return stage_fingerprint(previous, STAGE, {"config": self.config, "columns": self.columns,
+                                                   "label_names": self.label_names})
+
+    def _tags(self, tags: Sequence[Any], row: int) -> list[str]:
+        if all(isinstance(t, str) for t in tags):
+            return list(tags)
+        if self.label_names is None:
+            raise ValueError(f"row {row}: {self.columns.source_tags!r} holds ids; pass label_names to map them")
+        return [t if isinstance(t, str) else self.label_names[t] for t in tags]
+
+    def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
+        clash = [name for name in OUTPUT_COLUMNS if name in batch]
+        if clash:
+            raise ValueError(f"the dataset already has {', '.join(clash)}; projection never overwrites a column")
+        c = self.columns
+        out: dict[str, list] = {name: [] for name in OUTPUT_COLUMNS}
+        externals = batch[c.external_spans] if c.external_spans else None
+        for row, (words, tags, target, links) in enumerate(
+            zip(batch[c.source_tokens], batch[c.source_tags], batch[c.target_tokens], batch[c.alignments])
+        ):
+            entities = tags_to_spans(self._tags(tags, row))
+            external = (
+                [ExternalSpan(int(x["start"]), int(x["end"]), x.get("label"), float(x["score"]))
+                 for x in externals[row]]
+                if externals is not None else ()
+            )
+            try:
+                projection = project_pair(words, entities, target, links, self.config, external=external)
+            except LinkRangeError as err:
+                where = f"id {batch['id'][row]}" if "id" in batch else f"row {row} of the batch"
+                raise ValueError(f"{where}: {err}") from None
+            out["projected_tags"].append(projection.tags)
+            out["tgt_entities"].append(target_entity_dicts(projection))
+            out["src_entities"].append(source_entity_dicts(entities, projection))
+            out["dropped_reason"].append(dropped_reason(projection))
+        return out
+
+
+def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: Any) -> Any:
+    """``dataset.map(project, batched=True)`` with the stage's explicit fingerprint.
+
+    A ``src_tags`` column of ClassLabel ids is read through its feature's names.
+    """
+    clash = [name for name in OUTPUT_COLUMNS if name in dataset.column_names]
+    if clash:
+        raise ValueError(f"the dataset already has {', '.join(clash)}; projection never overwrites a column")
+    if project.label_names is None:
+        feature = getattr(dataset.features[project.columns.source_tags], "feature", None)
+        names = getattr(feature, "names", None)
+        if names:
+            project = replace(project, label_names=tuple(names))
+    return dataset.map(project, batched=True, new_fingerprint=project.fingerprint(dataset._fingerprint),
+                       **map_kwargs)

@@ -1,0 +1,323 @@
+"""``projner project-parallel``: project gold source entities onto a sentence-aligned target file.
+
+Reads two CoNLL files (target tags optional), aligns them (eflomal trained on the pair, or ready
+Pharaoh links with ``--alignments``), projects, scores against the target's tags where it has them,
+and writes the result as a dataset with its provenance and a JSON report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
+
+SYMMETRIZATIONS = ("intersection", "union", "gdfa", "forward", "reverse")
+DEFAULT_SYMMETRIZATION = "intersection"
+
+
+class CommandError(Exception):
+    """Bad input: printed as one line naming the file and what is wrong, exit code 2."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", required=True, type=Path, help="labelled CoNLL file (token TAG)")
+    parser.add_argument("--target", required=True, type=Path,
+                        help="sentence-aligned CoNLL file of the other language (tags optional: "
+                             "where present, the projection is scored against them)")
+    add_projection_arguments(parser)
+    parser.add_argument("--label-map", nargs="+", default=[], metavar="TYPE=NEW",
+                        help="rewrite entity types on both sides, e.g. MISC=O to drop MISC")
+    parser.add_argument("--source-lang", help="language code of --source (recorded in provenance)")
+    parser.add_argument("--target-lang", help="language code of --target (recorded in provenance)")
+    parser.add_argument("--output", required=True, type=Path, help="folder to write the dataset to")
+    parser.add_argument("--report", type=Path, help="also write the JSON report here")
+
+
+def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
+    """The aligner and projection options (shared with ``projner demo``)."""
+    parser.add_argument("--aligner", default="eflomal", help="word aligner backend (default: eflomal)")
+    parser.add_argument("--alignments", type=Path,
+                        help="ready Pharaoh links (0-indexed, source first, one line per sentence "
+                             "pair) to use instead of running an aligner")
+    parser.add_argument("--symmetrize", choices=SYMMETRIZATIONS, default=DEFAULT_SYMMETRIZATION,
+                        help=f"how the aligner's two directions combine (default: {DEFAULT_SYMMETRIZATION})")
+    parser.add_argument("--aligner-runs", type=int, default=None,
+                        help="eflomal runs combined by link voting (default: the backend's, 3)")
+    parser.add_argument("--extra-parallel", nargs=2, type=Path, metavar=("SRC.txt", "TGT.txt"),
+                        help="extra unlabelled parallel text (one tokenised sentence per line, same "
+                             "language pair) to train the aligner on")
+    parser.add_argument("--method", choices=("heuristic", "candidates"), default="candidates",
+                        help="projection method (default: candidates)")
+    parser.add_argument("--solver", choices=("exact", "greedy", "ilp"), default="exact",
+                        help="how candidates are chosen (default: exact)")
+    parser.add_argument("--no-name-links", action="store_true",
+                        help="project through the links as given, without repairing entity words' "
+                             "links by spelling")
+
+
+def _has_tags(path: Path) -> bool:
+    """Whether a CoNLL file has a tag column (judged by its first token line)."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            fields = line.split()
+            if fields and fields[0] != "-DOCSTART-":
+                return len(fields) >= 2
+    return False
+
+
+def _read_lines(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8") as handle:
+        return [line.split() for line in handle]
+
+
+def _read_alignments(path: Path, sentences: int) -> list[list[tuple[int, int]]]:
+    from projner.processing.align.links import PharaohError, read_pharaoh
+
+    try:
+        links = [line.sure for line in read_pharaoh(path)]
+    except (OSError, PharaohError) as err:
+        raise CommandError(str(err)) from None
+    if len(links) != sentences:
+        raise CommandError(
+            f"{path} has {len(links)} lines but the CoNLL files have {sentences} sentence pairs"
+        )
+    return links
+
+
+def _align(args: argparse.Namespace, rows: list[dict]) -> tuple[list, dict[str, Any]]:
+    """Links for every pair and a description of where they came from."""
+    if args.alignments is not None:
+        return _read_alignments(args.alignments, len(rows)), {
+            "name": "file", "params": {"path": str(args.alignments)}}
+    from projner.processing.align.backends import make_aligner
+
+    options: dict[str, Any] = {"symmetrization": args.symmetrize}
+    if args.aligner_runs is not None:
+        options["runs"] = args.aligner_runs
+    if args.extra_parallel:
+        src_path, tgt_path = args.extra_parallel
+        extra_source, extra_target = _read_lines(src_path), _read_lines(tgt_path)
+        if len(extra_source) != len(extra_target):
+            raise CommandError(
+                f"--extra-parallel: {src_path} has {len(extra_source)} lines but {tgt_path} has "
+                f"{len(extra_target)}"
+            )
+        options.update(extra_source=extra_source, extra_target=extra_target)
+    try:
+        aligner = make_aligner(args.aligner, **options)
+    except ValueError as err:
+        raise CommandError(str(err)) from None
+    links = aligner.align([r["src_tokens"] for r in rows], [r["tgt_tokens"] for r in rows])
+    params = {k: v for k, v in options.items() if not k.startswith("extra_")}
+    if args.extra_parallel:
+        params["extra_parallel"] = [str(p) for p in args.extra_parallel]
+    config = getattr(aligner, "config", None)
+    if config is not None:
+        from dataclasses import asdict
+
+        params.update(asdict(config))
+    return links, {"name": args.aligner, "params": params}
+
+
+def projection_config(args: argparse.Namespace) -> Any:
+    from projner.processing.project.names import NameMatchConfig
+    from projner.processing.project.pair import ProjectionConfig
+
+    return ProjectionConfig(method=args.method, solver=args.solver,
+                            names=None if args.no_name_links else NameMatchConfig())
+
+
+def _label_names(rows: list[dict]) -> tuple[str, ...]:
+    """IOB2 label names for the source's entity types, in the Hub's order (PER, ORG, LOC, …)."""
+    from projner.labels import (
+        CONLL2003_LABELS,
+        MASAKHANER2_LABELS,
+        entity_types,
+        labels_for_types,
+    )
+
+    known = entity_types(MASAKHANER2_LABELS + CONLL2003_LABELS)
+    found = set(entity_types(tag for r in rows for tag in r["src_tags"]))
+    ordered = [t for t in known if t in found] + sorted(found - set(known))
+    return labels_for_types(ordered)
+
+
+def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """Read, align, project and score; returns the dataset, the report and the provenance."""
+    from projner.builders.conll import ConllError
+    from projner.builders.parallel import ParallelMismatchError, read_parallel
+    from projner.labels import LabelMap
+    from projner.processing.evaluate import ner_scores
+    from projner.processing.project.alignment import LinkRangeError
+    from projner.processing.project.pair import project_pair
+    from projner.processing.project.spans import tags_to_spans
+
+    try:
+        label_map = LabelMap.parse(args.label_map)
+        target_labelled = _has_tags(args.target)
+        rows = list(read_parallel(args.source, args.target, target_labelled=target_labelled,
+                                  label_map=label_map))
+    except (OSError, ValueError, ConllError, ParallelMismatchError) as err:
+        raise CommandError(str(err)) from None
+
+    started = time.perf_counter()
+    links, aligner = _align(args, rows)
+    alignment_seconds = time.perf_counter() - started
+
+    config = projection_config(args)
+    entities = [tags_to_spans(r["src_tags"]) for r in rows]
+    started = time.perf_counter()
+    projections = []
+    for number, (row, spans, pair_links) in enumerate(zip(rows, entities, links)):
+        try:
+            projections.append(project_pair(row["src_tokens"], spans, row["tgt_tokens"], pair_links, config))
+        except LinkRangeError as err:
+            where = f"{args.alignments}, line {number + 1}" if args.alignments else f"sentence pair {number + 1}"
+            raise CommandError(f"{where}: {err}") from None
+    projection_seconds = time.perf_counter() - started
+
+    report = run_report(rows, entities, projections, projection_seconds, alignment_seconds, config,
+                        aligner, args, label_map)
+    if target_labelled:
+        report.update(ner_scores([r["tgt_tags"] for r in rows], [p.tags for p in projections]))
+    dataset = build_dataset(rows, entities, links, projections, config)
+    provenance = {
+        "task": "project-parallel",
+        "source_dataset": {"name": Path(args.source).name, "license": "unknown",
+                           "license_details": "the licence of the input files (not recorded)",
+                           "citation": "", "homepage": ""},
+        "source_language": getattr(args, "source_lang", None),
+        "target_language": getattr(args, "target_lang", None),
+        "method": {"name": config.method, "params": _plain_config(config)},
+        "aligner": aligner,
+        "models": [],
+        "label_map": label_map.as_strings(),
+        "labels": list(_label_names(rows)),
+    }
+    return dataset, report, provenance
+
+
+def _plain_config(config: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return json.loads(json.dumps(asdict(config)))
+
+
+def run_report(rows, entities, projections, projection_seconds, alignment_seconds, config, aligner,
+               args, label_map) -> dict[str, Any]:
+    """The report's counts and timings (scores are added by the caller where gold exists)."""
+    from projner.processing.projection import dropped_reason, entity_reasons
+
+    incomplete = Counter(dropped_reason(p) for p in projections)
+    incomplete.pop("", None)
+    return {
+        "sentences": len(rows),
+        "source_entities": sum(len(e) for e in entities),
+        "projected_entities": sum(len(p.matches) for p in projections),
+        "unprojected": entity_reasons(projections),
+        "incomplete_sentences": dict(incomplete),
+        "projection_seconds": projection_seconds,
+        "alignment_seconds": alignment_seconds,
+        "method": config.describe(),
+        "aligner": aligner,
+        "label_map": label_map.as_strings(),
+        "source": str(args.source),
+        "target": str(args.target),
+    }
+
+
+def build_dataset(rows, entities, links, projections, config) -> Any:
+    """Every sentence pair in the shared column names: ``tgt_tokens`` and ``projected_tags`` (which
+    ``projner export`` publishes as ``tokens``/``ner_tags``), and the provenance columns
+    (``alignments`` as aligned or given, before name repair; entity scores; ``method``)."""
+    import datasets
+
+    from projner.processing.projection import (
+        dropped_reason,
+        source_entity_dicts,
+        target_entity_dicts,
+    )
+
+    words = datasets.Sequence(datasets.Value("string"))
+    entity = {"start": datasets.Value("int32"), "end": datasets.Value("int32"),
+              "label": datasets.Value("string"), "score": datasets.Value("float32")}
+    features = datasets.Features({
+        "id": datasets.Value("string"),
+        "src_tokens": words,
+        "src_tags": words,
+        "tgt_tokens": words,
+        "projected_tags": words,
+        "alignments": datasets.Sequence(datasets.Sequence(datasets.Value("int32"))),
+        "src_entities": [entity],
+        "tgt_entities": [entity],
+        "dropped_reason": datasets.Value("string"),
+        "method": datasets.Value("string"),
+    })
+    method = config.describe()
+    data = {
+        "id": [r["id"] for r in rows],
+        "src_tokens": [r["src_tokens"] for r in rows],
+        "src_tags": [r["src_tags"] for r in rows],
+        "tgt_tokens": [r["tgt_tokens"] for r in rows],
+        "projected_tags": [p.tags for p in projections],
+        "alignments": [[[int(i), int(j)] for i, j in pair] for pair in links],
+        "src_entities": [source_entity_dicts(e, p) for e, p in zip(entities, projections)],
+        "tgt_entities": [target_entity_dicts(p) for p in projections],
+        "dropped_reason": [dropped_reason(p) for p in projections],
+        "method": [method] * len(rows),
+    }
+    return datasets.Dataset.from_dict(data, features=features)
+
+
+def write_output(dataset: Any, output: Path, provenance: dict[str, Any], report: dict[str, Any]) -> None:
+    """Every sentence as a ``save_to_disk`` folder with ``provenance.json`` and ``report.json``
+    beside it, as projner's scoring commands write them; ``projner export`` publishes it as a Hub
+    folder with its card (sentences with a ``dropped_reason`` are then left out, and counted)."""
+    import datasets
+
+    datasets.DatasetDict({"train": dataset}).save_to_disk(str(output))
+    (output / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n",
+                                            encoding="utf-8")
+    scores = {k: report[k] for k in ("precision", "recall", "f1", "per_type", "support") if k in report}
+    folder_report: dict[str, Any] = {"statistics": report}
+    if scores:
+        folder_report.update(scores=scores, gold=str(report["target"]))
+    else:
+        folder_report["no_gold_reason"] = f"{report['target']} has no tags"
+    (output / "report.json").write_text(json.dumps(folder_report, indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+
+
+def print_summary(report: dict[str, Any]) -> None:
+    print(f"{report['sentences']} sentence pairs, {report['source_entities']} source entities, "
+          f"{report['projected_entities']} projected ({report['method']}) "
+          f"in {report['projection_seconds']:.3f} s (alignment {report['alignment_seconds']:.1f} s)")
+    if report["unprojected"]:
+        counts = ", ".join(f"{reason}: {n}" for reason, n in sorted(report["unprojected"].items()))
+        print(f"unprojected entities by reason: {counts}")
+    if "f1" in report:
+        print(f"strict IOB2 against {report['target']}: F1 {100 * report['f1']:.2f}  "
+              f"precision {100 * report['precision']:.2f}  recall {100 * report['recall']:.2f}")
+        for etype, row in report["per_type"].items():
+            print(f"  {etype:<6} F1 {100 * row['f1']:.2f}  (support {row['support']})")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        dataset, report, provenance = project_parallel(args)
+    except CommandError as err:
+        print(f"projner project-parallel: error: {err}", file=sys.stderr)
+        return 2
+    write_output(dataset, args.output, provenance, report)
+    if args.report is not None:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print_summary(report)
+    print(f"dataset written to {args.output}")
+    return 0

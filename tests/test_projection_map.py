@@ -1,0 +1,69 @@
+"""The ``.map`` adapter: columns in and out, reasons, ClassLabel tags, fingerprints."""
+
+import datasets
+import pytest
+
+from projner.processing.project.pair import ProjectionConfig
+from projner.processing.projection import Project, ProjectColumns, project_dataset
+
+ROWS = {
+    "id": ["a", "b", "c"],
+    "src_tokens": [["Mr", "Prodi", "visited", "Rome"], ["Nothing", "here"], ["Ask", "Smith"]],
+    "src_tags": [["O", "B-PER", "O", "B-LOC"], ["O", "O"], ["O", "B-PER"]],
+    "tgt_tokens": [["Herr", "Prodi", "besuchte", "Rom"], ["Nichts", "hier"], ["Frag", "ihn"]],
+    "alignments": [[[0, 0], [1, 1], [2, 2], [3, 3]], [[0, 0], [1, 1]], [[0, 0]]],
+}
+
+
+def test_project_adds_columns_and_keeps_every_row():
+    ds = datasets.Dataset.from_dict(ROWS)
+    out = project_dataset(ds, Project(ProjectionConfig(names=None)))
+    assert len(out) == 3
+    assert set(out.column_names) == set(ROWS) | {"projected_tags", "tgt_entities", "src_entities", "dropped_reason"}
+    assert out["projected_tags"] == [["O", "B-PER", "O", "B-LOC"], ["O", "O"], ["O", "O"]]
+    assert out["dropped_reason"] == ["", "", "unaligned"]
+    assert out["src_entities"][2] == [{"start": 1, "end": 2, "label": "PER", "score": 0.0}]
+    assert [e["label"] for e in out["tgt_entities"][0]] == ["PER", "LOC"]
+    assert out["src_tokens"] == ROWS["src_tokens"]            # inputs untouched
+
+
+def test_plain_map_call_and_classlabel_tags_by_name():
+    names = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+    features = datasets.Features({
+        "id": datasets.Value("string"),
+        "src_tokens": datasets.Sequence(datasets.Value("string")),
+        "src_tags": datasets.Sequence(datasets.ClassLabel(names=names)),
+        "tgt_tokens": datasets.Sequence(datasets.Value("string")),
+        "alignments": datasets.Sequence(datasets.Sequence(datasets.Value("int32"))),
+    })
+    ds = datasets.Dataset.from_dict(ROWS, features=features)
+    with pytest.raises(ValueError, match="holds ids; pass label_names"):
+        ds.map(Project(), batched=True)
+    assert project_dataset(ds)["projected_tags"][0] == ["O", "B-PER", "O", "B-LOC"]
+    assert ds.map(Project(label_names=tuple(names)), batched=True)["projected_tags"][0] == ["O", "B-PER", "O", "B-LOC"]
+
+
+def test_other_column_names_and_no_overwriting():
+    renamed = {"words": ROWS["src_tokens"], "tags": ROWS["src_tags"], "translation_words": ROWS["tgt_tokens"],
+               "links": ROWS["alignments"]}
+    columns = ProjectColumns(source_tokens="words", source_tags="tags", target_tokens="translation_words",
+                             alignments="links")
+    out = project_dataset(datasets.Dataset.from_dict(renamed), Project(columns=columns))
+    assert out["projected_tags"][0] == ["O", "B-PER", "O", "B-LOC"]
+    with pytest.raises(ValueError, match="never overwrites"):
+        project_dataset(out, Project(columns=columns))
+
+
+def test_bad_links_name_the_example():
+    rows = dict(ROWS, alignments=[[[0, 9]], [], []])
+    with pytest.raises(ValueError, match="id a: link 0-9 lies outside"):
+        project_dataset(datasets.Dataset.from_dict(rows))
+
+
+def test_fingerprint_follows_the_config():
+    base = Project()
+    assert base.fingerprint("x") == Project().fingerprint("x")
+    assert base.fingerprint("x") != Project(ProjectionConfig(solver="greedy")).fingerprint("x")
+    assert base.fingerprint("x") != base.fingerprint("y")
+    ds = datasets.Dataset.from_dict(ROWS)
+    assert project_dataset(ds)._fingerprint == base.fingerprint(ds._fingerprint)
