@@ -1,0 +1,116 @@
+"""Word alignment as a ``Dataset.map`` stage: any backend of ``make_aligner`` over two word columns.
+
+``Align`` is the thin adapter: it builds its aligner on first use (so it pickles without a model and
+each worker process loads its own), aligns a whole batch in one call, and writes ``alignments``
+(``[source, target]`` pairs). Its fingerprint comes from the backend's parameters and the model's
+id and revision, never from hashing weights. On several GPUs, ``align_dataset`` runs one worker per
+GPU (``num_proc`` + ``with_rank``) under the ``spawn`` start method, which CUDA requires.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from projner.processing.align.backends import make_aligner
+from projner.processing.align.base import WordAligner
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.runtime import model_revision, pick_device
+
+EXECUTION_OPTIONS = frozenset({"batch_size", "device"})
+"""Backend options that change speed, not links: left out of the fingerprint."""
+STAGE_VERSION = "1"
+
+
+class Align:
+    """``dataset.map(Align("neural", model=..., method="itermax"), batched=True)`` adds ``alignments``.
+
+    A pair with an empty side gets no links (an empty list), never an error.
+    """
+
+    def __init__(
+        self,
+        backend: str = "neural",
+        *,
+        source_column: str = "src_tokens",
+        target_column: str = "tgt_tokens",
+        output_column: str = "alignments",
+        **options: Any,
+    ) -> None:
+        self.backend = backend
+        self.source_column = source_column
+        self.target_column = target_column
+        self.output_column = output_column
+        self.options = dict(options)
+        self._aligner: WordAligner | None = None
+        make_aligner(backend, **self.options)  # fail on bad options now, not in a worker; loads nothing
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_aligner"] = None
+        return state
+
+    def aligner(self, rank: int | None = None) -> WordAligner:
+        """The backend, built once per process; a rank picks that worker's GPU."""
+        if self._aligner is None:
+            options = dict(self.options)
+            if rank is not None and self.backend == "neural":
+                options["device"] = str(pick_device(options.get("device", "auto"), rank))
+            self._aligner = make_aligner(self.backend, **options)
+        return self._aligner
+
+    def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
+        links = self.aligner(rank).align(batch[self.source_column], batch[self.target_column])
+        return {self.output_column: [[[i, j] for i, j in pair] for pair in links]}
+
+    def fingerprint(self, previous: str) -> str:
+        """The output's fingerprint: input fingerprint, backend, link-deciding options, model version."""
+        options = {k: v for k, v in sorted(self.options.items()) if k not in EXECUTION_OPTIONS}
+        model = self.options.get("model")
+        if self.backend == "neural":
+            from projner.processing.align.neural import NeuralAlignerConfig, resolve_dtype
+
+            config = NeuralAlignerConfig(**self.options)
+            model = config.model
+            options["dtype"] = str(resolve_dtype(config.dtype, pick_device(config.device))).removeprefix("torch.")
+        config_view = {
+            "backend": self.backend,
+            "options": options,
+            "columns": [self.source_column, self.target_column, self.output_column],
+        }
+        revision = model_revision(model, self.options.get("revision")) if model else None
+        return stage_fingerprint(
+            previous, "align", config_view, model_id=model, revision=revision, version=STAGE_VERSION
+        )
+
+
+@contextlib.contextmanager
+def spawn_start_method() -> Iterator[None]:
+    """Worker processes started by ``spawn`` (CUDA cannot be used in forked children); restored after."""
+    import multiprocess
+
+    previous = multiprocess.get_start_method(allow_none=True)
+    multiprocess.set_start_method("spawn", force=True)
+    try:
+        yield
+    finally:
+        multiprocess.set_start_method(previous, force=True)
+
+
+def align_dataset(dataset: Any, align: Align, *, batch_size: int = 1000, num_proc: int | None = None) -> Any:
+    """``dataset`` with ``align``'s output column, cached under ``align``'s explicit fingerprint.
+
+    ``num_proc`` > 1 starts that many workers (one per GPU with a CUDA device) by ``spawn``.
+    """
+    kwargs = {
+        "batched": True,
+        "batch_size": batch_size,
+        "with_rank": True,
+        "new_fingerprint": align.fingerprint(dataset._fingerprint),
+        "desc": f"Aligning ({align.backend})",
+    }
+    if num_proc is None or num_proc <= 1:
+        return dataset.map(align, **kwargs)
+    with spawn_start_method():
+        return dataset.map(align, num_proc=num_proc, **kwargs)
