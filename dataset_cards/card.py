@@ -50,8 +50,10 @@ class ConfigRecord:
     default: bool = False
 
     @property
-    def language(self) -> Language:
-        return get_language(self.provenance.target_language)
+    def language(self) -> Language | None:
+        """The target language; None where the run did not record it."""
+        code = self.provenance.target_language
+        return get_language(code) if code else None
 
     @property
     def source_languages(self) -> tuple[Language, ...]:
@@ -73,6 +75,13 @@ COLUMN_DOCS: dict[str, str] = {
     "alignments": "word links `[source index, target index]`, 0-indexed",
     "src_entities": "source entities `{start, end (exclusive), label, score}` over word indices",
     "tgt_entities": "projected entities `{start, end (exclusive), label, score}` with their scores",
+    "dropped_reason": "empty, or why some entity of the sentence could not be projected "
+    "(`unaligned`, `filtered`, `overlap`, ...); such a sentence is published with what was "
+    "projected, so keep `dropped_reason == \"\"` for complete sentences only",
+    "projection_issues": "empty, or why some source entity got no target span (the sentence is "
+    "published only with `--keep-partial`)",
+    "method": "the projection method and aligner settings that produced the labels",
+    "models": "the models (with revisions) that produced the row",
 }
 
 TASK_DOCS: dict[str, str] = {
@@ -120,12 +129,22 @@ def _percent(value: float) -> str:
     return f"{100 * value:.1f}"
 
 
-def _language_label(lang: Language) -> str:
-    return f"{lang.name} (`{lang.code}`)"
+NOT_RECORDED = "not recorded"
+
+
+def _language_label(lang: Language | None) -> str:
+    return f"{lang.name} (`{lang.code}`)" if lang else f"language {NOT_RECORDED}"
+
+
+def _record_hint(side: str, option: str) -> str:
+    """How to record a language the run did not record, for the card."""
+    return (f"give `{option} CODE` to `projner project-parallel`, or set `{side}` in "
+            "`<config>/provenance.json` and run `projner export FOLDER` to rewrite this card")
 
 
 def _source_label(source: SourceDataset) -> str:
-    parts = [f"[{source.title}]({source.homepage})"]
+    title = f"[{source.title}]({source.homepage})" if source.homepage else source.title
+    parts = [title]
     if source.config:
         parts.append(f"config `{source.config}`")
     if source.split:
@@ -138,10 +157,16 @@ def _source_label(source: SourceDataset) -> str:
 
 def _overview(record: ConfigRecord) -> str:
     prov, lang = record.provenance, record.language
-    sources = ", ".join(_language_label(s) for s in record.source_languages)
-    spacing = "separates words by spaces" if lang.spaces else "does not separate words by spaces"
+    if lang is None:
+        target = (f"- Target language: {NOT_RECORDED} (so its script and word spacing are unknown "
+                  f"too); to record it, {_record_hint('target_language', '--target-lang')}")
+    else:
+        spacing = "separates words by spaces" if lang.spaces else "does not separate words by spaces"
+        target = f"- Target language: {_language_label(lang)}, script `{lang.script}`, which {spacing}"
+    sources = ", ".join(_language_label(s) for s in record.source_languages) or (
+        f"{NOT_RECORDED}; to record it, {_record_hint('source_language', '--source-lang')}")
     return "\n".join([
-        f"- Target language: {_language_label(lang)}, script `{lang.script}`, which {spacing}",
+        target,
         f"- Source language: {sources}",
         f"- Task: `{prov.task}`: {TASK_DOCS[prov.task]}",
         f"- Created: {prov.created} with projner {prov.projner_version}",
@@ -151,7 +176,10 @@ def _overview(record: ConfigRecord) -> str:
 
 def _source(record: ConfigRecord) -> str:
     source = record.provenance.source_dataset
-    lines = [f"Entities come from {_source_label(source)} (`{source.name}`)."]
+    named = f" (`{source.name}`)" if source.name != source.title else ""
+    lines = [f"Entities come from {_source_label(source)}{named}."]
+    if not source.homepage:
+        lines.append(f"Its homepage was {NOT_RECORDED} (local files).")
     license_text = source.license_name or source.license
     lines.append(f"Its licence, inherited by this config: `{license_text}`.")
     if source.license_details:
@@ -200,26 +228,39 @@ def _labels(record: ConfigRecord) -> str:
     return "\n".join(lines)
 
 
-def _dropped(statistics: SplitStatistics) -> str:
-    if not statistics.dropped:
+def _by_reason(counts: Mapping[str, int]) -> str:
+    if not counts:
         return "none"
-    return "; ".join(f"{reason}: {count}" for reason, count in sorted(statistics.dropped.items()))
+    return "; ".join(f"{reason}: {count}" for reason, count in sorted(counts.items()))
 
 
 def _statistics(record: ConfigRecord) -> str:
     types = entity_types(record.provenance.labels)
-    header = ["split", "input sentences", "published", "dropped (by reason)", "tokens"]
-    header += [f"{etype} entities" for etype in types] + ["projection rate (%)"]
+    kept = any(stats.keep_dropped for stats in record.statistics.values())
+    header = ["split", "input sentences", "published", "dropped (by reason)"]
+    header += ["published incomplete (by reason)"] if kept else []
+    header += ["tokens"] + [f"{etype} entities" for etype in types] + ["projection rate (%)"]
     rows = []
     for split, stats in record.statistics.items():
         rate = stats.projection_rate
         rows.append(
-            [f"`{split}`", stats.input_sentences, stats.sentences, _dropped(stats), stats.tokens]
-            + [stats.entities.get(etype, 0) for etype in types]
+            [f"`{split}`", stats.input_sentences, stats.sentences, _by_reason(stats.dropped)]
+            + ([_by_reason(stats.incomplete)] if kept else [])
+            + [stats.tokens] + [stats.entities.get(etype, 0) for etype in types]
             + [_percent(rate) if rate is not None else "n/a"]
         )
-    notes = ["Projection rate: entities in the published labels over entities on the labelled "
-             "source side of every input sentence (dropped sentences included)."]
+    notes = []
+    if kept:
+        notes.append("Every sentence is published, as scored: a sentence where some entity could "
+                     "not be projected carries what was projected and its `dropped_reason` "
+                     "(counted above as incomplete); filter on `dropped_reason` for complete "
+                     "sentences only.")
+    else:
+        notes.append("Sentences with a `dropped_reason` (an entity not projected, an empty "
+                     "translation, a low score) are left out of the published split and counted "
+                     "above by reason.")
+    notes.append("Projection rate: entities in the published labels over entities on the labelled "
+                 "source side of every input sentence (dropped sentences included).")
     if any(stats.projection_rate is None for stats in record.statistics.values()):
         notes.append("n/a: the split has no source-side tags to compare with (model transfer) or "
                      "its source side holds no entity.")
@@ -267,7 +308,7 @@ def _evaluation(record: ConfigRecord) -> str:
 def render_config_section(record: ConfigRecord) -> str:
     lang = record.language
     return _template("config.md").substitute(
-        heading=f"{lang.name} (`{record.name}`)",
+        heading=f"{lang.name if lang else 'Language ' + NOT_RECORDED} (`{record.name}`)",
         overview=_overview(record),
         source=_source(record),
         method=_component(record.provenance.method.name, record.provenance.method.params,
@@ -294,7 +335,10 @@ def _pretty_name(records: Sequence[ConfigRecord]) -> str:
 
 
 def _summary(records: Sequence[ConfigRecord]) -> str:
-    languages = ", ".join(_language_label(r.language) for r in records)
+    languages = ", ".join(
+        _language_label(r.language) if r.language
+        else f"a language that was not recorded (config `{r.name}`)"
+        for r in records)
     types = ", ".join(_unique([t for r in records for t in entity_types(r.provenance.labels)]))
     return (
         f"Named-entity annotations ({types}) for {languages}, made by projner "
@@ -358,6 +402,9 @@ def _intended_use(records: Sequence[ConfigRecord]) -> str:
     if any("nc" in r.provenance.source_dataset.license.split("-") for r in records):
         lines.append("- Non-commercial use only where the source licence is non-commercial "
                      "(see License).")
+    if any("sa" in r.provenance.source_dataset.license.split("-") for r in records):
+        lines.append("- Share-alike: data derived from a share-alike source is released under the "
+                     "same licence, with attribution (see License).")
     return "\n".join(lines)
 
 
@@ -379,12 +426,18 @@ def _limitations(records: Sequence[ConfigRecord]) -> str:
     if any(r.provenance.task == "model-transfer" for r in records):
         lines.append("- **Model errors.** Model-transfer labels are one multilingual model's "
                      "predictions and inherit its biases for the language.")
-    unspaced = [r for r in records if not r.language.spaces]
+    unspaced = [r for r in records if r.language is not None and not r.language.spaces]
     if unspaced:
         langs = ", ".join(_unique([r.language.name for r in unspaced]))
         lines.append(f"- **Scripts without spaces** ({langs}). These scripts do not mark word "
                      "boundaries; the words here come from a segmenter, and entity boundaries "
                      "inherit its mistakes.")
+    unrecorded = [r for r in records if r.language is None or not r.source_languages]
+    if unrecorded:
+        names = ", ".join(f"`{r.name}`" for r in unrecorded)
+        lines.append(f"- **Languages not recorded** ({names}). The run did not record which "
+                     "language each side is, so this card cannot say whether the script separates "
+                     "words, and the Hub cannot list the corpus under its language.")
     mapped = [r for r in records if r.provenance.label_map]
     if mapped:
         items = ", ".join(_unique([i for r in mapped for i in r.provenance.label_map]))
@@ -407,7 +460,13 @@ def _citations(records: Sequence[ConfigRecord]) -> str:
               f"```bibtex\n{citations.PAPER_BIBTEX}\n```"]
     blocks.append("The source data:")
     for source in _unique([r.provenance.source_dataset for r in records]):
-        blocks.append(f"{source.title}:\n\n```bibtex\n{source.citation}\n```")
+        if source.citation:
+            blocks.append(f"{source.title}:\n\n```bibtex\n{source.citation}\n```")
+        else:
+            blocks.append(f"{source.title}: no citation was recorded for these files. Add "
+                          "`citation` (BibTeX) and `homepage` to `source_dataset` in "
+                          "`<config>/provenance.json` and run `projner export FOLDER` to rewrite "
+                          "this card.")
     models = _unique([m.id for r in records for m in r.provenance.models])
     aligners = _unique([r.provenance.aligner.name for r in records if r.provenance.aligner])
     known = _unique([c for c in [citations.model_citation(m) for m in models]
@@ -475,18 +534,19 @@ def size_category(examples: int) -> str:
 def card_metadata(records: Sequence[ConfigRecord], configs: list[dict[str, Any]],
                   dataset_info: list[dict[str, Any]]) -> dict[str, Any]:
     """The Hub YAML: descriptive fields from the provenance, then ``configs`` and ``dataset_info``."""
-    codes = [r.language.code for r in records]
+    codes = [r.language.code for r in records if r.language is not None]
+    sides = len([r for r in records if r.language is None])  # unrecorded languages with data
     for r in records:
         if "src_tokens" in r.columns or "original_tokens" in r.columns:
             codes += [lang.code for lang in r.source_languages]
+            sides += not r.source_languages
     codes = _unique(codes)
     sources = _unique([r.provenance.source_dataset for r in records])
     licenses = _unique([s.license for s in sources])
-    metadata: dict[str, Any] = {
-        "pretty_name": _pretty_name(records),
-        "language": codes,
-        "license": licenses[0] if len(licenses) == 1 else licenses,
-    }
+    metadata: dict[str, Any] = {"pretty_name": _pretty_name(records)}
+    if codes:  # the Hub lists a corpus under its languages; an unrecorded one is left out
+        metadata["language"] = codes
+    metadata["license"] = licenses[0] if len(licenses) == 1 else licenses
     named = [s for s in sources if s.license_name]
     if named:
         metadata["license_name"] = "; ".join(_unique([s.license_name for s in named]))
@@ -494,14 +554,16 @@ def card_metadata(records: Sequence[ConfigRecord], configs: list[dict[str, Any]]
     if detailed:
         metadata["license_details"] = " ".join(
             _unique([f"{s.title}: {s.license_details}" for s in detailed]))
+    published_sources = [f"extended|{s.name}" for s in sources if s.homepage]
     translated = any(r.provenance.task in ("translate-train", "translate-test") for r in records)
     total = sum(st.sentences for r in records for st in r.statistics.values())
     metadata.update({
         "annotations_creators": ["machine-generated"],
         "language_creators": ["found", "machine-generated"] if translated else ["found"],
-        "multilinguality": "multilingual" if len(codes) > 1 else "monolingual",
+        "multilinguality": "multilingual" if len(codes) + sides > 1 else "monolingual",
         "size_categories": [size_category(total)],
-        "source_datasets": [f"extended|{s.name}" for s in sources],
+        # local files (no homepage recorded) are no dataset a Hub user could follow
+        **({"source_datasets": published_sources} if published_sources else {}),
         "task_categories": ["token-classification"],
         "task_ids": ["named-entity-recognition"],
         "tags": _unique(["ner", "silver-standard", "annotation-projection", "cross-lingual",

@@ -1,8 +1,9 @@
 """Write a run's output as a Hub dataset repository: parquet shards per config and split, the
 provenance beside them, and a generated card whose YAML lets ``load_dataset`` find everything.
 
-One config per target language; exporting another config into the same folder merges (the card and
-its YAML then cover all configs). Re-exporting a config replaces it. The layout is described in
+One config per target language (``default`` where the target language was not recorded);
+exporting another config into the same folder merges (the card and its YAML then cover all
+configs). Re-exporting a config replaces it. The layout is described in
 :mod:`projner.dataset_cards.folder`, the column conversion in :mod:`.hub_columns`.
 """
 
@@ -65,8 +66,19 @@ def _write_shards(ds: datasets.Dataset, config_dir: pathlib.Path, split: str) ->
     return written
 
 
+UNKNOWN_LANGUAGE_CONFIG = "default"
+"""Config name of a run whose target language was not recorded (``project-parallel`` on files)."""
+
+
+def default_config_name(provenance: Provenance | dict) -> str:
+    """The config a run is exported as: its target language code, or ``default`` where unknown."""
+    target = as_provenance(provenance).target_language
+    return get_language(target).code if target else UNKNOWN_LANGUAGE_CONFIG
+
+
 def _check_languages(provenance: Provenance) -> None:
-    for code in (provenance.target_language, *provenance.source_languages):
+    codes = [provenance.target_language] if provenance.target_language else []
+    for code in (*codes, *provenance.source_languages):
         get_language(code)  # raises LanguageError with close matches
 
 
@@ -77,11 +89,15 @@ def export_hub_folder(
     config_name: str,
     provenance: Provenance | dict,
     report: dict | None = None,
+    keep_dropped: bool = False,
 ) -> pathlib.Path:
     """Export ``splits`` as config ``config_name`` of the Hub folder ``output_dir``; returns it.
 
     ``provenance`` is a :class:`~projner.dataset_cards.provenance.Provenance` or its ``to_dict``
     form; ``report`` the run's report (scores, baseline, ``no_gold_reason``; see that module).
+    ``keep_dropped``: publish sentences with a ``dropped_reason`` too, keeping that column (for
+    evaluation runs, where every sentence is a scored prediction); by default they are left out
+    (silver training corpora). Either way they are counted by reason in the statistics and card.
     Every split is checked and converted before anything is written, so a bad example leaves the
     folder as it was.
     """
@@ -99,7 +115,8 @@ def export_hub_folder(
         if not SPLIT_NAME_RE.match(split):
             raise ExportError(f"split name {split!r}: use letters, digits and '_' (no '-')")
         where = f"config {config_name!r}, split {split!r}"
-        published[split], statistics[split] = to_hub_columns(ds, prov.labels, where=where)
+        published[split], statistics[split] = to_hub_columns(ds, prov.labels, where=where,
+                                                             keep_dropped=keep_dropped)
     first_split, first = next(iter(published.items()))
     for split, ds in published.items():
         if ds.features != first.features:

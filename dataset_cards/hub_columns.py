@@ -6,7 +6,10 @@ Inside projner the side that receives labels is ``tgt_tokens`` and its labels ``
 overwrite (the input dataset's own ``tokens``/``ner_tags``) are kept as ``original_tokens`` /
 ``original_ner_tags``; every other column (alignments, entity scores, ...) stays as it is.
 
-Sentences with a ``dropped_reason`` are left out of the published split and counted by reason.
+Sentences with a ``dropped_reason`` are left out of the published split and counted by reason
+(silver training corpora), or, with ``keep_dropped`` (evaluation runs, where every sentence is a
+scored prediction), published with what was projected and the ``dropped_reason`` column kept so
+users can filter; they are then counted by reason as ``incomplete``.
 """
 
 from __future__ import annotations
@@ -60,9 +63,13 @@ def check_iob2(tags: Sequence[str], label_index: dict[str, int], where: str) -> 
 
 
 def to_hub_columns(
-    ds: datasets.Dataset, labels: Sequence[str], *, where: str
+    ds: datasets.Dataset, labels: Sequence[str], *, where: str, keep_dropped: bool = False
 ) -> tuple[datasets.Dataset, SplitStatistics]:
-    """The split as published (see the module docstring) and what happened to its sentences."""
+    """The split as published (see the module docstring) and what happened to its sentences.
+
+    ``keep_dropped``: publish sentences with a ``dropped_reason`` too (counted as ``incomplete``);
+    one without any labels (``projected_tags`` null) is still left out and counted as dropped.
+    """
     columns = ds.column_names
     if LABEL_COLUMN not in columns:
         raise ExportError(
@@ -83,11 +90,14 @@ def to_hub_columns(
     keep: list[int] = []
     tag_ids: list[list[int]] = []
     dropped: Counter[str] = Counter()
+    incomplete: Counter[str] = Counter()
     for index, (sentence, sentence_tags, reason) in enumerate(zip(words, tags, reasons, strict=True)):
         name = f"{where}, example {index}" + (f" (id {ids[index]!r})" if ids is not None else "")
-        if reason:
+        if reason and (not keep_dropped or sentence_tags is None):
             dropped[reason] += 1
             continue
+        if reason:
+            incomplete[reason] += 1
         if sentence_tags is None:
             raise ExportError(
                 f"{name}: {LABEL_COLUMN} is missing but {DROPPED_COLUMN} is empty; a sentence is "
@@ -107,12 +117,15 @@ def to_hub_columns(
         tokens=sum(len(words[i]) for i in keep),
         entities=dict(count_entities(tags[i] for i in keep)),
         dropped=dict(dropped),
+        incomplete=dict(incomplete),
+        keep_dropped=keep_dropped,
         source_entities=dict(count_entities(s for s in _tag_strings(ds, "src_tags") if s is not None))
         if "src_tags" in columns else None,
     )
 
     published = ds.select(keep) if len(keep) < len(ds) else ds
-    published = published.remove_columns([c for c in (LABEL_COLUMN, DROPPED_COLUMN) if c in columns])
+    removed = (LABEL_COLUMN,) if keep_dropped else (LABEL_COLUMN, DROPPED_COLUMN)
+    published = published.remove_columns([c for c in removed if c in columns])
     renames = {"ner_tags": ORIGINAL_PREFIX + "ner_tags"} if "ner_tags" in columns else {}
     if words_column == TARGET_WORDS_COLUMN:
         if "tokens" in columns:
@@ -122,6 +135,6 @@ def to_hub_columns(
     published = published.add_column(
         "ner_tags", tag_ids, feature=datasets.List(datasets.ClassLabel(names=list(labels)))
     )
-    leading = [c for c in ("id", "tokens", "ner_tags") if c in published.column_names]
+    leading = [c for c in ("id", "tokens", "ner_tags", DROPPED_COLUMN) if c in published.column_names]
     order = leading + [c for c in published.column_names if c not in leading]
     return published.select_columns(order), statistics

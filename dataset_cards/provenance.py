@@ -10,8 +10,8 @@ A silver corpus is only as useful as the account of how it was made, so the pipe
                           "license": "cc-by-nc-4.0", "citation": "@inproceedings{...}",
                           "homepage": "https://...", "pretty_name": "MasakhaNER 2.0",
                           "license_name": null, "license_details": null},
-      "source_language": "en",            # the labelled side (several: "en,de")
-      "target_language": "yo",            # the side that receives labels
+      "source_language": "en",            # the labelled side (several: "en,de"); null: not recorded
+      "target_language": "yo",            # the side that receives labels; null: not recorded
       "method": {"name": "candidates", "params": {"selection": "ner", ...every parameter...}},
       "aligner": {"name": "simalign", "params": {"model": "...", "method": "itermax"}} | null,
       "models": [{"role": "translator", "id": "facebook/nllb-200-distilled-600M",
@@ -23,7 +23,11 @@ A silver corpus is only as useful as the account of how it was made, so the pipe
     }
 
 ``aligner`` is null only where nothing was aligned (model transfer); ``revision`` is null only for a
-model that was not loaded from the Hub (a local folder), and the card says so.
+model that was not loaded from the Hub (a local folder), and the card says so. The languages may be
+null only for ``project-parallel`` (CoNLL files of any language pair, languages optional); the
+export then names the config ``default`` and the card says the language was not recorded and how
+to record it. ``citation``/``homepage`` of a source dataset may be null for local files (the card
+says they were not recorded).
 
 The run *report* passed beside it (``export_hub_folder(..., report=...)``) is a plain dict; every key
 is optional:
@@ -70,9 +74,10 @@ class SourceDataset:
     """Hub id (``masakhane/masakhaner2``) or, for local files, a short descriptive name."""
     license: str
     """Hub licence id (``cc-by-nc-4.0``, ``apache-2.0``, ``other``, ``unknown``)."""
-    citation: str
-    """BibTeX of the dataset's paper."""
-    homepage: str
+    citation: str | None
+    """BibTeX of the dataset's paper; None: not recorded (local files), and the card says so."""
+    homepage: str | None
+    """Where the dataset lives; None: not recorded (local files)."""
     config: str | None = None
     split: str | None = None
     """The split(s) read, comma-separated where several."""
@@ -96,8 +101,8 @@ class SourceDataset:
         source = cls(
             name=str(_require(data, "name", where)),
             license=str(_require(data, "license", where)),
-            citation=str(_require(data, "citation", where)),
-            homepage=str(_require(data, "homepage", where)),
+            citation=data.get("citation") or None,
+            homepage=data.get("homepage") or None,
             config=data.get("config"),
             split=data.get("split"),
             pretty_name=data.get("pretty_name"),
@@ -161,8 +166,10 @@ class Provenance:
 
     task: str
     source_dataset: SourceDataset
-    source_language: str
-    target_language: str
+    source_language: str | None
+    """ISO code(s) of the labelled side, comma-separated; None: not recorded (project-parallel)."""
+    target_language: str | None
+    """ISO code of the side that receives labels; None: not recorded (project-parallel)."""
     method: Component
     labels: tuple[str, ...]
     aligner: Component | None = None
@@ -178,6 +185,12 @@ class Provenance:
             raise ProvenanceError(
                 f"provenance.labels must list the IOB2 label names with 'O' first, got {list(self.labels)}"
             )
+        for side in ("source_language", "target_language"):
+            if getattr(self, side) is None and self.task != "project-parallel":
+                raise ProvenanceError(
+                    f"provenance.{side} is required for task {self.task!r} (only project-parallel "
+                    "runs on files whose languages may be unknown)"
+                )
         if self.aligner is None and self.task != "model-transfer":
             raise ProvenanceError(f"provenance.aligner is required for task {self.task!r}")
         if not self.models and self.task != "project-parallel":
@@ -198,7 +211,8 @@ class Provenance:
 
     @property
     def source_languages(self) -> tuple[str, ...]:
-        return tuple(code.strip() for code in self.source_language.split(",") if code.strip())
+        """The source language codes; empty where none was recorded."""
+        return tuple(code.strip() for code in (self.source_language or "").split(",") if code.strip())
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -225,8 +239,8 @@ class Provenance:
         return cls(
             task=str(_require(data, "task", where)),
             source_dataset=SourceDataset.from_dict(_require(data, "source_dataset", where)),
-            source_language=str(_require(data, "source_language", where)),
-            target_language=str(_require(data, "target_language", where)),
+            source_language=_optional_text(data, "source_language"),
+            target_language=_optional_text(data, "target_language"),
             method=Component.from_dict(_require(data, "method", where), f"{where}.method"),
             aligner=Component.from_dict(aligner, f"{where}.aligner") if aligner else None,
             models=tuple(ModelRef.from_dict(m, f"{where}.models[{i}]") for i, m in enumerate(models)),
@@ -235,6 +249,11 @@ class Provenance:
             created=str(data.get("created") or _dt.date.today().isoformat()),
             projner_version=str(data.get("projner_version") or _projner_version()),
         )
+
+
+def _optional_text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None or value == "" else str(value)
 
 
 def _projner_version() -> str:

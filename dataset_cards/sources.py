@@ -75,17 +75,23 @@ _CONLL2003 = SourceDataset(
 _EUROPARL_NER = SourceDataset(
     name="ixa-ehu/ner-evaluation-corpus-europarl",
     pretty_name="Europarl-NER",
-    license="other",
-    license_name="europarl",
-    license_details="Europarl proceedings: the Europarl site states no known copyright "
-    "restrictions on the material (https://www.statmt.org/europarl/); the NER annotation is by "
-    "Agerri et al. (2018).",
+    license="cc-by-sa-4.0",
+    license_details="The NER annotation is licensed CC BY-SA 4.0 by Agerri et al. (2018), as the "
+    "corpus repository states; the texts come from the Europarl corpus (Koehn 2005). Share-alike: "
+    "data derived from it is released under the same licence, with attribution.",
     homepage="https://github.com/ixa-ehu/ner-evaluation-corpus-europarl",
     citation="""@inproceedings{agerri-etal-2018-building,
   title = "Building Named Entity Recognition Taggers via Parallel Corpora",
   author = "Agerri, Rodrigo and Chung, Yiling and Aldabe, Itziar and Aranberri, Nora and Labaka, Gorka and Rigau, German",
   booktitle = "Proceedings of the Eleventh International Conference on Language Resources and Evaluation (LREC 2018)",
   year = "2018"
+}
+@inproceedings{koehn-2005-europarl,
+  title = "{E}uroparl: A Parallel Corpus for Statistical Machine Translation",
+  author = "Koehn, Philipp",
+  booktitle = "Proceedings of Machine Translation Summit X: Papers",
+  year = "2005",
+  pages = "79--86"
 }""",
 )
 

@@ -1,5 +1,6 @@
-"""Counts a card reports for one split: sentences kept and dropped by reason, entities per type,
-projection rate. Plain functions over tag lists, so the numbers can be checked by hand."""
+"""Counts a card reports for one split: sentences published, left out by reason, published though
+incomplete by reason, entities per type, projection rate. Plain functions over tag lists, so the
+numbers can be checked by hand."""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ class SplitStatistics:
     """Entities per type in the published labels."""
     dropped: dict[str, int] = field(default_factory=dict)
     """Sentences left out, by ``dropped_reason``."""
+    incomplete: dict[str, int] = field(default_factory=dict)
+    """Published sentences that carry a ``dropped_reason`` (exported with ``keep_dropped``), by
+    reason; they hold whatever part of their entities was projected."""
+    keep_dropped: bool = False
+    """Whether sentences with a ``dropped_reason`` were published (evaluation runs: every sentence
+    is a scored prediction) rather than left out (silver training corpora)."""
     source_entities: dict[str, int] | None = None
     """Entities per type on the labelled source side of *every* input sentence (dropped included);
     None where there is no source side (model transfer)."""
@@ -58,6 +65,8 @@ class SplitStatistics:
             "sentences": self.sentences,
             "tokens": self.tokens,
             "dropped": dict(sorted(self.dropped.items())),
+            "incomplete": dict(sorted(self.incomplete.items())),
+            "keep_dropped": self.keep_dropped,
             "entities": dict(sorted(self.entities.items())),
             "source_entities": dict(sorted(self.source_entities.items()))
             if self.source_entities is not None else None,
@@ -71,6 +80,8 @@ class SplitStatistics:
             tokens=int(data.get("tokens", 0)),
             entities=dict(data.get("entities") or {}),
             dropped=dict(data.get("dropped") or {}),
+            incomplete=dict(data.get("incomplete") or {}),
+            keep_dropped=bool(data.get("keep_dropped", False)),
             source_entities=dict(data["source_entities"]) if data.get("source_entities") is not None
             else None,
         )

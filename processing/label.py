@@ -5,7 +5,9 @@ The model sees subwords; a word takes the label of its first subword. The model'
 by default, recorded in the fingerprint and the provenance); probabilities of model labels that map
 to the same tag are added before the argmax, so dropping MISC never hands its mass to a wrong type.
 Tags are repaired to valid IOB2 (the default CoNLL-2003 model speaks IOB1: ``I-PER`` opens a name).
-Each entity's score is the mean probability of its words' tags. Sentences longer than the model's
+Each entity's score is the mean probability of its words' tags; the entities go to ``src_entities``
+by default (the design's column for the labelled side), which the projection stage then reads as
+its source entities instead of adding its own. Sentences longer than the model's
 window are labelled in overlapping windows of words, each word taken from the window where it sits
 farthest from an edge.
 """

@@ -21,6 +21,7 @@ import datasets
 
 from projner.labels import OUTSIDE, LabelMap, entity_types
 from projner.languages import get_language
+from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
 from projner.processing.evaluate import ner_scores
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.gold import GoldInput, GoldTags, load_gold
@@ -91,8 +92,8 @@ class MethodOptions:
     aligner: str = "neural"
     align_method: str = "itermax"
     align_layer: int = 8
-    symmetrization: str = "gdfa"
-    """For ``eflomal``: how its two directions are combined."""
+    symmetrization: str = DEFAULT_SYMMETRIZATION
+    """For ``eflomal``: how its two directions are combined (intersection, as ``project-parallel``)."""
     align_batch_size: int = 32
     backtranslation: bool = False
     """translate-test: use a back-translation of the labelled English (see ``refinement``)."""
@@ -320,28 +321,26 @@ def _provenance(task: str, gold: GoldInput, *, target_language: str, method: dic
 
 def _finish(options: RunOptions, runner: StepRunner, dataset: datasets.Dataset | datasets.DatasetDict,
             report: dict[str, Any], provenance: dict[str, Any], *, scores: dict[str, Any] | None = None,
-            gold_name: str | None = None, publish: bool = False) -> PipelineResult:
+            gold_name: str | None = None, keep_dropped: bool) -> PipelineResult:
     """Timings and cache hits into the report; the report JSON and the output written where asked.
 
-    ``publish`` (translate-train): ``--output`` becomes a Hub dataset folder (parquet, card,
-    provenance; sentences with a ``dropped_reason`` left out and counted). Otherwise (the scoring
-    pipelines) it is a ``save_to_disk`` folder of every sentence with every column, with
-    ``provenance.json`` and ``report.json`` beside, which ``projner export`` can publish later.
+    ``--output`` is a Hub dataset folder (parquet, card, provenance, statistics, report) with one
+    config, the target language (a plain ``Dataset`` becomes the report's ``split``).
+    ``keep_dropped`` (the scoring pipelines, where every sentence is a scored prediction):
+    sentences with a ``dropped_reason`` are published too, the column kept; otherwise (silver
+    corpora) they are left out. Either way they are counted by reason.
     """
     report["timings"] = runner.timings
     report["cached_steps"] = runner.cached_steps
     if options.report:
         write_json(options.report, report)
     export_report = {"statistics": report} | ({"scores": scores, "gold": gold_name} if scores else {})
-    if options.output and publish:
+    if options.output:
         from projner.dataset_cards.export import export_hub_folder
 
-        export_hub_folder(dataset, options.output, config_name=report["lang"], provenance=provenance,
-                          report=export_report)
-    elif options.output:
-        dataset.save_to_disk(options.output)
-        write_json(Path(options.output) / "provenance.json", provenance)
-        write_json(Path(options.output) / "report.json", export_report)
+        splits = dataset if isinstance(dataset, datasets.DatasetDict) else {report["split"]: dataset}
+        export_hub_folder(splits, options.output, config_name=report["lang"], provenance=provenance,
+                          report=export_report, keep_dropped=keep_dropped)
     return PipelineResult(dataset, report)
 
 
@@ -375,7 +374,7 @@ def model_transfer(dataset: str, lang: str, split: str = "test", options: RunOpt
                              models=models.refs, labels=eval_map.map_labels(gold.labels),
                              label_map=[*options.ner_label_map, *eval_map.as_strings()])
     return _finish(options, chain.runner, chain.dataset, report, provenance, scores=_scores_of(report),
-                   gold_name=f"{gold.name} {gold.config} {gold.split}")
+                   gold_name=f"{gold.name} {gold.config} {gold.split}", keep_dropped=True)
 
 
 def _scores_of(report: dict[str, Any]) -> dict[str, Any]:
@@ -417,8 +416,7 @@ def translate_test(
                            batch_size=options.translate_batch_size * 16)
     models.add("translator", options.translator, translate.revision())
     chain.step("split_words", SplitWords(SplitWordsConfig(lang="en", words_column="src_tokens")))
-    label = chain.step("label_source", _label_stage(options, entity_types(gold.labels),
-                                                    entities_column="src_ner_entities"),
+    label = chain.step("label_source", _label_stage(options, entity_types(gold.labels)),
                        uses_model=True, batch_size=options.ner_batch_size * 8)
     models.add("ner", options.ner_model, label.revision())
     columns = ProjectColumns(source_tokens="src_tokens", source_tags="src_tags", target_tokens="tokens")
@@ -435,6 +433,7 @@ def translate_test(
         aligner = _align(chain, options, method, models, name="align", source="bt_tokens", target="tokens",
                          output="bt_alignments")
         columns = ProjectColumns(**(asdict(columns) | {"source_tokens": "bt_tokens", "source_tags": "bt_tags",
+                                                        "source_entities": "bt_entities",
                                                         "alignments": "bt_alignments"}))
     else:
         aligner = _refined_alignment(chain, options, method, models, lang)
@@ -452,7 +451,7 @@ def translate_test(
                              aligner=aligner, models=models.refs, labels=eval_map.map_labels(gold.labels),
                              label_map=[*options.ner_label_map, *eval_map.as_strings()])
     return _finish(options, chain.runner, ds, report, provenance, scores=_scores_of(report),
-                   gold_name=f"{gold.name} {gold.config} {gold.split}")
+                   gold_name=f"{gold.name} {gold.config} {gold.split}", keep_dropped=True)
 
 
 def _backtranslate_with_markers(chain: Chain, options: RunOptions, method: MethodOptions, models: _Models,
@@ -600,7 +599,7 @@ def translate_train(
     provenance = _provenance("translate-train", gold, target_language=code, method=described, aligner=aligner,
                              models=models.refs, labels=gold.labels, label_map=source_label_map)
     return _finish(options, chain.runner, datasets.DatasetDict({gold.split: ds}), report, provenance,
-                   publish=True)
+                   keep_dropped=False)
 
 
 def _entity_count(tags: Sequence[str]) -> int:

@@ -2,10 +2,13 @@
 
 ``dataset.map(Project(config), batched=True)`` works on any dataset with source words, source IOB2
 tags, target words and alignment columns (names configurable, defaults from the shared column
-table). It adds ``projected_tags``, ``tgt_entities``, ``src_entities`` (each source entity with the
-score of the span it got, 0 where none) and ``dropped_reason`` (empty, or why some entity could not
-be projected: ``unaligned``, ``filtered``, ``overlap``, ``no target words``, joined by ``+``). Rows are
-never removed and input columns never rewritten.
+table). It adds ``projected_tags``, ``tgt_entities``, ``dropped_reason`` (empty, or why some entity
+could not be projected: ``unaligned``, ``filtered``, ``overlap``, ``no target words``, joined by
+``+``) and, unless the dataset already has it, ``src_entities`` (each source entity with the score
+of the span it got, 0 where none). Where an earlier stage wrote ``src_entities`` (the labelling
+stage, with the NER model's score of each entity), projection reads the source entities from it,
+after checking they are the entities of ``src_tags``, and leaves it as it is. Rows are never
+removed and input columns never rewritten.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from projner.processing.project.pair import (
 from projner.processing.project.scores import ExternalSpan
 from projner.processing.project.spans import Span, tags_to_spans
 
-OUTPUT_COLUMNS = ("projected_tags", "tgt_entities", "src_entities", "dropped_reason")
+OUTPUT_COLUMNS = ("projected_tags", "tgt_entities", "dropped_reason")
+"""Always added; the source entities column is added too where the dataset lacks it."""
 STAGE = "project"
 
 
@@ -38,6 +42,9 @@ class ProjectColumns:
     source_tags: str = "src_tags"
     target_tokens: str = "tgt_tokens"
     alignments: str = "alignments"
+    source_entities: str = "src_entities"
+    """The labelled side's entities ``{start, end, label, score}``: read where the dataset has the
+    column (it must agree with ``source_tags``), else added with each entity's projection score."""
     external_spans: str | None = None
     """Optional column of target spans proposed from outside: lists of ``{start, end, label, score}``."""
 
@@ -66,6 +73,28 @@ def target_entity_dicts(projection: PairProjection) -> list[dict]:
     return [span.as_dict() for span in projection.spans]
 
 
+def entities_from_column(entities: Sequence[Mapping[str, Any]], tags: Sequence[str], where: str,
+                         columns: ProjectColumns) -> list[Span]:
+    """The source entities a ``src_entities`` row holds, checked against the row's tags (the two
+    columns describe one labelling; if they disagree, projecting either would be a guess)."""
+    try:
+        given = sorted(Span(int(e["start"]), int(e["end"]), str(e["label"])) for e in entities)
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(
+            f"{where}: {columns.source_entities!r} holds {list(entities)!r}, not entities "
+            f"{{start, end, label, score}}: {err}"
+        ) from None
+    from_tags = tags_to_spans(tags)
+    if given != sorted(from_tags):
+        show = ", ".join(f"{s.start}-{s.end} {s.label}" for s in given) or "none"
+        expected = ", ".join(f"{s.start}-{s.end} {s.label}" for s in from_tags) or "none"
+        raise ValueError(
+            f"{where}: {columns.source_entities!r} ({show}) disagrees with the entities of "
+            f"{columns.source_tags!r} ({expected}); they must describe the same labelling"
+        )
+    return from_tags
+
+
 @dataclass(frozen=True)
 class Project:
     """``Dataset.map(..., batched=True)`` callable that projects every row (see the module doc).
@@ -91,16 +120,20 @@ class Project:
         return [t if isinstance(t, str) else self.label_names[t] for t in tags]
 
     def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
-        clash = [name for name in OUTPUT_COLUMNS if name in batch]
-        if clash:
-            raise ValueError(f"the dataset already has {', '.join(clash)}; projection never overwrites a column")
+        _check_no_clash(batch)
         c = self.columns
+        given = batch.get(c.source_entities)
         out: dict[str, list] = {name: [] for name in OUTPUT_COLUMNS}
+        if given is None:
+            out[c.source_entities] = []
         externals = batch[c.external_spans] if c.external_spans else None
         for row, (words, tags, target, links) in enumerate(
             zip(batch[c.source_tokens], batch[c.source_tags], batch[c.target_tokens], batch[c.alignments])
         ):
-            entities = tags_to_spans(self._tags(tags, row))
+            where = f"id {batch['id'][row]}" if "id" in batch else f"row {row} of the batch"
+            tags = self._tags(tags, row)
+            entities = (tags_to_spans(tags) if given is None
+                        else entities_from_column(given[row], tags, where, c))
             external = (
                 [ExternalSpan(int(x["start"]), int(x["end"]), x.get("label"), float(x["score"]))
                  for x in externals[row]]
@@ -109,13 +142,19 @@ class Project:
             try:
                 projection = project_pair(words, entities, target, links, self.config, external=external)
             except LinkRangeError as err:
-                where = f"id {batch['id'][row]}" if "id" in batch else f"row {row} of the batch"
                 raise ValueError(f"{where}: {err}") from None
             out["projected_tags"].append(projection.tags)
             out["tgt_entities"].append(target_entity_dicts(projection))
-            out["src_entities"].append(source_entity_dicts(entities, projection))
+            if given is None:
+                out[c.source_entities].append(source_entity_dicts(entities, projection))
             out["dropped_reason"].append(dropped_reason(projection))
         return out
+
+
+def _check_no_clash(columns: Iterable[str]) -> None:
+    clash = [name for name in OUTPUT_COLUMNS if name in columns]
+    if clash:
+        raise ValueError(f"the dataset already has {', '.join(clash)}; projection never overwrites a column")
 
 
 def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: Any) -> Any:
@@ -123,9 +162,7 @@ def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: An
 
     A ``src_tags`` column of ClassLabel ids is read through its feature's names.
     """
-    clash = [name for name in OUTPUT_COLUMNS if name in dataset.column_names]
-    if clash:
-        raise ValueError(f"the dataset already has {', '.join(clash)}; projection never overwrites a column")
+    _check_no_clash(dataset.column_names)
     if project.label_names is None:
         feature = getattr(dataset.features[project.columns.source_tags], "feature", None)
         names = getattr(feature, "names", None)

@@ -10,11 +10,13 @@ from importlib import resources
 import pytest
 
 from projner.dataset_cards.card import CardError, ConfigRecord, check_card, render_body
+from projner.dataset_cards.card import card_metadata
 from projner.dataset_cards.provenance import (
     Component,
     ModelRef,
     Provenance,
     ProvenanceError,
+    SourceDataset,
     check_report,
 )
 from projner.dataset_cards.sources import known_source
@@ -80,6 +82,18 @@ VARIANTS = {
             models=(NER,), labels=PANX_LABELS, created="2025-03-04"),
         statistics=_stats(source=False), report={"no_gold_reason": "the test split is held out"},
         columns=COLUMNS),
+    "project-parallel on local files, languages not recorded": ConfigRecord(
+        name="default",
+        provenance=Provenance(
+            task="project-parallel",
+            source_dataset=SourceDataset(name="a.conll + b.conll", license="unknown", citation=None,
+                                         homepage=None, license_details="not recorded"),
+            source_language=None, target_language=None, method=Component("heuristic", {"merge_distance": 1}),
+            aligner=Component("eflomal", {"runs": 3}), labels=CONLL2003_LABELS, created="2025-03-05"),
+        statistics={"train": SplitStatistics(sentences=5, tokens=50, entities={"PER": 2},
+                                             incomplete={"unaligned": 1}, keep_dropped=True,
+                                             source_entities={"PER": 3})},
+        report={"no_gold_reason": "b.conll has no tags"}, columns={**COLUMNS, "src_tokens": "list of string"}),
 }
 
 
@@ -126,7 +140,8 @@ def test_no_section_is_empty_and_no_placeholder_survives(variant):
         assert model.id in body
         assert (model.revision or "not pinned") in body
     assert "2501.18750" in body and "Politov" in body
-    assert record.provenance.source_dataset.citation in body
+    citation = record.provenance.source_dataset.citation
+    assert (citation or "no citation was recorded for these files") in body
     assert record.provenance.created in body
 
 
@@ -186,3 +201,32 @@ def test_provenance_round_trip_and_errors():
         check_report({"scores": {**_scores(0.5), "f1": 55.0}})
     with pytest.raises(ProvenanceError, match="baseline is given without"):
         check_report({"baseline": {"name": "model-transfer", "scores": _scores(0.5)}})
+
+
+def test_unrecorded_languages_and_sources_are_said_not_guessed():
+    record = VARIANTS["project-parallel on local files, languages not recorded"]
+    body = render_body([record], location="x")
+    assert "## Language not recorded (`default`)" in body
+    assert "Target language: not recorded" in body and "`--target-lang CODE`" in body
+    assert "Source language: not recorded" in body and "`--source-lang CODE`" in body
+    assert "**Languages not recorded** (`default`)" in body
+    assert "Its homepage was not recorded (local files)." in body
+    assert "a.conll + b.conll: no citation was recorded for these files" in body
+    assert "](None)" not in body and "()" not in body
+    statistics = dict(_sections(body))["### Statistics"]
+    assert "published incomplete (by reason)" in statistics and "unaligned: 1" in statistics
+    assert "Every sentence is published, as scored" in statistics
+    metadata = card_metadata([record], configs=[], dataset_info=[])
+    assert "language" not in metadata and "source_datasets" not in metadata
+    assert metadata["multilinguality"] == "multilingual"  # two sides, neither language recorded
+    known = card_metadata([VARIANTS["project-parallel, scored, no models"]], configs=[], dataset_info=[])
+    assert known["language"] == ["de"] and known["license"] == "cc-by-sa-4.0"
+    assert known["source_datasets"] == ["extended|ixa-ehu/ner-evaluation-corpus-europarl"]
+
+
+def test_languages_may_be_unrecorded_only_for_project_parallel():
+    data = VARIANTS["project-parallel on local files, languages not recorded"].provenance.to_dict()
+    assert Provenance.from_dict(data).target_language is None
+    with pytest.raises(ProvenanceError, match="target_language is required for task 'translate-test'"):
+        Provenance.from_dict({**data, "task": "translate-test", "source_language": "en",
+                              "models": [NLLB.to_dict()]})

@@ -12,7 +12,7 @@ import yaml
 
 from projner.builders.parallel import read_parallel
 from projner.cli import main
-from projner.dataset_cards.export import export_hub_folder
+from projner.dataset_cards.export import default_config_name, export_hub_folder
 from projner.dataset_cards.folder import read_front_matter, validate_hub_folder
 from projner.dataset_cards.hub_columns import ExportError
 from projner.dataset_cards.provenance import Component, ModelRef, Provenance, ProvenanceError
@@ -97,10 +97,56 @@ def test_export_writes_hub_layout_and_loads_back(tmp_path):
     assert stats["entities"] == {"LOC": 1, "ORG": 1, "PER": 1}
     assert stats["source_entities"] == {"LOC": 2, "ORG": 1, "PER": 2}
     assert stats["projection_rate"] == pytest.approx(3 / 5)
+    assert metadata["license"] == "cc-by-sa-4.0" and "license_name" not in metadata  # Europarl-NER
+    assert stats["keep_dropped"] is False and stats["incomplete"] == {}
     # the YAML features are the features load_dataset returns
     info = metadata["dataset_info"][0]
     assert info["splits"] == [{"name": "test", "num_bytes": info["dataset_size"], "num_examples": 3}]
     assert datasets.Features._from_yaml_list(info["features"]) == loaded.features
+
+
+def test_evaluation_runs_publish_every_scored_sentence_with_its_reason(tmp_path):
+    rows = _parallel_rows()
+    rows[2]["dropped_reason"] = "unaligned"  # Smith got no span: a scored prediction all the same
+    silver = export_hub_folder({"test": _dataset(rows)}, tmp_path / "silver", config_name="de",
+                               provenance=_provenance())
+    assert _load(silver, "de", tmp_path)["test"]["id"] == ["0", "1"]  # training corpus: left out
+    stats = json.loads((silver / "de" / "statistics.json").read_text())["splits"]["test"]
+    assert stats["dropped"] == {"empty translation": 1, "unaligned": 1} and stats["incomplete"] == {}
+
+    out = export_hub_folder({"test": _dataset(rows)}, tmp_path / "eval", config_name="de",
+                            provenance=_provenance(), keep_dropped=True)
+    loaded = _load(out, "de", tmp_path)["test"]
+    assert loaded.column_names[:4] == ["id", "tokens", "ner_tags", "dropped_reason"]
+    assert loaded["id"] == ["0", "1", "2"]  # the unlabelled sentence cannot be published ...
+    assert loaded["dropped_reason"] == ["", "", "unaligned"]  # ... the incomplete one is, with its reason
+    assert loaded[2]["ner_tags"] == [0, 0, 0]
+    stats = json.loads((out / "de" / "statistics.json").read_text())["splits"]["test"]
+    assert stats["keep_dropped"] is True and stats["sentences"] == 3 and stats["input_sentences"] == 4
+    assert stats["incomplete"] == {"unaligned": 1} and stats["dropped"] == {"empty translation": 1}
+    _, body = read_front_matter(out / "README.md")
+    assert "| `test` | 4 | 3 | empty translation: 1 | unaligned: 1 |" in body
+    assert "filter on `dropped_reason`" in body
+
+
+def test_unrecorded_languages_export_as_the_default_config(tmp_path):
+    prov = _provenance()
+    prov.update(source_language=None, target_language=None)
+    prov["source_dataset"] = {"name": "a.conll + b.conll", "license": "unknown", "citation": None,
+                              "homepage": None, "license_details": "the input files' licence, not recorded"}
+    out = export_hub_folder({"train": _dataset(_parallel_rows())}, tmp_path / "hub",
+                            config_name=default_config_name(prov), provenance=prov, keep_dropped=True)
+    metadata = validate_hub_folder(out)
+    assert metadata["configs"][0]["config_name"] == "default" and "language" not in metadata
+    assert len(_load(out, "default", tmp_path)["train"]) == 3
+    assert default_config_name(_provenance("deu")) == "de"
+    # recording the language later: edit the provenance, rewrite the card
+    provenance_path = out / "default" / "provenance.json"
+    prov["target_language"] = "de"
+    provenance_path.write_text(json.dumps(prov))
+    assert main(["export", str(out)]) == 0
+    metadata, body = read_front_matter(out / "README.md")
+    assert metadata["language"] == ["de"] and "## German (`default`)" in body
 
 
 def test_second_config_merges_and_every_config_loads(tmp_path):
@@ -248,3 +294,7 @@ def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, ca
     yaml.safe_load(readme.read_text().split("---\n")[1])  # front matter still valid YAML
     assert main(["export", str(tmp_path)]) == 1
     assert "neither a save_to_disk folder" in capsys.readouterr().err
+    # an evaluation run of one's own: every sentence that has labels published, with its reason
+    assert main(["export", str(saved), "--output", str(tmp_path / "eval"), "--keep-dropped"]) == 0
+    assert "3 of 4 sentences published" in capsys.readouterr().out
+    assert _load(tmp_path / "eval", "it", tmp_path)["test"]["dropped_reason"] == ["", "", ""]

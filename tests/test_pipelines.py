@@ -27,6 +27,7 @@ from projner.processing.pipelines import (
     translate_test,
     translate_train,
 )
+from projner.processing.project.spans import tags_to_spans
 from projner.processing.projection import Project
 from projner.processing.stage_cache import StepRunner
 
@@ -75,12 +76,26 @@ def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_say
     assert sum(report["dropped"].values()) == sum(1 for r in ds["dropped_reason"] if r)
     assert list(report["timings"]) == TEST_STEPS and report["cached_steps"] == []
     assert json.loads(Path(opts.report).read_text())["f1"] == report["f1"]
-    saved = datasets.load_from_disk(opts.output)
-    assert saved["projected_tags"] == ds["projected_tags"]
-    provenance = json.loads((Path(opts.output) / "provenance.json").read_text())
+    # --output is a Hub folder of every scored sentence, incomplete ones included with their reason
+    saved = datasets.load_dataset(opts.output, "yo", cache_dir=str(Path(opts.cache_dir) / "hf"))["test"]
+    names = saved.features["ner_tags"].feature.names
+    assert [[names[i] for i in row] for row in saved["ner_tags"]] == ds["projected_tags"]
+    assert saved["tokens"] == ds["tokens"] and saved["original_ner_tags"] == ds["ner_tags"]
+    assert saved["dropped_reason"] == ds["dropped_reason"]
+    statistics = json.loads((Path(opts.output) / "yo" / "statistics.json").read_text())["splits"]["test"]
+    assert statistics["sentences"] == 3 and statistics["incomplete"] == report["dropped"]
+    card = (Path(opts.output) / "README.md").read_text()
+    assert f"**{100 * report['f1']:.1f}**" in card
+    provenance = json.loads((Path(opts.output) / "yo" / "provenance.json").read_text())
     assert provenance["task"] == "translate-test" and provenance["aligner"]["name"] == "neural"
     assert {m["role"] for m in provenance["models"]} == {"translator", "ner", "aligner"}
     assert ds[0]["src_tokens"] and ds[0]["translation"]
+    # the labelling stage's src_entities (NER scores) are the entities projection read
+    assert "src_ner_entities" not in ds.column_names
+    for tags, entities in zip(ds["src_tags"], ds["src_entities"]):
+        assert [(e["start"], e["end"], e["label"]) for e in entities] == [
+            (s.start, s.end, s.label) for s in tags_to_spans(tags)]
+        assert all(0.0 < e["score"] <= 1.0 for e in entities)
     for words, offsets, text in zip(ds["src_tokens"], ds["translation_offsets"], ds["translation"]):
         assert [text[a:b] for a, b in offsets] == words  # English words point into the translation
 
@@ -160,7 +175,10 @@ def test_model_transfer_scores_the_ner_model_on_the_target(tiny_models, tmp_path
     ds = result.dataset
     expected = ner_scores(gold_strings(ds), ds["projected_tags"], label_map=pipelines.LabelMap({"DATE": "O"}))
     assert result.report["f1"] == expected["f1"] and result.report["sentences"] == 3
-    assert json.loads((tmp_path / "mt" / "provenance.json").read_text())["aligner"] is None
+    assert json.loads((tmp_path / "mt" / "yo" / "provenance.json").read_text())["aligner"] is None
+    saved = datasets.load_dataset(str(tmp_path / "mt"), "yo", cache_dir=str(tmp_path / "hf"))["test"]
+    names = saved.features["ner_tags"].feature.names
+    assert [[names[i] for i in row] for row in saved["ner_tags"]] == ds["projected_tags"]
 
 
 def test_translate_train_publishes_a_silver_corpus_and_counts_every_sentence(tiny_models, tmp_path, shared_data):
@@ -198,6 +216,25 @@ def test_translate_train_with_easyproject_markers_from_the_command_line(tiny_mod
     assert report["kept"] + sum(report["dropped"].values()) == 3
     assert list(report["timings"]) == ["gold_tags", "easyproject_translate", "easyproject_match", "select"]
     assert (out / "sw" / "provenance.json").is_file()
+
+
+def test_eflomal_symmetrisation_default_is_the_same_everywhere():
+    from projner.cli import build_parser
+    from projner.processing.align.statistical import EflomalConfig
+
+    parser = build_parser()
+    commands = {
+        "translate-test": ["translate-test", "--dataset", "panx", "--lang", "sw"],
+        "translate-train": ["translate-train", "--lang", "sw"],
+    }
+    defaults = {name: parser.parse_args(argv).symmetrization for name, argv in commands.items()}
+    defaults["project-parallel"] = parser.parse_args(
+        ["project-parallel", "--source", "a", "--target", "b", "--output", "o"]).symmetrize
+    defaults["demo"] = parser.parse_args(["demo"]).symmetrize
+    defaults["MethodOptions"] = MethodOptions().symmetrization
+    defaults["EflomalConfig"] = EflomalConfig().symmetrization
+    assert set(defaults.values()) == {"intersection"}, defaults
+    assert MethodOptions(aligner="eflomal").aligner_options(RunOptions()) == {"symmetrization": "intersection"}
 
 
 def test_select_sentences_drops_with_reasons_and_never_removes_rows():

@@ -1,4 +1,5 @@
-"""``projner project-parallel`` and ``projner demo``: output, report, errors that name what is wrong."""
+"""``projner project-parallel`` and ``projner demo``: the Hub folder they write (every sentence
+published, card honest about what was not recorded), the report, errors that name what is wrong."""
 
 import json
 
@@ -6,6 +7,7 @@ import datasets
 import pytest
 
 from projner.cli import main
+from projner.dataset_cards.folder import read_front_matter, validate_hub_folder
 
 REQUIRED_REPORT_KEYS = {"f1", "precision", "recall", "per_type", "sentences", "source_entities",
                         "projected_entities", "unprojected", "projection_seconds"}
@@ -23,6 +25,17 @@ def run(argv, capsys):
     return code, captured.out, captured.err
 
 
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """Loading an exported folder must not need the Hub."""
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+
+
+def load(folder, config, tmp_path):
+    return datasets.load_dataset(str(folder), config, cache_dir=str(tmp_path / "hf-cache"))
+
+
 def test_projects_with_given_links_and_writes_dataset_and_report(pair, tmp_path, capsys):
     source, target, links = pair
     code, out, _ = run(["project-parallel", "--source", str(source), "--target", str(target),
@@ -34,16 +47,47 @@ def test_projects_with_given_links_and_writes_dataset_and_report(pair, tmp_path,
     assert report["sentences"] == 4 and report["method"] == "candidates+greedy"
     assert 0.0 <= report["f1"] <= 1.0 and report["projection_seconds"] >= 0
     assert report["source_entities"] == report["projected_entities"] + sum(report["unprojected"].values())
-    saved = datasets.load_from_disk(str(tmp_path / "out"))["train"]
-    assert len(saved) == 4
-    assert {"tgt_tokens", "projected_tags", "alignments", "tgt_entities", "src_entities", "method",
-            "dropped_reason"} <= set(saved.column_names)
-    assert saved[1]["projected_tags"][12:14] == ["B-ORG", "I-ORG"]      # Europäischen Parlaments
+    # no --source-lang/--target-lang: a Hub folder all the same, config "default"
+    assert "load_dataset(" in out and "'default'" in out
+    saved = load(tmp_path / "out", "default", tmp_path)["train"]
+    assert len(saved) == 4  # every sentence pair, complete or not (an evaluation run)
+    assert {"tokens", "ner_tags", "src_tokens", "src_tags", "alignments", "tgt_entities", "src_entities",
+            "method", "dropped_reason"} <= set(saved.column_names)
+    names = saved.features["ner_tags"].feature.names
+    assert [names[i] for i in saved[1]["ner_tags"][12:14]] == ["B-ORG", "I-ORG"]  # Europäischen Parlaments
+    assert saved[1]["tokens"][12] == "Europäischen"
     assert saved[1]["alignments"][:2] == [[0, 0], [1, 1]]
-    folder_report = json.loads((tmp_path / "out" / "report.json").read_text())
+    config_dir = tmp_path / "out" / "default"
+    statistics = json.loads((config_dir / "statistics.json").read_text())["splits"]["train"]
+    assert statistics["keep_dropped"] is True and statistics["dropped"] == {}
+    assert statistics["incomplete"] == report["incomplete_sentences"]
+    assert sum(statistics["incomplete"].values()) == sum(1 for r in saved["dropped_reason"] if r)
+    folder_report = json.loads((config_dir / "report.json").read_text())
     assert folder_report["scores"]["f1"] == report["f1"]
-    provenance = json.loads((tmp_path / "out" / "provenance.json").read_text())
+    provenance = json.loads((config_dir / "provenance.json").read_text())
     assert provenance["task"] == "project-parallel" and provenance["label_map"] == ["MISC=O"]
+    assert provenance["source_language"] is None and provenance["target_language"] is None
+    metadata, body = read_front_matter(tmp_path / "out" / "README.md")
+    assert "language" not in metadata and "source_datasets" not in metadata
+    assert metadata["license"] == "unknown" and "was not recorded" in metadata["license_details"]
+    assert "Target language: not recorded" in body and "--target-lang CODE" in body
+    assert "no citation was recorded for these files" in body
+    assert "()" not in body and "@" not in body.split("The source data:")[1].split("```bibtex")[0]
+
+
+def test_given_languages_name_the_config_and_bad_codes_are_refused(pair, tmp_path, capsys):
+    source, target, links = pair
+    common = ["project-parallel", "--source", str(source), "--target", str(target), "--alignments", str(links)]
+    code, _, _ = run([*common, "--source-lang", "en", "--target-lang", "deu", "--split", "test",
+                      "--output", str(tmp_path / "out")], capsys)
+    assert code == 0
+    metadata = validate_hub_folder(tmp_path / "out")
+    assert metadata["configs"][0]["config_name"] == "de" and metadata["language"] == ["de", "en"]
+    assert set(load(tmp_path / "out", "de", tmp_path)) == {"test"}
+    code, _, err = run([*common, "--target-lang", "klingon", "--output", str(tmp_path / "bad")], capsys)
+    assert code == 2 and "--target-lang: unknown language code 'klingon'" in err
+    code, _, err = run([*common, "--split", "dev-1", "--output", str(tmp_path / "bad")], capsys)
+    assert code == 2 and "--split 'dev-1'" in err and not (tmp_path / "bad").exists()
 
 
 def test_unlabelled_target_is_projected_without_scores(pair, tmp_path, capsys):
@@ -58,7 +102,7 @@ def test_unlabelled_target_is_projected_without_scores(pair, tmp_path, capsys):
     assert code == 0 and "F1" not in out
     report = json.loads((tmp_path / "r.json").read_text())
     assert "f1" not in report and report["projected_entities"] >= 1
-    assert "no_gold_reason" in json.loads((tmp_path / "out" / "report.json").read_text())
+    assert "no_gold_reason" in json.loads((tmp_path / "out" / "default" / "report.json").read_text())
 
 
 def test_sentence_count_mismatch_names_both_counts(pair, tmp_path, capsys):
@@ -110,5 +154,16 @@ def test_demo_prints_scores_on_the_bundled_sample(shared_data, tmp_path, capsys)
     assert "799 sentence pairs" in out and "strict IOB2" in out
     f1 = float(out.split("F1 ")[1].split()[0])
     assert 0 < f1 <= 100
-    provenance = json.loads((tmp_path / "demo" / "provenance.json").read_text())
+    provenance = json.loads((tmp_path / "demo" / "de" / "provenance.json").read_text())
     assert provenance["source_language"] == "en" and provenance["target_language"] == "de"
+    # the README's main job ends with a Hub folder that load_dataset reads: every sentence, scored
+    corpus = load(tmp_path / "demo", "de", tmp_path)
+    assert set(corpus) == {"test"} and len(corpus["test"]) == 799
+    assert corpus["test"].features["ner_tags"].feature.names == ["O", "B-PER", "I-PER", "B-ORG", "I-ORG",
+                                                                 "B-LOC", "I-LOC"]
+    metadata, body = read_front_matter(tmp_path / "demo" / "README.md")
+    assert metadata["license"] == "cc-by-sa-4.0" and metadata["language"] == ["de", "en"]
+    scores = json.loads((tmp_path / "demo" / "de" / "report.json").read_text())["scores"]
+    assert f"{100 * scores['f1']:.2f}" == f"{f1:.2f}"  # the folder's scores are the ones printed
+    assert f"| **{100 * scores['f1']:.1f}** |" in body  # and the card's
+    assert "Koehn" in body and "Agerri" in body

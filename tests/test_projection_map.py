@@ -20,6 +20,7 @@ def test_project_adds_columns_and_keeps_every_row():
     out = project_dataset(ds, Project(ProjectionConfig(names=None)))
     assert len(out) == 3
     assert set(out.column_names) == set(ROWS) | {"projected_tags", "tgt_entities", "src_entities", "dropped_reason"}
+    assert out["src_entities"][0][0]["score"] > 0  # added: each entity's projection score
     assert out["projected_tags"] == [["O", "B-PER", "O", "B-LOC"], ["O", "O"], ["O", "O"]]
     assert out["dropped_reason"] == ["", "", "unaligned"]
     assert out["src_entities"][2] == [{"start": 1, "end": 2, "label": "PER", "score": 0.0}]
@@ -52,6 +53,38 @@ def test_other_column_names_and_no_overwriting():
     assert out["projected_tags"][0] == ["O", "B-PER", "O", "B-LOC"]
     with pytest.raises(ValueError, match="never overwrites"):
         project_dataset(out, Project(columns=columns))
+
+
+def test_existing_src_entities_are_read_checked_and_left_as_they_are():
+    labelled = [[{"start": 1, "end": 2, "label": "PER", "score": 0.91}, {"start": 3, "end": 4, "label": "LOC", "score": 0.6}],
+                [], [{"start": 1, "end": 2, "label": "PER", "score": 0.5}]]
+    ds = datasets.Dataset.from_dict(dict(ROWS, src_entities=labelled))
+    out = project_dataset(ds, Project(ProjectionConfig(names=None)))
+    assert out["src_entities"] == labelled  # the labelling stage's scores stay
+    assert out.column_names.count("src_entities") == 1
+    plain = project_dataset(datasets.Dataset.from_dict(ROWS), Project(ProjectionConfig(names=None)))
+    assert out["projected_tags"] == plain["projected_tags"]
+    assert out["dropped_reason"] == plain["dropped_reason"] == ["", "", "unaligned"]
+    # another entities column for other source columns (e.g. a back-translation)
+    renamed = datasets.Dataset.from_dict({"bt_tokens": ROWS["src_tokens"], "bt_tags": ROWS["src_tags"],
+                                          "bt_entities": labelled, "tgt_tokens": ROWS["tgt_tokens"],
+                                          "alignments": ROWS["alignments"]})
+    columns = ProjectColumns(source_tokens="bt_tokens", source_tags="bt_tags", source_entities="bt_entities")
+    out = project_dataset(renamed, Project(columns=columns))
+    assert "src_entities" not in out.column_names and out["bt_entities"] == labelled
+
+
+@pytest.mark.parametrize("entities, message", [
+    ([{"start": 1, "end": 3, "label": "PER", "score": 0.9}], r"\(1-3 PER\) disagrees with the entities of 'src_tags' \(1-2 PER\)"),
+    ([], r"\(none\) disagrees"),
+    ([{"begin": 1, "label": "PER"}], "not entities"),
+])
+def test_src_entities_that_disagree_with_the_tags_name_the_example(entities, message):
+    rows = dict(ROWS, src_entities=[[{"start": 1, "end": 2, "label": "PER", "score": 1.0},
+                                     {"start": 3, "end": 4, "label": "LOC", "score": 1.0}], [], entities])
+    with pytest.raises(ValueError, match=f"id c: 'src_entities' {message}" if "disagrees" in message
+                       else f"id c: 'src_entities' holds .*{message}"):
+        project_dataset(datasets.Dataset.from_dict(rows))
 
 
 def test_bad_links_name_the_example():

@@ -76,7 +76,19 @@ def test_push_creates_repo_and_uploads_data_with_card_in_one_commit(folder, fake
     assert upload["delete_patterns"] == ["*.parquet"]
     assert "allow_patterns" not in upload and "ignore_patterns" not in upload  # README goes too
     assert "configs:" in upload["readme"] and 'load_dataset("org/silver-it", "it")' in upload["readme"]
-    assert "licence other" in capsys.readouterr().err  # Europarl terms are shown before upload
+    assert "note: licence" not in capsys.readouterr().err  # Europarl-NER: CC BY-SA 4.0, a Hub licence
+
+
+def test_push_shows_a_licence_that_needs_reading_before_upload(tmp_path, fake_api, capsys):
+    rows = [{"id": "0", "src_tokens": ["Rome"], "src_tags": ["B-LOC"], "tgt_tokens": ["Roma"],
+             "projected_tags": ["B-LOC"]}]
+    prov = Provenance(task="project-parallel", source_dataset=known_source("conll2003", split="train"),
+                      source_language="en", target_language="it", method=Component("heuristic", {}),
+                      aligner=Component("eflomal", {}), labels=CONLL2003_LABELS, created="2025-03-01")
+    folder = export_hub_folder({"train": datasets.Dataset.from_list(rows)}, tmp_path / "hub",
+                               config_name="it", provenance=prov.to_dict())
+    assert main(["push", str(folder), "--repo-id", "org/x"]) == 0
+    assert "note: licence other: CoNLL-2003 (English): Derived from the Reuters Corpus" in capsys.readouterr().err
 
 
 def test_push_to_main_skips_branch_and_defaults_public(folder, fake_api):

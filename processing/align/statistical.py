@@ -25,11 +25,18 @@ from projner.processing.align.links import (
 )
 
 
+SYMMETRIZATIONS: tuple[str, ...] = tuple(method.value for method in Symmetrization)
+"""Every way of combining the two directions, by name (the commands' choices)."""
+DEFAULT_SYMMETRIZATION: str = Symmetrization.INTERSECTION.value
+"""How eflomal's directions are combined unless told otherwise, everywhere in projner: intersection
+projects better than gdfa with eflomal on Europarl-NER (docs/projection.md)."""
+
+
 @dataclass(frozen=True)
 class EflomalConfig:
     """How eflomal is run and how its runs and directions are combined."""
 
-    symmetrization: str = Symmetrization.INTERSECTION.value
+    symmetrization: str = DEFAULT_SYMMETRIZATION
     """How forward and reverse links become one alignment (see :class:`Symmetrization`)."""
     runs: int = 3
     """Independent eflomal runs whose links are combined by voting."""

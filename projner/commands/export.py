@@ -1,13 +1,17 @@
 """``projner export DIR``: turn a saved run into a Hub dataset folder, or regenerate a folder's card.
 
 DIR is either
-- a ``Dataset.save_to_disk`` / ``DatasetDict.save_to_disk`` folder of a run's output, with its
-  ``provenance.json`` (and optionally ``report.json``) inside or given by ``--provenance`` /
-  ``--report``: it is exported as config ``--config`` (default: the target language code) of the
-  Hub folder ``--output`` (merged with the configs already there); or
-- a folder ``projner export`` (or a pipeline's ``--output``) wrote before: its card is rewritten
+- a folder ``projner export`` (or any pipeline's ``--output``) wrote before: its card is rewritten
   from the provenance, statistics and reports beside the data (after a projner upgrade, or after
-  editing a ``report.json``); nothing else changes.
+  editing a ``provenance.json`` or ``report.json``); nothing else changes; or
+- a ``Dataset.save_to_disk`` / ``DatasetDict.save_to_disk`` folder of a run of your own (columns as
+  projner's: ``tgt_tokens``/``projected_tags``, optional ``dropped_reason``), with its
+  ``provenance.json`` (and optionally ``report.json``) inside or given by ``--provenance`` /
+  ``--report``: it is exported as config ``--config`` (default: the target language code, or
+  ``default`` where none is recorded) of the Hub folder ``--output`` (merged with the configs
+  already there). ``--keep-dropped`` publishes sentences with a ``dropped_reason`` too (an
+  evaluation run); by default they are left out (a silver training corpus). Either way they are
+  counted by reason.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dir", type=Path, help="save_to_disk folder of a run, or an export folder")
     parser.add_argument("--output", type=Path,
                         help="Hub folder to write (required for a save_to_disk folder)")
-    parser.add_argument("--config", help="config name (default: the target language code)")
+    parser.add_argument("--config", help="config name (default: the target language code, or 'default' "
+                        "where the provenance records none)")
     parser.add_argument("--split", default="train",
                         help="split name for a saved Dataset that is not a DatasetDict (default: train)")
     parser.add_argument("--provenance", type=Path,
                         help="provenance JSON (default: DIR/provenance.json)")
     parser.add_argument("--report", type=Path, help="run report JSON (default: DIR/report.json if present)")
+    parser.add_argument("--keep-dropped", action="store_true",
+                        help="publish sentences with a dropped_reason too, keeping that column (an "
+                        "evaluation run: every sentence was scored); default: leave them out, counted")
 
 
 def _is_export_folder(folder: Path) -> bool:
@@ -41,10 +49,9 @@ def _is_saved_dataset(folder: Path) -> bool:
 
 def run(args: argparse.Namespace) -> int:
     from projner.dataset_cards.card import write_card
-    from projner.dataset_cards.export import export_hub_folder
+    from projner.dataset_cards.export import default_config_name, export_hub_folder
     from projner.dataset_cards.folder import HubFolderError, read_json
     from projner.dataset_cards.provenance import ProvenanceError, as_provenance
-    from projner.languages import get_language
 
     folder: Path = args.dir
     try:
@@ -63,9 +70,9 @@ def run(args: argparse.Namespace) -> int:
                 raise HubFolderError(f"{report_path}: no such report file")
             report = read_json(report_path) if report_path.is_file() else None
             splits = _load_splits(folder, args.split)
-            config = args.config or get_language(provenance.target_language).code
-            out = export_hub_folder(splits, args.output, config_name=config,
-                                    provenance=provenance, report=report)
+            config = args.config or default_config_name(provenance)
+            out = export_hub_folder(splits, args.output, config_name=config, provenance=provenance,
+                                    report=report, keep_dropped=args.keep_dropped)
             print(f"exported {folder} as config {config!r} of {out}")
             _print_statistics(out / config)
         elif _is_export_folder(folder):
@@ -101,5 +108,7 @@ def _print_statistics(config_dir: Path) -> None:
 
     for split, stats in read_json(config_dir / STATISTICS_FILE)["splits"].items():
         dropped = ", ".join(f"{r}: {n}" for r, n in stats["dropped"].items()) or "none"
+        incomplete = ", ".join(f"{r}: {n}" for r, n in stats.get("incomplete", {}).items())
         print(f"  {split}: {stats['sentences']} of {stats['input_sentences']} sentences published "
-              f"(dropped: {dropped}); entities {stats['entities']}")
+              f"(dropped: {dropped}" + (f"; published incomplete: {incomplete}" if incomplete else "")
+              + f"); entities {stats['entities']}")

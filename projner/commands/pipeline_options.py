@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
+
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
 DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 DEFAULT_ALIGNER_MODEL = "bert-base-multilingual-cased"
@@ -30,9 +32,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--data-dir", help="local copy of the dataset (folder the builder reads)")
     data.add_argument("--limit", type=int, help="only the first N sentences")
     data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
-    data.add_argument("--output", help="write the output here: translate-train a Hub dataset folder (parquet, "
-                      "card, provenance); the scoring commands a save_to_disk folder of every sentence "
-                      "with provenance.json and report.json (publish it with projner export)")
+    data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
+                      "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
+                      "sentence (dropped_reason kept), translate-train leaves incomplete ones out (counted)")
     data.add_argument("--report", help="write the run report (JSON) here")
     data.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
     run = parser.add_argument_group("execution")
@@ -61,9 +63,8 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
     group.add_argument("--align-method", default="itermax", choices=("argmax", "itermax", "match", "softmax"),
                        help="link extraction of the neural aligner (default itermax)")
     group.add_argument("--align-layer", type=int, default=8, help="encoder layer of the neural aligner (default 8)")
-    group.add_argument("--symmetrization", default="gdfa",
-                       choices=("intersection", "union", "gdfa", "forward", "reverse"),
-                       help="eflomal's combination of directions (default gdfa)")
+    group.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
+                       help=f"eflomal's combination of directions (default {DEFAULT_SYMMETRIZATION})")
     group.add_argument("--align-batch-size", type=int, default=32)
     group.add_argument("--easyproject-model", default=EASYPROJECT_TRANSLATOR,
                        help=f"marker-carrying translator (default {EASYPROJECT_TRANSLATOR})")

@@ -2,7 +2,7 @@
 
 Reads two CoNLL files (target tags optional), aligns them (eflomal trained on the pair, or ready
 Pharaoh links with ``--alignments``), projects, scores against the target's tags where it has them,
-and writes the result as a dataset with its provenance and a JSON report.
+and writes every sentence pair as a Hub dataset folder (parquet, card, provenance, report).
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
+from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 
-SYMMETRIZATIONS = ("intersection", "union", "gdfa", "forward", "reverse")
-DEFAULT_SYMMETRIZATION = "intersection"
+HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
 
 
 class CommandError(Exception):
@@ -33,9 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_projection_arguments(parser)
     parser.add_argument("--label-map", nargs="+", default=[], metavar="TYPE=NEW",
                         help="rewrite entity types on both sides, e.g. MISC=O to drop MISC")
-    parser.add_argument("--source-lang", help="language code of --source (recorded in provenance)")
-    parser.add_argument("--target-lang", help="language code of --target (recorded in provenance)")
-    parser.add_argument("--output", required=True, type=Path, help="folder to write the dataset to")
+    parser.add_argument("--source-lang", help="language code of --source (recorded in the provenance and "
+                             "the card; optional)")
+    parser.add_argument("--target-lang", help="language code of --target (names the config; optional: "
+                             "without it the config is 'default' and the card says the language was "
+                             "not recorded)")
+    parser.add_argument("--output", required=True, type=Path,
+                        help="Hub dataset folder to write (parquet, card, provenance; merged with the "
+                             "configs already there)")
+    parser.add_argument("--split", default="train",
+                        help="split name of the projected sentences in the folder (default: train)")
     parser.add_argument("--report", type=Path, help="also write the JSON report here")
 
 
@@ -158,6 +164,7 @@ def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dic
     from projner.processing.project.pair import project_pair
     from projner.processing.project.spans import tags_to_spans
 
+    _check_names(args)
     try:
         label_map = LabelMap.parse(args.label_map)
         target_labelled = _has_tags(args.target)
@@ -189,11 +196,9 @@ def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dic
     dataset = build_dataset(rows, entities, links, projections, config)
     provenance = {
         "task": "project-parallel",
-        "source_dataset": {"name": Path(args.source).name, "license": "unknown",
-                           "license_details": "the licence of the input files (not recorded)",
-                           "citation": "", "homepage": ""},
-        "source_language": getattr(args, "source_lang", None),
-        "target_language": getattr(args, "target_lang", None),
+        "source_dataset": _files_source(args),
+        "source_language": _language_code(getattr(args, "source_lang", None)),
+        "target_language": _language_code(getattr(args, "target_lang", None)),
         "method": {"name": config.method, "params": _plain_config(config)},
         "aligner": aligner,
         "models": [],
@@ -201,6 +206,41 @@ def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dic
         "labels": list(_label_names(rows)),
     }
     return dataset, report, provenance
+
+
+def _check_names(args: argparse.Namespace) -> None:
+    """Language codes and the split name are checked before minutes of alignment, not after."""
+    from projner.dataset_cards.folder import SPLIT_NAME_RE
+    from projner.languages import LanguageError, get_language
+
+    for option in ("source_lang", "target_lang"):
+        if getattr(args, option, None):
+            try:
+                get_language(getattr(args, option))
+            except LanguageError as err:
+                raise CommandError(f"--{option.replace('_', '-')}: {err}") from None
+    split = getattr(args, "split", None)
+    if split is not None and not SPLIT_NAME_RE.match(split):
+        raise CommandError(f"--split {split!r}: use letters, digits and '_' (no '-')")
+
+
+def _language_code(code: str | None) -> str | None:
+    """The registry's code for a language given on the command line; None where none was given."""
+    from projner.languages import get_language
+
+    return get_language(code).code if code else None
+
+
+def _files_source(args: argparse.Namespace) -> dict[str, Any]:
+    """What the card can honestly say about two local CoNLL files: their names, nothing more."""
+    files = f"{Path(args.source).name} + {Path(args.target).name}"
+    return {
+        "name": files, "license": "unknown",
+        "license_details": f"The licence of the input files ({files}) was not recorded: the "
+        "output inherits it. Check it before publishing, and record it as source_dataset.license "
+        "(a Hub licence id) in <config>/provenance.json, then run `projner export FOLDER`.",
+        "citation": None, "homepage": None,
+    }
 
 
 def _plain_config(config: Any) -> dict[str, Any]:
@@ -275,23 +315,26 @@ def build_dataset(rows, entities, links, projections, config) -> Any:
     return datasets.Dataset.from_dict(data, features=features)
 
 
-def write_output(dataset: Any, output: Path, provenance: dict[str, Any], report: dict[str, Any]) -> None:
-    """Every sentence as a ``save_to_disk`` folder with ``provenance.json`` and ``report.json``
-    beside it, as projner's scoring commands write them; ``projner export`` publishes it as a Hub
-    folder with its card (sentences with a ``dropped_reason`` are then left out, and counted)."""
-    import datasets
+def write_output(dataset: Any, output: Path, provenance: dict[str, Any], report: dict[str, Any],
+                 split: str, gold: str | None = None) -> str:
+    """Every sentence pair as split ``split`` of a Hub dataset folder (parquet, card, provenance,
+    report); returns the config name (the target language code, or ``default`` where unknown).
+    ``gold``: what the scores were measured against, in words (default: the target file's tags).
 
-    datasets.DatasetDict({"train": dataset}).save_to_disk(str(output))
-    (output / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+    This is an evaluation of the projection, so every sentence is published as it was scored:
+    those with a ``dropped_reason`` keep that column (filter on it) and are counted in the card."""
+    from projner.dataset_cards.export import default_config_name, export_hub_folder
+
     scores = {k: report[k] for k in ("precision", "recall", "f1", "per_type", "support") if k in report}
     folder_report: dict[str, Any] = {"statistics": report}
     if scores:
-        folder_report.update(scores=scores, gold=str(report["target"]))
+        folder_report.update(scores=scores, gold=gold or f"the tags of {report['target']}")
     else:
         folder_report["no_gold_reason"] = f"{report['target']} has no tags"
-    (output / "report.json").write_text(json.dumps(folder_report, indent=2, ensure_ascii=False) + "\n",
-                                        encoding="utf-8")
+    config = default_config_name(provenance)
+    export_hub_folder({split: dataset}, output, config_name=config, provenance=provenance,
+                      report=folder_report, keep_dropped=True)
+    return config
 
 
 def print_summary(report: dict[str, Any]) -> None:
@@ -314,10 +357,19 @@ def run(args: argparse.Namespace) -> int:
     except CommandError as err:
         print(f"projner project-parallel: error: {err}", file=sys.stderr)
         return 2
-    write_output(dataset, args.output, provenance, report)
     if args.report is not None:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print_summary(report)
-    print(f"dataset written to {args.output}")
+    try:
+        config = write_output(dataset, args.output, provenance, report, args.split)
+    except ValueError as err:  # ExportError, ProvenanceError: bad labels or names, said clearly
+        print(f"projner project-parallel: error: {err}", file=sys.stderr)
+        return 2
+    print_written(args.output, config)
     return 0
+
+
+def print_written(output: Path, config: str) -> None:
+    print(f"Hub dataset folder written to {output} (config {config!r}, card in README.md); "
+          f"load it with datasets.load_dataset({str(output)!r}, {config!r})")

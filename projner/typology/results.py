@@ -116,6 +116,9 @@ def _from_report(record: Mapping[str, Any], where: str, file: str) -> list[Resul
     scores = record.get("scores")
     if not scores:
         return []
+    if not prov.target_language:
+        raise ResultsError(f"{where}: the run recorded no target language (set target_language in "
+                           "its provenance.json) and cannot be placed by typology")
     common = {"dataset": prov.source_dataset.title, "language": _code(prov.target_language, where),
               "origin": "projner", "file": file}
     results = [Result(method=_provenance_method(record["provenance"]), task=prov.task,
