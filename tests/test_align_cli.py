@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from projner.cli import main
-from projner.commands import align as align_command
+from projner.commands import aligner_options
 from projner.processing.align.extraction import Method
 from projner.processing.align.links import parse_pharaoh
 from projner.processing.align.neural import DEFAULT_ALIGNER_MODEL, NeuralAligner, TokenType
@@ -50,9 +50,9 @@ def pairs_file(tmp_path: Path) -> Path:
 
 
 def test_cli_choices_are_the_aligners_own() -> None:
-    assert align_command.METHODS == tuple(m.value for m in Method)
-    assert set(align_command.TOKEN_TYPES) == {t.value for t in TokenType}
-    assert align_command.DEFAULT_ALIGNER_MODEL == DEFAULT_ALIGNER_MODEL
+    assert aligner_options.METHODS == tuple(m.value for m in Method)
+    assert set(aligner_options.TOKEN_TYPES) == {t.value for t in TokenType}
+    assert aligner_options.DEFAULT_ALIGNER_MODEL == DEFAULT_ALIGNER_MODEL
 
 
 def test_align_writes_one_line_per_pair_in_order(tiny_model: Path, pairs_file: Path, tmp_path: Path) -> None:

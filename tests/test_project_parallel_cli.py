@@ -147,6 +147,26 @@ def test_eflomal_end_to_end_and_unknown_aligner(pair, tmp_path, capsys):
     assert code == 2 and "x.en has 2 lines but" in err and "x.de has 1" in err
 
 
+def test_neural_aligner_takes_its_own_options_and_refuses_eflomal_ones(pair, tmp_path, capsys):
+    from projner.testing.tiny_models import build_aligner
+
+    source, target, _ = pair
+    model = build_aligner(tmp_path / "aligner")
+    code, _, err = run(["project-parallel", "--source", str(source), "--target", str(target),
+                        "--aligner", "neural", "--model", str(model), "--align-method", "itermax",
+                        "--layer", "2", "--label-map", "MISC=O", "--output", str(tmp_path / "o"),
+                        "--report", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    report = json.loads((tmp_path / "r.json").read_text())
+    params = report["aligner"]["params"]
+    assert report["aligner"]["name"] == "neural"
+    assert (params["model"], params["method"], params["layer"]) == (str(model), "itermax", 2)
+    code, _, err = run(["project-parallel", "--source", str(source), "--target", str(target),
+                        "--aligner", "neural", "--model", str(model), "--aligner-runs", "2",
+                        "--output", str(tmp_path / "o2")], capsys)
+    assert code == 2 and "--aligner-runs: eflomal options" in err
+
+
 def test_demo_prints_scores_on_the_bundled_sample(shared_data, tmp_path, capsys):
     links = shared_data / "europarl-ner" / "alignments" / "eflomal.en-de.gdfa.txt"
     code, out, _ = run(["demo", "--alignments", str(links), "--output", str(tmp_path / "demo")], capsys)

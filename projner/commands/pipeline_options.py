@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from projner.commands.aligner_options import DEFAULT_ALIGNER_MODEL
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
 DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-DEFAULT_ALIGNER_MODEL = "bert-base-multilingual-cased"
 EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from projner.commands.aligner_options import add_neural_arguments, neural_options
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 
 HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
@@ -47,7 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
     """The aligner and projection options (shared with ``projner demo``)."""
-    parser.add_argument("--aligner", default="eflomal", help="word aligner backend (default: eflomal)")
+    parser.add_argument("--aligner", default="eflomal",
+                        help="word aligner backend (default: eflomal, trained on the pair; neural: an "
+                             "encoder, see the neural aligner options)")
     parser.add_argument("--alignments", type=Path,
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner")
@@ -65,6 +68,7 @@ def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-name-links", action="store_true",
                         help="project through the links as given, without repairing entity words' "
                              "links by spelling")
+    add_neural_arguments(parser, method_flag="--align-method")
 
 
 def _has_tags(path: Path) -> bool:
@@ -103,7 +107,14 @@ def _align(args: argparse.Namespace, rows: list[dict]) -> tuple[list, dict[str, 
             "name": "file", "params": {"path": str(args.alignments)}}
     from projner.processing.align.backends import make_aligner
 
-    options: dict[str, Any] = {"symmetrization": args.symmetrize}
+    if args.aligner == "neural":
+        eflomal_only = [flag for flag, given in (("--aligner-runs", args.aligner_runs is not None),
+                                                 ("--extra-parallel", bool(args.extra_parallel))) if given]
+        if eflomal_only:
+            raise CommandError(f"{', '.join(eflomal_only)}: eflomal options, not for --aligner neural")
+        options: dict[str, Any] = neural_options(args)
+    else:
+        options = {"symmetrization": args.symmetrize}
     if args.aligner_runs is not None:
         options["runs"] = args.aligner_runs
     if args.extra_parallel:
