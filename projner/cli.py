@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from projner import __version__
 
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("export", "push", "report", "train", "model-transfer", "translate-test", "translate-train", "project-parallel", "demo", "align", "aer")
 """Sub-command names; ``project-parallel`` lives in ``projner.commands.project_parallel``."""
 
 
