@@ -13,7 +13,10 @@ from collections.abc import Sequence
 
 from projner import __version__
 
-COMMANDS: tuple[str, ...] = ("export", "push", "report", "train", "model-transfer", "translate-test", "translate-train", "project-parallel", "demo", "align", "aer")
+COMMANDS: tuple[str, ...] = (
+    "demo", "project-parallel", "align", "aer", "translate-test", "model-transfer", "translate-train",
+    "export", "push", "train", "report",
+)
 """Sub-command names; ``project-parallel`` lives in ``projner.commands.project_parallel``."""
 
 
