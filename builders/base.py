@@ -125,7 +125,10 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
     DATASET_NAME: str = ""
     LABELS: tuple[str, ...] = ()
     """The Hub's ``ner_tags`` names, in the Hub's order."""
-    DESCRIPTION = CITATION = HOMEPAGE = LICENSE = ""
+    DESCRIPTION = ""
+    SOURCE: str | None = None
+    """The dataset's name in :data:`projner.dataset_cards.sources.KNOWN_SOURCES`: the one place its
+    citation, homepage and licence are written (builders' infos and exported cards read them)."""
     SPLIT_FILES: Mapping[str, str] = {"train": "train", "validation": "dev", "test": "test"}
     """Split name → the file stem the collections use for it."""
 
@@ -137,7 +140,12 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
     # --- what subclasses provide -------------------------------------------------------------
 
     def _features(self, labels: datasets.ClassLabel) -> datasets.Features:
-        raise NotImplementedError
+        """``id``, ``tokens``, ``ner_tags``: the Hub's layout of most NER datasets."""
+        return datasets.Features({
+            "id": datasets.Value("string"),
+            "tokens": datasets.List(datasets.Value("string")),
+            "ner_tags": datasets.List(labels),
+        })
 
     def _source_files(self) -> dict[str, Source]:
         """Split name → local path(s) or URL(s) of its source."""
@@ -174,13 +182,17 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
             notes.append(f"Label map applied by entity type: {', '.join(self.label_map.as_strings())}.")
         if self.config.lenient:
             notes.append(f"Read leniently: bad lines were skipped and counted (see {REPORT_FILE}).")
-        return datasets.DatasetInfo(
+        info = datasets.DatasetInfo(
             description="\n\n".join(notes),
             features=self._features(datasets.ClassLabel(names=list(self.labels))),
-            citation=self.CITATION,
-            homepage=self.HOMEPAGE,
-            license=self.LICENSE,
         )
+        if self.SOURCE is not None:
+            from projner.dataset_cards.sources import known_source
+
+            source = known_source(self.SOURCE)
+            info.citation, info.homepage = source.citation or "", source.homepage or ""
+            info.license = source.license + (f": {source.license_details}" if source.license_details else "")
+        return info
 
     @property
     def hash(self) -> str:

@@ -34,24 +34,7 @@ class Conll2003(ConllBuilder):
         "CoNLL-2003 shared task, English: Reuters news sentences tagged with PER, ORG, LOC and MISC "
         "(IOB2); -DOCSTART- document markers are dropped."
     )
-    CITATION = """\
-@inproceedings{tjong-kim-sang-de-meulder-2003-introduction,
-  title = {Introduction to the {C}o{NLL}-2003 Shared Task: Language-Independent Named Entity Recognition},
-  author = {Tjong Kim Sang, Erik F. and De Meulder, Fien},
-  booktitle = {Proceedings of CoNLL-2003},
-  year = {2003},
-  pages = {142--147},
-}
-"""
-    HOMEPAGE = "https://www.clips.uantwerpen.be/conll2003/ner/"
-    LICENSE = "Reuters Corpus terms: research use only, not redistributable"
-
-    def _features(self, labels: datasets.ClassLabel) -> datasets.Features:
-        return datasets.Features({
-            "id": datasets.Value("string"),
-            "tokens": datasets.List(datasets.Value("string")),
-            "ner_tags": datasets.List(labels),
-        })
+    SOURCE = "conll2003"
 
     def _source_files(self) -> dict[str, Source]:
         data_dir = self._require_data_dir(

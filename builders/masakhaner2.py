@@ -36,24 +36,7 @@ class MasakhaNER2(ConllBuilder):
         "MasakhaNER 2.0: news sentences in 20 African languages annotated by native speakers with "
         "PER, ORG, LOC and DATE entities (IOB2)."
     )
-    CITATION = """\
-@inproceedings{adelani-etal-2022-masakhaner,
-  title = {{M}asakha{NER} 2.0: {A}frica-centric Transfer Learning for Named Entity Recognition},
-  author = {Adelani, David Ifeoluwa and others},
-  booktitle = {Proceedings of EMNLP 2022},
-  year = {2022},
-  pages = {4488--4508},
-}
-"""
-    HOMEPAGE = "https://github.com/masakhane-io/masakhane-ner"
-    LICENSE = "CC BY-NC 4.0"
-
-    def _features(self, labels: datasets.ClassLabel) -> datasets.Features:
-        return datasets.Features({
-            "id": datasets.Value("string"),
-            "tokens": datasets.List(datasets.Value("string")),
-            "ner_tags": datasets.List(labels),
-        })
+    SOURCE = "masakhaner2"
 
     def _source_files(self) -> dict[str, Source]:
         lang = self.config.language

@@ -77,31 +77,7 @@ class PanX(ConllBuilder):
         "WikiANN (PAN-X) named entities as in the XTREME benchmark: Wikipedia sentences tagged with "
         "PER, ORG and LOC (IOB2), with the train/dev/test splits of Rahimi et al. (2019)."
     )
-    CITATION = """\
-@inproceedings{pan-etal-2017-cross,
-  title = {Cross-lingual Name Tagging and Linking for 282 Languages},
-  author = {Pan, Xiaoman and Zhang, Boliang and May, Jonathan and Nothman, Joel and Knight, Kevin and Ji, Heng},
-  booktitle = {Proceedings of ACL 2017},
-  year = {2017},
-  pages = {1946--1958},
-}
-@inproceedings{rahimi-etal-2019-massively,
-  title = {Massively Multilingual Transfer for {NER}},
-  author = {Rahimi, Afshin and Li, Yuan and Cohn, Trevor},
-  booktitle = {Proceedings of ACL 2019},
-  year = {2019},
-  pages = {151--164},
-}
-@article{hu2020xtreme,
-  title = {{XTREME}: A Massively Multilingual Multi-task Benchmark for Evaluating Cross-lingual Generalization},
-  author = {Hu, Junjie and Ruder, Sebastian and Siddhant, Aditya and Neubig, Graham and Firat, Orhan and Johnson, Melvin},
-  journal = {CoRR},
-  volume = {abs/2003.11080},
-  year = {2020},
-}
-"""
-    HOMEPAGE = "https://github.com/google-research/xtreme"
-    LICENSE = "unknown (WikiANN states no licence)"
+    SOURCE = "panx"
 
     def _features(self, labels: datasets.ClassLabel) -> datasets.Features:
         return datasets.Features({

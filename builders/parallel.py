@@ -149,16 +149,7 @@ class EuroparlNER(_ParallelBuilder):
         "English, German, Spanish and Italian (PER, ORG, LOC, MISC; CoNLL 2002/2003 guidelines), "
         "sentence-aligned across the four languages."
     )
-    CITATION = """\
-@inproceedings{agerri-etal-2018-building,
-  title = {Building Named Entity Recognition Taggers via Parallel Corpora},
-  author = {Agerri, Rodrigo and Chung, Yiling and Aldabe, Itziar and Aranberri, Nora and Labaka, Gorka and Rigau, German},
-  booktitle = {Proceedings of LREC 2018},
-  year = {2018},
-}
-"""
-    HOMEPAGE = "https://github.com/ixa-ehu/ner-evaluation-corpus-europarl"
-    LICENSE = "CC BY-SA 4.0"
+    SOURCE = "europarl-ner"
 
     def _source_files(self) -> dict[str, Source]:
         langs = (self.config.source_language, self.config.target_language)

@@ -16,19 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from projner.builders.conll import repair_iob2
 from projner.labels import OUTSIDE, LabelMap
-from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
     EXECUTION_ONLY,
-    fingerprinted_fields,
-    model_revision,
+    ModelStage,
     pick_device,
     pick_dtype,
-    resolved_dtype_name,
 )
 
 DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
@@ -131,7 +127,7 @@ def owner_windows(spans: Sequence[tuple[int, int]], n: int) -> list[int]:
     return owner
 
 
-class Label:
+class Label(ModelStage):
     """``dataset.map(Label(config), batched=True, with_rank=True)``: adds tags and scored entities."""
 
     stage = "label"
@@ -139,22 +135,6 @@ class Label:
     def __init__(self, config: LabelConfig) -> None:
         self.config = config
         self.label_map = LabelMap.parse(config.label_map)
-        self._model: Any = None
-        self._tokenizer: Any = None
-        self._device: Any = None
-
-    def revision(self) -> str | None:
-        return model_revision(self.config.model, self.config.revision)
-
-    def fingerprint(self, previous: str) -> str:
-        c = self.config
-        params = fingerprinted_fields(c) | {"dtype": resolved_dtype_name(c.dtype, c.device)}
-        return stage_fingerprint(previous, self.stage, params, model_id=c.model, revision=self.revision())
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state.update(_model=None, _tokenizer=None, _device=None)
-        return state
 
     def _load(self, rank: int | None) -> None:
         if self._model is not None:

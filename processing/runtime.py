@@ -102,3 +102,39 @@ def resolved_dtype_name(dtype: str, device: str = "auto") -> str:
     """The precision a stage will really run in, for its fingerprint (``auto`` differs by device)."""
     return str(pick_dtype(dtype, pick_device(device))).removeprefix("torch.")
 
+
+
+class ModelStage:
+    """What a ``.map`` stage that runs a model shares: the model loads lazily in each process and is
+    never pickled (so ``num_proc`` workers each load their own), and the fingerprint names the model
+    id and the version that runs, never a hash of its weights.
+
+    Subclasses set ``stage`` and ``config`` (a dataclass with ``model``, ``revision``, ``dtype``,
+    ``device``) and load ``_model``/``_tokenizer``/``_device`` on first use.
+    """
+
+    stage: str
+    config: Any
+    _model: Any = None
+    _tokenizer: Any = None
+    _device: Any = None
+
+    def revision(self) -> str | None:
+        """The model version that will run (Hub commit or local folder signature)."""
+        return model_revision(self.config.model, self.config.revision)
+
+    def fingerprint_params(self) -> dict[str, Any]:
+        """The parameters that decide the output: the config's, with the precision resolved."""
+        c = self.config
+        return fingerprinted_fields(c) | {"dtype": resolved_dtype_name(c.dtype, c.device)}
+
+    def fingerprint(self, previous: str) -> str:
+        from projner.processing.fingerprint import stage_fingerprint
+
+        return stage_fingerprint(previous, self.stage, self.fingerprint_params(),
+                                 model_id=self.config.model, revision=self.revision())
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state.update(_model=None, _tokenizer=None, _device=None)
+        return state

@@ -20,11 +20,10 @@ from projner.languages import Language, get_language
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import (
     EXECUTION_ONLY,
-    fingerprinted_fields,
+    ModelStage,
     model_revision,
     pick_device,
     pick_dtype,
-    resolved_dtype_name,
 )
 from projner.processing.text import piece_spans
 
@@ -69,7 +68,7 @@ class Translated:
     generated_tokens: int
 
 
-class Translate:
+class Translate(ModelStage):
     """``dataset.map(Translate(config), batched=True, with_rank=True)``: adds the translation.
 
     The model loads on first use (in each worker process) and is never pickled, so the stage can be
@@ -84,27 +83,13 @@ class Translate:
         self.target: Language = get_language(config.target_lang)
         self.source_code = self.source.require_nllb()
         self.target_code = self.target.require_nllb()
-        self._model: Any = None
-        self._tokenizer: Any = None
-        self._device: Any = None
 
-    # -- identity -------------------------------------------------------------------------------
-    def revision(self) -> str | None:
-        """The model version that will run (Hub commit or local folder signature)."""
-        return model_revision(self.config.model, self.config.revision)
-
-    def fingerprint(self, previous: str) -> str:
-        """Cache key: input fingerprint, model (+ tokenizer) and version, output-relevant parameters."""
-        c = self.config
-        params = fingerprinted_fields(c) | {"dtype": resolved_dtype_name(c.dtype, c.device)}
-        if c.tokenizer is not None:
-            params["tokenizer_version"] = model_revision(c.tokenizer, c.tokenizer_revision)
-        return stage_fingerprint(previous, self.stage, params, model_id=c.model, revision=self.revision())
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state.update(_model=None, _tokenizer=None, _device=None)
-        return state
+    def fingerprint_params(self) -> dict[str, Any]:
+        """The model's parameters, and the version of a tokenizer loaded from elsewhere."""
+        params = super().fingerprint_params()
+        if self.config.tokenizer is not None:
+            params["tokenizer_version"] = model_revision(self.config.tokenizer, self.config.tokenizer_revision)
+        return params
 
     # -- model ------------------------------------------------------------------------------------
     def _load(self, rank: int | None) -> None:
