@@ -7,9 +7,11 @@ of its sentences translates, or null):
 1. pair each mapped translation with its English sentence and gold entities; target words cleaned
    as projner's pipeline would give them (NFC, apostrophe-split words glued), for both corpora;
 2. align the pairs with eflomal through projner's aligner (all pairs at once, as a corpus);
-3. project the English entities with projner's core (``project_pair``) plus two refinements that
-   live here until the core has them: :func:`prefixed_name_links` and :func:`retype_misc`
-   (``--core-only`` turns both off);
+3. project the English entities with the very steps ``projner translate-train`` runs after
+   alignment (:func:`projner.processing.pipelines.project_corpus`: the ``project`` stage, and the
+   corpus-level ``retype`` stage for MISC, which the label map drops; then ``select``), with
+   translate-train's default configuration (``--no-refinements`` and the ``--no-…`` flags switch
+   refinements of the core off, for ablations);
 4. keep the sentences a published projner corpus keeps (every PER/ORG/LOC entity projected), train
    the benchmark CRF (``projner train --backend crf``) on projner's silver and, on the very same
    sentences and words, on T-Projection's labels;
@@ -38,17 +40,25 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-
-from rapidfuzz.distance import Indel
 
 from projner.builders.conll import read_conll, repair_iob2
 from projner.labels import LabelMap, split_tag
+from projner.languages import get_language
 from projner.processing.align.links import Link, format_pharaoh, parse_pharaoh
 from projner.processing.evaluate import ner_scores
-from projner.processing.project.pair import REASONS, ProjectionConfig, project_pair
-from projner.processing.project.spans import Span, spans_to_tags, tags_to_spans
+from projner.processing.pipelines import (
+    UNMAPPED_TAGS,
+    MethodOptions,
+    SelectConfig,
+    SelectSentences,
+    project_corpus,
+    split_label_map,
+)
+from projner.processing.project.pair import ProjectionConfig
+from projner.processing.project.spans import tags_to_spans
+from projner.processing.text import APOSTROPHE_LETTERS
 from projner.training.crf import CrfConfig, FeatureCache
 from projner.training.data import TaggedSentence, clean_sentence, load_sentences
 from projner.training.run import train_and_score
@@ -59,7 +69,8 @@ DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) /
 ENGLISH_TRAIN = "conll2003-en/en.conll.train.tsv"
 SILVER_DIR = "tprojection-silver"
 SILVER_MAP = LabelMap.parse(["MISC=O"])
-"""Both silver corpora are scored on PER/ORG/LOC; CoNLL-2003's MISC has no MasakhaNER counterpart."""
+"""Both silver corpora are scored on PER/ORG/LOC; CoNLL-2003's MISC has no MasakhaNER counterpart
+(translate-train's default ``--source-label-map``)."""
 GOLD_MAP = LabelMap.parse(["DATE=O", "MISC=O"])
 
 
@@ -71,8 +82,8 @@ class Pair:
     src_words: list[str]
     src_tags: list[str]
     """English gold tags, MISC → O (what both silvers are scored on)."""
-    src_misc_tags: list[str]
-    """English gold tags with MISC, for :func:`retype_misc`."""
+    src_unmapped_tags: list[str]
+    """English gold tags with MISC (what translate-train projects and retypes)."""
     tgt_words: list[str]
     tprojection_tags: list[str]
 
@@ -90,15 +101,19 @@ QUOTE_AS_APOSTROPHE = '"'
 (Igbo ``n " ụlọ`` for ``n'ụlọ``: the silver files' preprocessing turned some apostrophes into quotes)."""
 
 
-def rejoin_apostrophe_splits(words: Sequence[str], tags: Sequence[str]) -> tuple[list[str], list[str], int]:
-    """Glue words the silver files' tokeniser cut at an inner apostrophe back together.
+def rejoin_apostrophe_splits(words: Sequence[str], tags: Sequence[str],
+                             apostrophe_letters: str = "") -> tuple[list[str], list[str], int]:
+    """Glue words the silver files' tokeniser cut at an apostrophe back together.
 
-    Two forms: a piece that starts with an apostrophe and a letter joins the word before it when that
-    ends with a letter (Hausa ``Jam 'iyyar``, Chichewa ``m 'dziko``); a lone apostrophe (or double
-    quote) between a one-letter word and a word joins both (Igbo ``n ' ime``, ``n " ụlọ``, English
-    ``O ' Neal``; an elision). projner's word splitter and the MasakhaNER gold keep such words whole.
-    A glued word keeps the first piece's tag, or starts the entity a later piece began. Returns the
-    words, the tags (valid IOB2) and how many pieces were glued.
+    Three forms: a piece that starts with an apostrophe and a letter joins the word before it when
+    that ends with a letter (Hausa ``Jam 'iyyar``, Chichewa ``m 'dziko``); a lone apostrophe (or
+    double quote) between a one-letter word and a word joins both (Igbo ``n ' ime``, ``n " ụlọ``,
+    English ``O ' Neal``; an elision); a lone apostrophe before a word starting with one of
+    ``apostrophe_letters`` (the language's letters written with an apostrophe,
+    :data:`projner.processing.text.APOSTROPHE_LETTERS`: Hausa ``' yan`` for ``'yan``, ƴan) joins
+    that word. projner's word splitter and the MasakhaNER gold keep such words whole. A glued word
+    keeps the first piece's tag, or starts the entity a later piece began. Returns the words, the
+    tags (valid IOB2) and how many pieces were glued.
     """
     out_words: list[str] = []
     out_tags: list[str] = []
@@ -107,14 +122,21 @@ def rejoin_apostrophe_splits(words: Sequence[str], tags: Sequence[str]) -> tuple
     while position < len(words):
         word, tag = words[position], tags[position]
         pieces = 1
+        following = words[position + 1] if position + 1 < len(words) else ""
         if (out_words and len(word) > 1 and word[0] in APOSTROPHES and word[1].isalpha()
                 and unicodedata.category(out_words[-1][-1])[0] in "LM"):
             out_words[-1] += word
-        elif (out_words and word in APOSTROPHES + QUOTE_AS_APOSTROPHE and position + 1 < len(words)
-              and len(out_words[-1]) == 1 and out_words[-1].isalpha() and words[position + 1][:1].isalpha()):
-            out_words[-1] += ("'" if word == QUOTE_AS_APOSTROPHE else word) + words[position + 1]
+        elif (out_words and word in APOSTROPHES + QUOTE_AS_APOSTROPHE and following
+              and len(out_words[-1]) == 1 and out_words[-1].isalpha() and following[:1].isalpha()):
+            out_words[-1] += ("'" if word == QUOTE_AS_APOSTROPHE else word) + following
             pieces = 2
             tag = tag if tag != "O" else tags[position + 1]
+        elif word in APOSTROPHES and following[:1] and following[0] in apostrophe_letters:
+            out_words.append(word + following)
+            out_tags.append(tag if tag != "O" else tags[position + 1])
+            glued += 1
+            position += 2
+            continue
         else:
             out_words.append(word)
             out_tags.append(tag)
@@ -146,6 +168,7 @@ def load_pairs(data_dir: Path, lang: str, *, rejoin: bool = True) -> tuple[list[
     pairs: list[Pair] = []
     skipped: Counter = Counter()
     invalid = glued = 0
+    letters = APOSTROPHE_LETTERS.get(get_language(lang).iso639_3, "") if _known(lang) else ""
     for number, (index, sentence) in enumerate(zip(mapping, silver)):
         if index is None:
             skipped["null map entry"] += 1
@@ -156,7 +179,7 @@ def load_pairs(data_dir: Path, lang: str, *, rejoin: bool = True) -> tuple[list[
         words, tags, repaired = clean_sentence(sentence.tokens, sentence.tags or [], None)
         invalid += repaired
         if rejoin:
-            words, tags, count = rejoin_apostrophe_splits(words, tags)
+            words, tags, count = rejoin_apostrophe_splits(words, tags, letters)
             glued += count
         source = english[index]
         full = source.tags or []
@@ -193,148 +216,48 @@ def align_pairs(
     return links, False
 
 
-def project_pairs(
-    pairs: Sequence[Pair], links: Sequence[Sequence[Link]], config: ProjectionConfig, *,
-    name_prefixes: bool = True, misc: bool = True,
-) -> tuple[list[list[str]], list[str], dict[str, int]]:
-    """projner's projection of the English entities onto the translations: IOB2 tags per pair, each
-    pair's ``dropped_reason`` (empty where every PER/ORG/LOC entity was projected), and the English
-    entities left unprojected, by reason.
+def _known(lang: str) -> bool:
+    """Whether projner's language table knows the code (the benchmark runs on any folder name)."""
+    try:
+        get_language(lang)
+    except ValueError:
+        return False
+    return True
 
-    ``name_prefixes``: repair links with :func:`prefixed_name_links` first. ``misc``: project MISC too
-    and give its spans a type with :func:`retype_misc` (an unprojected MISC never drops a sentence).
+
+def project_silver(
+    pairs: Sequence[Pair], links: Sequence[Sequence[Link]], method: MethodOptions, projection: ProjectionConfig,
+    workdir: Path,
+) -> tuple[list[list[str]], list[str], dict]:
+    """projner's silver labels for the pairs, through translate-train's own steps after alignment.
+
+    The pairs go into a dataset with translate-train's columns (``tokens``, ``src_unmapped_tags``,
+    ``src_tags``, ``tgt_tokens``, ``alignments``), then :func:`project_corpus` (``project``, and
+    ``retype`` where MISC is retyped) and the ``select`` stage run on it. Returns the IOB2 tags per
+    pair, each pair's ``dropped_reason`` (empty where the sentence is kept) and what the report
+    records: entities left unprojected (by type), MISC spans by what they became.
     """
-    spans: list[list[Span]] = []
-    dropped: list[str] = []
-    reasons: Counter = Counter()
-    for pair, pair_links in zip(pairs, links):
-        entities = tags_to_spans(pair.src_misc_tags if misc else pair.src_tags)
-        if name_prefixes:
-            pair_links = prefixed_name_links(pair.src_words, entities, pair.tgt_words, pair_links)
-        projection = project_pair(pair.src_words, entities, pair.tgt_words, pair_links, config)
-        spans.append([span.span for span in projection.spans])
-        counted = [reason for k, reason in projection.unprojected if entities[k].label != MISC]
-        dropped.append("+".join(reason for reason in REASONS if reason in counted))
-        reasons.update(counted)
-    if misc:
-        spans = retype_misc([p.tgt_words for p in pairs], spans)
-    tags = [spans_to_tags(pair_spans, len(pair.tgt_words)) for pair, pair_spans in zip(pairs, spans)]
-    return tags, dropped, dict(reasons)
+    import datasets
 
+    from projner.processing.stage_cache import Chain, StepRunner, content_fingerprint
 
-MISC = "MISC"
-RETYPE_MIN_COUNT = 3
-RETYPE_MIN_SHARE = 2 / 3
-
-
-def retype_misc(words: Sequence[Sequence[str]], spans: Sequence[Sequence[Span]]) -> list[list[Span]]:
-    """Projected MISC spans take the type the corpus gives their words elsewhere, or go.
-
-    CoNLL-2003's MISC is mostly nationalities, and translation often turns them into names: "German
-    call" becomes Hausa "kiran Jamus" (Germany's call), "Russian troops" Shona "mauto eRussia". The
-    target sentence then names a place, which is what a target-side annotator (and MasakhaNER) would
-    tag. A MISC span whose text (case-folded; for one prefixed word also its :func:`name_stem`) is
-    projected as one PER/ORG/LOC type at least ``RETYPE_MIN_COUNT`` times, and as that type in at
-    least ``RETYPE_MIN_SHARE`` of its projections, takes that type; any other MISC span is dropped
-    (O), as MISC is outside the label set.
-    """
-    lexicon: dict[str, Counter] = {}
-    for sentence, sentence_spans in zip(words, spans):
-        for span in sentence_spans:
-            if span.label != MISC:
-                for key in _lexicon_keys(sentence[span.start:span.end]):
-                    lexicon.setdefault(key, Counter())[span.label] += 1
-    out: list[list[Span]] = []
-    for sentence, sentence_spans in zip(words, spans):
-        kept = []
-        for span in sentence_spans:
-            if span.label == MISC:
-                label = _lexicon_type(lexicon, sentence[span.start:span.end])
-                if label is None:
-                    continue
-                span = Span(span.start, span.end, label)
-            kept.append(span)
-        out.append(kept)
-    return out
-
-
-def _lexicon_keys(words: Sequence[str]) -> list[str]:
-    """The span's text, case-folded, then (for one prefixed word) its name stem."""
-    keys = [" ".join(words).casefold()]
-    stem = name_stem(words[0]) if len(words) == 1 else None
-    if stem:
-        keys.append(stem.casefold())
-    return keys
-
-
-def _lexicon_type(lexicon: dict[str, Counter], words: Sequence[str]) -> str | None:
-    """The first key's type that has enough evidence (see :func:`retype_misc`), or None."""
-    for key in _lexicon_keys(words):
-        counts = lexicon.get(key)
-        if counts:
-            label, count = counts.most_common(1)[0]
-            if count >= RETYPE_MIN_COUNT and count >= RETYPE_MIN_SHARE * sum(counts.values()):
-                return label
-    return None
-
-
-def name_stem(word: str) -> str | None:
-    """The name inside a word that carries a short lower-case prefix: ``weGermany`` → ``Germany``,
-    ``n'Awka`` → ``Awka``, ``muHarare`` → ``Harare``; None for any other word.
-
-    Bantu languages write noun-class and locative prefixes onto names (Shona ``kuHarare``, Chichewa
-    ``mMalawi``) and Igbo elides ``na`` onto them (``n'Awka``); the prefix is at most four letters
-    and an apostrophe, the name starts with a capital.
-    """
-    for cut in range(1, min(len(word) - 1, MAX_PREFIX + 1) + 1):
-        head, char = word[:cut], word[cut]
-        if not (head[-1].islower() or (head[-1] in APOSTROPHES and cut > 1)):
-            return None
-        if char.isupper():
-            return word[cut:] if head[0].islower() else None
-    return None
-
-
-MAX_PREFIX = 5
-"""Longest prefix :func:`name_stem` strips (four letters and an apostrophe)."""
-
-
-def prefixed_name_links(
-    source_words: Sequence[str], entities: Sequence[Span], target_words: Sequence[str], links: Sequence[Link],
-    *, threshold: float = 0.7, min_length: int = 4,
-) -> list[Link]:
-    """Links from name-like entity words to target words that spell the name behind a prefix.
-
-    A statistical aligner sees ``weGermany``, ``muGermany`` and ``Germany`` as three rare words and
-    leaves them unlinked; spelling says otherwise. A capitalised (or digit-bearing) entity word
-    with no link to such a word is re-linked to the target words whose :func:`name_stem` looks like
-    it (equal after case folding, or both at least ``min_length`` long, same first letter, Indel
-    similarity at least ``threshold``), replacing its other links. Links of other words are kept.
-    """
-    stems = {j: stem.casefold() for j, word in enumerate(target_words) if (stem := name_stem(word))}
-    if not stems:
-        return list(links)
-    targets: dict[int, set[int]] = {}
-    for i, j in links:
-        targets.setdefault(i, set()).add(j)
-    for entity in entities:
-        for i in range(entity.start, entity.end):
-            word = source_words[i]
-            if not (word[:1].isupper() or any(char.isdigit() for char in word)):
-                continue
-            folded = word.casefold()
-            found: dict[int, float] = {}
-            for j, stem in stems.items():
-                if stem == folded:
-                    found[j] = 1.0
-                elif len(stem) >= min_length and len(folded) >= min_length and stem[0] == folded[0]:
-                    similarity = Indel.normalized_similarity(folded, stem, score_cutoff=threshold)
-                    if similarity:
-                        found[j] = similarity
-            if found and not targets.get(i, set()) & found.keys():
-                best = max(found.values())
-                targets[i] = {j for j, similarity in found.items() if similarity == best}
-    return sorted((i, j) for i, js in targets.items() for j in js)
+    dataset = datasets.Dataset.from_dict({
+        "id": [str(p.english_index) for p in pairs],
+        "tokens": [p.src_words for p in pairs],
+        UNMAPPED_TAGS: [p.src_unmapped_tags for p in pairs],
+        "src_tags": [p.src_tags for p in pairs],
+        "tgt_tokens": [p.tgt_words for p in pairs],
+        "alignments": [[list(link) for link in pair_links] for pair_links in links],
+    })
+    _, drops = split_label_map(SILVER_MAP)
+    chain = Chain(StepRunner(workdir / "stages"), dataset, content_fingerprint(dataset, "extrinsic"))
+    retyping = project_corpus(chain, projection, drops, method.retype_config(drops), source_tags=UNMAPPED_TAGS)
+    chain.step("select", SelectSentences(SelectConfig(keep_partial=method.keep_partial, min_score=method.min_score)))
+    ds = chain.dataset
+    unprojected = Counter(entity["label"] for row in ds["src_entities"] for entity in row if not entity["score"])
+    stats = {"unprojected_entities_by_type": dict(sorted(unprojected.items())),
+             "retyped": retyping.get("retyped"), "retype_config": retyping.get("config")}
+    return ds["projected_tags"], ds["dropped_reason"], stats
 
 
 def crf_test_scores(
@@ -368,8 +291,8 @@ def training_subsets(kept: Sequence[int], subsamples: int) -> list[tuple[int, ..
 
 def run_language(
     lang: str, data_dir: Path, *, runs: int, cache_dir: Path | None, gold_ceiling: bool,
-    aligner_options: dict, projection: ProjectionConfig, keep_unprojected: bool = False, rejoin: bool = True,
-    name_prefixes: bool = True, misc: bool = True, subsamples: int = 0,
+    aligner_options: dict, method: MethodOptions, projection: ProjectionConfig, keep_unprojected: bool = False,
+    rejoin: bool = True, subsamples: int = 0,
 ) -> dict:
     """Everything the benchmark measures for one language.
 
@@ -384,7 +307,7 @@ def run_language(
     features = FeatureCache()
     result: dict = {"lang": lang, "pairs": len(pairs), "pairing": pairing, "test": str(test_path),
                     "test_sentences": len(test), "method": projection.describe(),
-                    "prefixed_name_links": name_prefixes, "retype_misc": misc,
+                    "projection": asdict(projection), "retype_dropped": method.retype_dropped,
                     "aligner": {"name": "eflomal", **aligner_options},
                     "keep_unprojected": keep_unprojected, "rejoin_apostrophe_splits": rejoin,
                     "subsamples": subsamples}
@@ -397,8 +320,7 @@ def run_language(
             links, cached = align_pairs(pairs, lang, run, cache_dir, aligner_options)
             align_seconds = time.perf_counter() - t0
             t0 = time.perf_counter()
-            tags, dropped, unprojected = project_pairs(pairs, links, projection, name_prefixes=name_prefixes,
-                                                       misc=misc)
+            tags, dropped, projected = project_silver(pairs, links, method, projection, workdir / f"run{run}")
             project_seconds = time.perf_counter() - t0
             kept = [k for k, reason in enumerate(dropped) if keep_unprojected or not reason]
             trainings = []
@@ -425,7 +347,7 @@ def run_language(
                 "tprojection_f1": statistics.fmean(t["tprojection"]["f1"] for t in trainings),
                 "agreement_f1": agreement["f1"], "trainings": trainings, "agreement": agreement,
                 "dropped": dict(Counter(reason for reason in dropped if reason)),
-                "unprojected_entities": unprojected,
+                **projected,
                 "entities": {"english": sum(len(tags_to_spans(p.src_tags)) for p in kept_pairs),
                              "tprojection": sum(len(tags_to_spans(p.tprojection_tags)) for p in kept_pairs),
                              "projner": sum(len(tags_to_spans(t)) for t in kept_tags)},
@@ -480,8 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="align afresh, keep nothing")
     parser.add_argument("--gold-ceiling", action="store_true",
                         help="also train on MasakhaNER 2.0 gold train (the in-language ceiling)")
-    parser.add_argument("--method", choices=("candidates", "heuristic"), default=ProjectionConfig().method,
-                        help="projection method (default: projner's default)")
+    parser.add_argument("--method", choices=("candidates", "heuristic"), default=MethodOptions().method,
+                        help="projection method (default: translate-train's)")
     parser.add_argument("--symmetrization", help="eflomal symmetrisation (default: the aligner's)")
     parser.add_argument("--eflomal-runs", type=int, help="eflomal runs voted per alignment (default: the aligner's)")
     parser.add_argument("--keep-unprojected", action="store_true",
@@ -490,18 +412,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--subsamples", type=int, default=0,
                         help="train both CRFs on this many paired random 90%% subsets and average "
                         "(default 0: once, on every kept sentence)")
-    parser.add_argument("--core-only", action="store_true",
-                        help="project with the core alone (neither of the two refinements below)")
+    parser.add_argument("--no-refinements", action="store_true",
+                        help="switch off all three refinements below (projner's core before them)")
     parser.add_argument("--no-prefixed-names", action="store_true",
-                        help="leave out the prefixed-name link repair (prefixed_name_links)")
-    parser.add_argument("--no-retype-misc", action="store_true",
-                        help="leave MISC out of the projection instead of typing its spans (retype_misc)")
+                        help="name links ignore name stems (NameMatchConfig.prefixed_names=False)")
+    parser.add_argument("--punctuation-links", action="store_true",
+                        help="count entity words' links into punctuation (ScoreConfig.punctuation_links=True)")
+    parser.add_argument("--no-retype-dropped", action="store_true",
+                        help="leave MISC out of the projection instead of retyping it (translate-train's "
+                        "--no-retype-dropped)")
     parser.add_argument("--as-tokenized", action="store_true",
                         help="keep the silver file's tokens as they are (apostrophe-split words stay split)")
     args = parser.parse_args(argv)
     aligner_options = {key: value for key, value in (("symmetrization", args.symmetrization),
                                                      ("runs", args.eflomal_runs)) if value is not None}
-    projection = ProjectionConfig(method=args.method)
+    method = MethodOptions(method=args.method, aligner="eflomal",
+                           retype_dropped=not (args.no_refinements or args.no_retype_dropped))
+    projection = method.projection_config()
+    if args.no_refinements or args.no_prefixed_names:
+        projection = replace(projection, names=replace(projection.names, prefixed_names=False))
+    if args.no_refinements or args.punctuation_links:
+        projection = replace(projection, scores=replace(projection.scores, punctuation_links=True))
     langs = languages_in(args.data_dir) if args.lang == "all" else [args.lang]
     if not langs:
         print(f"no language has both {SILVER_DIR}/L.train.txt and {SILVER_DIR}/map/L.json in {args.data_dir}",
@@ -511,10 +442,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for lang in langs:
         results[lang] = run_language(lang, args.data_dir, runs=args.runs, gold_ceiling=args.gold_ceiling,
                                      cache_dir=None if args.no_cache else args.cache_dir,
-                                     aligner_options=aligner_options, projection=projection,
+                                     aligner_options=aligner_options, method=method, projection=projection,
                                      keep_unprojected=args.keep_unprojected, rejoin=not args.as_tokenized,
-                                     name_prefixes=not (args.core_only or args.no_prefixed_names),
-                                     misc=not (args.core_only or args.no_retype_misc), subsamples=args.subsamples)
+                                     subsamples=args.subsamples)
         if args.report:  # after every language, so a long run's finished languages are never lost
             args.report.write_text(json.dumps(summary(results), ensure_ascii=False, indent=1) + "\n",
                                    encoding="utf-8")

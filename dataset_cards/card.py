@@ -75,6 +75,11 @@ COLUMN_DOCS: dict[str, str] = {
     "alignments": "word links `[source index, target index]`, 0-indexed",
     "src_entities": "source entities `{start, end (exclusive), label, score}` over word indices",
     "tgt_entities": "projected entities `{start, end (exclusive), label, score}` with their scores",
+    "src_unmapped_tags": "the source's gold IOB2 tags before the label map dropped types "
+    "(`MISC=O`); `src_tags` are after it",
+    "typed_tags": "the projection under the source's own types (MISC kept), before retyping",
+    "typed_entities": "the projected spans under the source's own types, before retyping: a span "
+    "of a dropped type became the type the corpus's other projections give its text, or was removed",
     "dropped_reason": "empty, or why some entity of the sentence could not be projected "
     "(`unaligned`, `filtered`, `overlap`, ...); such a sentence is published with what was "
     "projected, so keep `dropped_reason == \"\"` for complete sentences only",

@@ -107,6 +107,10 @@ class MethodOptions:
     """translate-train: keep sentences where some entity was not projected (default: drop them)."""
     min_score: float | None = None
     """translate-train: drop sentences with a projected entity scored below this."""
+    retype_dropped: bool = True
+    """translate-train (alignment methods): project the source types the label map drops (``MISC=O``)
+    too, give each projected span the type the corpus's other projections give its text, or O
+    (:mod:`projner.processing.project.retype`), then apply the map."""
 
     def __post_init__(self) -> None:
         if self.method not in ("heuristic", "candidates", "easyproject"):
@@ -126,6 +130,14 @@ class MethodOptions:
         if self.candidates == "ner" and self.ner_weight:
             scores = ScoreConfig(weights=scores.weights + (("ner", self.ner_weight),))
         return ProjectionConfig(method=self.method, solver=self.solver, scores=scores)
+
+    def retype_config(self, drops: LabelMap) -> Any:
+        """The retyping of the types ``drops`` maps to O, or None where nothing is retyped."""
+        from projner.processing.project.retype import RetypeConfig
+
+        if not (self.retype_dropped and drops and self.method != "easyproject"):
+            return None
+        return RetypeConfig(types=tuple(sorted(drops.mapping)))
 
     def aligner_options(self, run: RunOptions) -> dict[str, Any]:
         if self.aligner == "neural":
@@ -524,8 +536,13 @@ def translate_train(
     out of the published split). Provenance columns: the source words (``original_tokens`` once
     published) and ``src_tags``, ``translation``, ``alignments``, ``src_entities``/``tgt_entities``
     with scores, ``method`` and ``models`` (with revisions).
+
+    The label map: renames apply when the source is read; the types it drops (``MISC=O``) are, for
+    the alignment methods, kept in ``src_unmapped_tags`` and mapped away into ``src_tags``. With
+    ``method.retype_dropped`` they are projected under their own names (``typed_entities``),
+    retyped from the corpus's own evidence, and what remains of them becomes O
+    (:func:`project_corpus`).
     """
-    from projner.processing.projection import Project, ProjectColumns
     from projner.processing.text import (
         Detokenize,
         DetokenizeConfig,
@@ -544,13 +561,19 @@ def translate_train(
         raise ValueError("back-translation refines translate-test; translate-train projects gold entities")
     if source != "conll2003":
         raise ValueError(f"unknown source {source!r}; projner translates from conll2003")
+    label_map = LabelMap.parse(source_label_map)
+    renames, drops = split_label_map(label_map)
+    markers = method.method == "easyproject"
     gold = load_gold(source, "en", split, data_dir=options.data_dir, cache_dir=options.cache_root(),
-                     limit=options.limit, lenient=options.lenient, label_map=source_label_map)
+                     limit=options.limit, lenient=options.lenient,
+                     label_map=source_label_map if markers else renames.as_strings())
+    labels = drops.map_labels(gold.labels)
     code = get_language(lang).code
     chain = Chain(options.runner(), gold.dataset, gold.fingerprint)
     models = _Models()
-    chain.step("gold_tags", GoldTags(gold.labels))
-    if method.method == "easyproject":
+    retyping: dict[str, Any] = {}
+    if markers:
+        chain.step("gold_tags", GoldTags(gold.labels))
         translate = chain.step("easyproject_translate", EasyProjectTranslate(EasyProjectTranslateConfig(
             translate=options.translate_config("en", lang, model=method.easyproject_model,
                                                tokenizer=method.easyproject_tokenizer),
@@ -562,22 +585,25 @@ def translate_train(
             dropped_column="projection_issues")))
         aligner = {"name": "none", "params": {"projection": "EasyProject markers, no word alignment"}}
     else:
+        source_tags = source_tag_steps(chain, gold.labels, drops)
         chain.step("detokenize", Detokenize(DetokenizeConfig(lang="en", words_column="tokens", text_column="sentence")))
         translate = chain.step("translate", Translate(options.translate_config("en", lang)), uses_model=True,
                                batch_size=options.translate_batch_size * 16)
         models.add("translator", options.translator, translate.revision())
         chain.step("split_words", SplitWords(SplitWordsConfig(lang=lang)))
-        columns = ProjectColumns(source_tokens="tokens", source_tags="src_tags")
+        external = None
         if method.candidates == "ner":
             candidates = chain.step("label_target", _label_stage(
-                options, entity_types(gold.labels), words_column="tgt_tokens", tags_column="candidate_tags",
+                options, entity_types(labels), words_column="tgt_tokens", tags_column="candidate_tags",
                 entities_column="candidate_entities"), uses_model=True, batch_size=options.ner_batch_size * 8)
             models.add("candidate-selector", options.ner_model, candidates.revision())
-            columns = ProjectColumns(**(asdict(columns) | {"external_spans": "candidate_entities"}))
+            external = "candidate_entities"
         aligner = _align(chain, options, method, models, name="align", source="tokens", target="tgt_tokens")
-        chain.step("project", Project(method.projection_config(), columns))
-        chain.rename("dropped_reason", "projection_issues")
+        retyping = project_corpus(chain, method.projection_config(), drops, method.retype_config(drops),
+                                  source_tags=source_tags, external_spans=external)
     described = method.describe()
+    if not markers:
+        described["params"]["retype_dropped"] = retyping.get("config")
     settings = ", ".join(f"{k}={v}" for k, v in aligner["params"].items())
     chain.step("select", SelectSentences(SelectConfig(
         keep_partial=method.keep_partial, min_score=method.min_score,
@@ -592,14 +618,86 @@ def translate_train(
         "input_skipped": gold.skipped,
         "source_entities": sum(_entity_count(tags) for tags in ds["src_tags"]),
         "projected_entities": sum(len(e) for e, k in zip(ds["tgt_entities"], kept) if k),
+        **({"retyped": retyping["retyped"]} if "retyped" in retyping else {}),
         **_translation_counts(ds), "source_label_map": list(source_label_map), "method": described,
         "aligner": aligner, "models": models.refs,
         "no_gold_reason": "translate-train labels a new translation: there is no target-side gold to score",
     }
     provenance = _provenance("translate-train", gold, target_language=code, method=described, aligner=aligner,
-                             models=models.refs, labels=gold.labels, label_map=source_label_map)
+                             models=models.refs, labels=labels, label_map=source_label_map)
     return _finish(options, chain.runner, datasets.DatasetDict({gold.split: ds}), report, provenance,
                    keep_dropped=False)
+
+
+UNMAPPED_TAGS = "src_unmapped_tags"
+"""The source's tags before the label map drops types (with MISC where ``MISC=O``)."""
+TYPED_TAGS, TYPED_ENTITIES = "typed_tags", "typed_entities"
+"""The projection under the source's own types, before retyping and the label map."""
+
+
+def split_label_map(label_map: LabelMap) -> tuple[LabelMap, LabelMap]:
+    """``(renames, drops)``: the entries that rename a type, and those that map one to O."""
+    renames = {k: v for k, v in label_map.mapping.items() if v != OUTSIDE}
+    drops = {k: v for k, v in label_map.mapping.items() if v == OUTSIDE}
+    return LabelMap(renames), LabelMap(drops)
+
+
+class MapTags:
+    """``.map`` stage: a tag column through a label map into a new column (the old one stays)."""
+
+    stage = "map_tags"
+
+    def __init__(self, label_map: LabelMap, source: str, output: str) -> None:
+        self.label_map, self.source, self.output = label_map, source, output
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, {"label_map": self.label_map.as_strings(),
+                                                        "source": self.source, "output": self.output})
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        return {self.output: [self.label_map.map_tags(tags) for tags in batch[self.source]]}
+
+
+def source_tag_steps(chain: Chain, labels: Sequence[str], drops: LabelMap) -> str:
+    """The gold tags as strings in ``src_tags`` (after ``drops``), the unmapped ones kept in
+    ``src_unmapped_tags`` where ``drops`` removes a type; returns the column projection reads."""
+    if not drops:
+        chain.step("gold_tags", GoldTags(labels))
+        return "src_tags"
+    chain.step("gold_tags", GoldTags(labels, tags_column=UNMAPPED_TAGS))
+    chain.step("map_source_tags", MapTags(drops, UNMAPPED_TAGS, "src_tags"))
+    return UNMAPPED_TAGS
+
+
+def project_corpus(chain: Chain, projection: Any, drops: LabelMap, retype: Any, *, source_tags: str,
+                   external_spans: str | None = None, source_tokens: str = "tokens") -> dict[str, Any]:
+    """translate-train's projection of a chain positioned after alignment.
+
+    Without ``retype``: ``project`` reads ``src_tags`` (the dropped types already O). With it: every
+    source type is projected from ``source_tags`` (``typed_tags``/``typed_entities``; an unprojected
+    entity of a dropped type never drops its sentence), then the ``retype`` step (the whole corpus in
+    one batch) gives those spans a type from the corpus's evidence and applies ``drops``, adding
+    ``tgt_entities``/``projected_tags``. ``dropped_reason`` becomes ``projection_issues``. Returns
+    what the report and provenance record: the retyping config and the counts of what dropped-type
+    spans became.
+    """
+    from projner.processing.projection import Project, ProjectColumns
+    from projner.processing.retyping import Retype, retype_counts
+
+    if retype is None:
+        columns = ProjectColumns(source_tokens=source_tokens, source_tags="src_tags", external_spans=external_spans)
+        chain.step("project", Project(projection, columns))
+        chain.rename("dropped_reason", "projection_issues")
+        return {}
+    columns = ProjectColumns(source_tokens=source_tokens, source_tags=source_tags, external_spans=external_spans,
+                             projected_tags=TYPED_TAGS, target_entities=TYPED_ENTITIES)
+    chain.step("project", Project(projection, columns, optional_types=retype.types))
+    chain.rename("dropped_reason", "projection_issues")
+    chain.step("retype", Retype(retype, tuple(drops.as_strings()), rows=len(chain.dataset)),
+               batch_size=max(1, len(chain.dataset)))
+    ds = chain.dataset
+    return {"config": asdict(retype),
+            "retyped": retype_counts(ds[TYPED_ENTITIES], ds["tgt_entities"], retype.types)}
 
 
 def _entity_count(tags: Sequence[str]) -> int:

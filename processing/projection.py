@@ -14,7 +14,7 @@ removed and input columns never rewritten.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,10 +27,14 @@ from projner.processing.project.pair import (
     project_pair,
 )
 from projner.processing.project.scores import ExternalSpan
-from projner.processing.project.spans import Span, tags_to_spans
+from projner.processing.project.spans import (
+    Span,
+    tags_to_spans,
+)
 
 OUTPUT_COLUMNS = ("projected_tags", "tgt_entities", "dropped_reason")
-"""Always added; the source entities column is added too where the dataset lacks it."""
+"""Always added (names configurable in :class:`ProjectColumns`); the source entities column is
+added too where the dataset lacks it."""
 STAGE = "project"
 
 
@@ -47,17 +51,44 @@ class ProjectColumns:
     column (it must agree with ``source_tags``), else added with each entity's projection score."""
     external_spans: str | None = None
     """Optional column of target spans proposed from outside: lists of ``{start, end, label, score}``."""
+    projected_tags: str = "projected_tags"
+    """Output: the projected IOB2 tags over the target words."""
+    target_entities: str = "tgt_entities"
+    """Output: the projected spans ``{start, end, label, score}``."""
+    dropped_reason: str = "dropped_reason"
+    """Output: why some (required) entity got no span, or empty."""
+
+    def outputs(self) -> tuple[str, str, str]:
+        return (self.projected_tags, self.target_entities, self.dropped_reason)
 
 
-def dropped_reason(projection: PairProjection) -> str:
-    """The sentence's reasons, in a fixed order, joined by ``+`` (empty when all were projected)."""
-    found = {reason for _, reason in projection.unprojected}
+def required_unprojected(projection: PairProjection, entities: Sequence[Span] = (),
+                         optional_types: Collection[str] = ()) -> list[tuple[int, str]]:
+    """``(entity index, reason)`` of the unprojected entities whose type is not optional.
+
+    An optional type is one the label map drops but that is projected anyway, to be retyped
+    (:mod:`projner.processing.project.retype`): losing one of its spans loses no annotation.
+    """
+    if not optional_types:
+        return list(projection.unprojected)
+    return [(k, reason) for k, reason in projection.unprojected if entities[k].label not in optional_types]
+
+
+def dropped_reason(projection: PairProjection, entities: Sequence[Span] = (),
+                   optional_types: Collection[str] = ()) -> str:
+    """The sentence's reasons, in a fixed order, joined by ``+`` (empty when every entity of a
+    required type was projected)."""
+    found = {reason for _, reason in required_unprojected(projection, entities, optional_types)}
     return "+".join(reason for reason in REASONS if reason in found)
 
 
-def entity_reasons(projections: Iterable[PairProjection]) -> dict[str, int]:
-    """Unprojected source entities counted by reason."""
-    return dict(Counter(reason for p in projections for _, reason in p.unprojected))
+def entity_reasons(projections: Iterable[PairProjection], entities: Iterable[Sequence[Span]] | None = None,
+                   optional_types: Collection[str] = ()) -> dict[str, int]:
+    """Unprojected source entities (of required types) counted by reason."""
+    if entities is None or not optional_types:
+        return dict(Counter(reason for p in projections for _, reason in p.unprojected))
+    return dict(Counter(reason for p, spans in zip(projections, entities, strict=True)
+                        for _, reason in required_unprojected(p, spans, optional_types)))
 
 
 def source_entity_dicts(entities: Sequence[Span], projection: PairProjection) -> list[dict]:
@@ -106,11 +137,15 @@ class Project:
     config: ProjectionConfig = field(default_factory=ProjectionConfig)
     columns: ProjectColumns = field(default_factory=ProjectColumns)
     label_names: tuple[str, ...] | None = None
+    optional_types: tuple[str, ...] = ()
+    """Types projected like the others, whose unprojected entities give no ``dropped_reason``
+    (types the label map drops, projected to be retyped)."""
 
     def fingerprint(self, previous: str) -> str:
         """The ``new_fingerprint`` of this stage applied to a dataset fingerprinted ``previous``."""
         return stage_fingerprint(previous, STAGE, {"config": self.config, "columns": self.columns,
-                                                   "label_names": self.label_names})
+                                                   "label_names": self.label_names,
+                                                   "optional_types": self.optional_types})
 
     def _tags(self, tags: Sequence[Any], row: int) -> list[str]:
         if all(isinstance(t, str) for t in tags):
@@ -120,10 +155,10 @@ class Project:
         return [t if isinstance(t, str) else self.label_names[t] for t in tags]
 
     def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
-        _check_no_clash(batch)
         c = self.columns
+        check_no_clash(batch, c.outputs())
         given = batch.get(c.source_entities)
-        out: dict[str, list] = {name: [] for name in OUTPUT_COLUMNS}
+        out: dict[str, list] = {name: [] for name in c.outputs()}
         if given is None:
             out[c.source_entities] = []
         externals = batch[c.external_spans] if c.external_spans else None
@@ -143,16 +178,17 @@ class Project:
                 projection = project_pair(words, entities, target, links, self.config, external=external)
             except LinkRangeError as err:
                 raise ValueError(f"{where}: {err}") from None
-            out["projected_tags"].append(projection.tags)
-            out["tgt_entities"].append(target_entity_dicts(projection))
+            out[c.projected_tags].append(projection.tags)
+            out[c.target_entities].append(target_entity_dicts(projection))
             if given is None:
                 out[c.source_entities].append(source_entity_dicts(entities, projection))
-            out["dropped_reason"].append(dropped_reason(projection))
+            out[c.dropped_reason].append(dropped_reason(projection, entities, self.optional_types))
         return out
 
 
-def _check_no_clash(columns: Iterable[str]) -> None:
-    clash = [name for name in OUTPUT_COLUMNS if name in columns]
+def check_no_clash(columns: Iterable[str], outputs: Sequence[str] = OUTPUT_COLUMNS) -> None:
+    """An error where the columns already hold one of the outputs: stages never overwrite."""
+    clash = [name for name in outputs if name in columns]
     if clash:
         raise ValueError(f"the dataset already has {', '.join(clash)}; projection never overwrites a column")
 
@@ -162,7 +198,7 @@ def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: An
 
     A ``src_tags`` column of ClassLabel ids is read through its feature's names.
     """
-    _check_no_clash(dataset.column_names)
+    check_no_clash(dataset.column_names, project.columns.outputs())
     if project.label_names is None:
         feature = getattr(dataset.features[project.columns.source_tags], "feature", None)
         names = getattr(feature, "names", None)

@@ -7,6 +7,7 @@ and must rejoin the word before it. The same rule holds wherever text is cut int
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,22 @@ _SPACE_TOKEN = regex.compile(
     regex.VERBOSE,
 )
 _GRAPHEME = regex.compile(r"(?=\S)\X")
+APOSTROPHE_LETTERS = {"hau": "bdyBDY"}
+"""Orthographies that write some letters as an apostrophe and a letter: Hausa in ASCII spelling
+writes ɓ, ɗ, ƴ as ``'b``, ``'d``, ``'y`` (``'yan``, ``'ya'ya``, ``'dan``; the MasakhaNER 2.0 gold
+keeps ``'yan`` one word). There, an apostrophe at the start of a word is part of it; in other
+languages (and before other letters) it is a quotation mark, a word of its own."""
+
+
+@functools.cache
+def _space_token(iso639_3: str) -> regex.Pattern:
+    """The word pattern of a space-separated script, with the language's apostrophe letters."""
+    letters = APOSTROPHE_LETTERS.get(iso639_3)
+    if not letters:
+        return _SPACE_TOKEN
+    initial = (r"(?<![\p{L}\p{N}\p{M}'’ʼ])['’ʼ](?=[" + regex.escape(letters)
+               + r"])(?:[\p{L}\p{N}]\p{M}*)+(?:['’\-‐](?:[\p{L}\p{N}]\p{M}*)+)*")
+    return regex.compile(initial + "|" + _SPACE_TOKEN.pattern, regex.VERBOSE)
 
 
 def _is_closing(word: str) -> bool:
@@ -132,7 +149,8 @@ def split_words(text: str, lang: Language) -> tuple[list[str], list[tuple[int, i
     Space-separated scripts: letters and digits with their combining marks form words (inner
     apostrophes and hyphens kept: ``Baden-Württemberg``, ``l'homme``), numbers keep their separators,
     ``U.S.``-style abbreviations stay whole, every other symbol is a word of its own; for English the
-    clitics ``n't``, ``'s``, ``'re``… are split off as in CoNLL-2003/Penn tokenisation. Scripts
+    clitics ``n't``, ``'s``, ``'re``… are split off as in CoNLL-2003/Penn tokenisation; where the
+    orthography writes a letter as apostrophe + letter (Hausa ``'yan``), a word may start with it. Scripts
     without spaces: one word per grapheme cluster (the tokenisation of PAN-X ja/zh; a character-level
     stand-in for a real segmenter, which keeps entity boundaries reachable). A combining mark is
     never separated from its letter; a stray mark after a space rejoins the word before it, whose span
@@ -140,7 +158,7 @@ def split_words(text: str, lang: Language) -> tuple[list[str], list[tuple[int, i
     """
     if unicodedata.normalize("NFC", text) != text:
         raise ValueError("split_words expects NFC text; normalise with unicodedata.normalize('NFC', ...)")
-    pattern = _SPACE_TOKEN if lang.spaces else _GRAPHEME
+    pattern = _space_token(lang.iso639_3) if lang.spaces else _GRAPHEME
     words: list[str] = []
     offsets: list[tuple[int, int]] = []
     for match in pattern.finditer(text):

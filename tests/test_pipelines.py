@@ -188,7 +188,11 @@ def test_translate_train_publishes_a_silver_corpus_and_counts_every_sentence(tin
     assert report["sentences"] == len(ds) == 6
     assert report["kept"] + sum(report["dropped"].values()) == 6
     assert list(report["timings"]) == [
-        "gold_tags", "detokenize", "translate", "split_words", "align", "project", "select"]
+        "gold_tags", "map_source_tags", "detokenize", "translate", "split_words", "align", "project", "retype",
+        "select"]
+    assert list(report["method"]["params"]["retype_dropped"]["types"]) == ["MISC"]
+    typed = sum(e["label"] == "MISC" for row in ds["typed_entities"] for e in row)
+    assert sum(sum(v.values()) for v in report.get("retyped", {}).values()) == typed
     published = datasets.load_dataset("parquet", data_files=str(tmp_path / "silver" / "yo" / "train-*.parquet"),
                                       split="train", cache_dir=str(tmp_path / "hf"))
     assert len(published) == report["kept"]
@@ -201,6 +205,17 @@ def test_translate_train_publishes_a_silver_corpus_and_counts_every_sentence(tin
     assert provenance["labels"] == ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"]
     assert {m["role"] for m in provenance["models"]} == {"translator", "aligner"}
     assert not any("MISC" in tag for row in ds["src_tags"] for tag in row)
+    assert not any("MISC" in tag for row in ds["projected_tags"] for tag in row)
+    assert any("MISC" in tag for row in ds["src_unmapped_tags"] for tag in row)
+
+
+def test_translate_train_without_retyping_projects_the_mapped_tags(tiny_models, tmp_path, shared_data):
+    opts = options(tiny_models, tmp_path, shared_data / "conll2003-en", limit=6)
+    result = translate_train("yo", "train", opts, MethodOptions(retype_dropped=False))
+    assert list(result.report["timings"]) == [
+        "gold_tags", "map_source_tags", "detokenize", "translate", "split_words", "align", "project", "select"]
+    assert result.report["method"]["params"]["retype_dropped"] is None and "retyped" not in result.report
+    assert "typed_entities" not in result.dataset["train"].column_names
 
 
 def test_translate_train_with_easyproject_markers_from_the_command_line(tiny_models, tmp_path, fixtures):

@@ -82,6 +82,13 @@ def test_english_clitics_are_split_like_conll():
     assert split_words("l'homme d'Italia", FR)[0] == ["l'homme", "d'Italia"]
 
 
+def test_hausa_apostrophe_letters_start_a_word_and_quotes_elsewhere_do_not():
+    hau = get_language("ha")
+    assert split_words("Ga 'yan tawaye a 'Kano' da 'dan'uwa", hau)[0] == [
+        "Ga", "'yan", "tawaye", "a", "'", "Kano", "'", "da", "'dan'uwa"]
+    assert split_words("Ga 'yan", YO)[0] == ["Ga", "'", "yan"]
+
+
 def test_split_words_refuses_text_that_is_not_nfc():
     with pytest.raises(ValueError, match="NFC"):
         split_words("o\u0323", YO)

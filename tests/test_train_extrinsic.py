@@ -113,31 +113,31 @@ def test_paired_subsamples_are_seeded_and_shared():
     assert extrinsic.training_subsets(kept, 0) == [tuple(kept)]
 
 
-def test_prefixed_names_are_linked_to_their_stem():
-    assert [extrinsic.name_stem(w) for w in ("weGermany", "n'Awka", "muHarare", "Germany", "McDonald", "kuona")] == [
-        "Germany", "Awka", "Harare", None, None, None]
-    source = ["Talks", "with", "Germany", "and", "Harare", "ended"]
-    target = ["Hurukuro", "neGermany", "nemuHarrare", "dzapera"]
-    entities = [extrinsic.Span(2, 3, "LOC"), extrinsic.Span(4, 5, "LOC")]
-    links = extrinsic.prefixed_name_links(source, entities, target, [(0, 0), (2, 3), (5, 3)])
-    assert links == [(0, 0), (2, 1), (4, 2), (5, 3)]
+def test_hausa_apostrophe_letters_are_glued_to_their_word():
+    words, tags, glued = extrinsic.rejoin_apostrophe_splits(
+        ["ga", "'", "yan", "tawaye", "'", "Kano", "'", "ne"], ["O", "O", "B-ORG", "I-ORG", "O", "B-LOC", "O", "O"],
+        "bdyBDY")
+    assert words == ["ga", "'yan", "tawaye", "'", "Kano", "'", "ne"] and glued == 1
+    assert tags == ["O", "B-ORG", "I-ORG", "O", "B-LOC", "O", "O"]
+    # a quote before "da" in another language stays a quote
+    assert extrinsic.rejoin_apostrophe_splits(["'", "yan"], ["O", "O"])[0] == ["'", "yan"]
 
 
-def test_misc_spans_take_the_type_their_words_have_elsewhere():
-    Span = extrinsic.Span
-    words = [["kiran", "Jamus"], ["a", "Jamus"], ["Jamus", "ta"], ["JAMUS", "!"], ["harshen", "Jamusanci"],
-             ["Turai", "ORG"]] + [["Turai"]] * 5
-    spans = [[Span(1, 2, "MISC")], [Span(1, 2, "LOC")], [Span(0, 1, "LOC")], [Span(0, 1, "LOC")],
-             [Span(1, 2, "MISC")], [Span(0, 1, "MISC")]] + [[Span(0, 1, t)] for t in ("LOC", "ORG", "LOC", "ORG", "LOC")]
-    out = extrinsic.retype_misc(words, spans)
-    assert out[0] == [Span(1, 2, "LOC")]  # Jamus (any case) is LOC 3 times out of 3
-    assert out[4] == []  # Jamusanci (the language) is never projected as a name: dropped
-    assert out[5] == []  # Turai: LOC 3 times but only 3 of 5: too mixed to decide
-    assert out[1:4] == spans[1:4] and out[6:] == spans[6:]
-
-
-def test_a_prefixed_misc_word_is_typed_by_its_stem():
-    Span = extrinsic.Span
-    words = [["mauto", "eRussia"], ["kuRussia"], ["Russia"], ["muRussia", "."]]
-    spans = [[Span(1, 2, "MISC")], [Span(0, 1, "LOC")], [Span(0, 1, "LOC")], [Span(0, 1, "LOC")]]
-    assert extrinsic.retype_misc(words, spans)[0] == [Span(1, 2, "LOC")]
+def test_projner_silver_comes_from_translate_trains_steps(tmp_path):
+    """MISC is projected, retyped where the corpus calls its text a place, else dropped; an
+    unprojected MISC never drops a sentence; an unprojected LOC does."""
+    Pair = extrinsic.Pair
+    pairs = [Pair(k, ["the", "German", "call"], ["O", "O", "O"], ["O", "B-MISC", "O"], ["kiran", "Jamus"], ["O", "O"])
+             for k in range(2)]
+    pairs += [Pair(2 + k, ["in", "Germany"], ["O", "B-LOC"], ["O", "B-LOC"], ["a", "Jamus"], ["O", "B-LOC"])
+              for k in range(3)]
+    pairs += [Pair(5, ["German", "Paris"], ["O", "B-LOC"], ["B-MISC", "B-LOC"], ["x"], ["O"])]
+    links = [[(1, 1), (2, 0)]] * 2 + [[(0, 0), (1, 1)]] * 3 + [[]]
+    method = extrinsic.MethodOptions(aligner="eflomal")
+    tags, dropped, stats = extrinsic.project_silver(pairs, links, method, method.projection_config(), tmp_path)
+    assert tags[:5] == [["O", "B-LOC"]] * 5
+    assert dropped == ["", "", "", "", "", "unaligned"]
+    assert stats["retyped"] == {"MISC": {"LOC": 2}}  # projected MISC spans by what they became
+    off = extrinsic.MethodOptions(aligner="eflomal", retype_dropped=False)
+    tags, dropped, _ = extrinsic.project_silver(pairs, links, off, off.projection_config(), tmp_path / "off")
+    assert tags[:2] == [["O", "O"]] * 2 and dropped[-1] == "unaligned"

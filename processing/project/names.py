@@ -16,6 +16,13 @@ Spelling is better evidence than such a link, so for each source *entity* word:
 
 Look-alike: equal after case folding, or both at least ``min_length`` characters, the same first
 letter, and a normalised Indel similarity of at least ``threshold``.
+
+Many languages write a short lower-case prefix onto a name: Bantu noun-class and locative prefixes
+(Shona ``weGermany``, ``muHarare``, ``kuHarare``; Chichewa ``mMalawi``), elisions (Igbo ``n'Awka``,
+Italian ``dell'Unione``). A statistical aligner sees each prefixed form as a new rare word, and the
+first letters differ, so with ``prefixed_names`` a target word's *name stem* (:func:`name_stem`)
+is compared too, and a match links the whole word (which is what a target-side annotator tags:
+MasakhaNER labels ``muZimbabwe`` LOC).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
 from rapidfuzz.distance import Indel
 
 from projner.processing.project.alignment import LinkIndex
@@ -43,6 +51,9 @@ class NameMatchConfig:
     to (or between) the entity's linked target words, whatever their first letters and case
     (None: off). An entity word that is linked, but to nothing similar, needs ``threshold`` for
     such a link: the aligner's evidence points elsewhere. Both words need ``min_length`` letters."""
+    prefixed_names: bool = True
+    """Also compare a target word's name stem (``weGermany`` → ``Germany``, see :func:`name_stem`);
+    a word matched through its stem counts as capitalised."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
@@ -51,15 +62,38 @@ class NameMatchConfig:
             raise ValueError(f"min_length must be >= 1, got {self.min_length}")
 
 
+_PREFIXED_NAME = regex.compile(r"\p{Ll}{1,4}['’ʼ]?(\p{Lu}\p{M}*(?:[\p{L}\p{N}]\p{M}*)+.*)")
+"""Up to four lower-case letters and an optional apostrophe, then a capitalised word of 2+ letters."""
+
+
+def name_stem(word: str) -> str | None:
+    """The name inside a word that carries a short lower-case prefix, or None.
+
+    ``weGermany`` → ``Germany``, ``n'Awka`` → ``Awka``, ``muHarare`` → ``Harare``, ``mMalawi`` →
+    ``Malawi``, ``dell'Unione`` → ``Unione``; None for ``Germany``, ``McDonald``, ``kuona``. The
+    prefix is at most four lower-case letters and an apostrophe; the name starts with a capital.
+    """
+    if not word[:1].islower() or word.islower():
+        return None
+    match = _PREFIXED_NAME.fullmatch(word)
+    return match.group(1) if match else None
+
+
 class _TargetWords:
     """The target words, case-folded (and their case) only where a comparison needs them."""
 
-    __slots__ = ("words", "_folded", "_initials")
+    __slots__ = ("words", "_folded", "_initials", "_stems")
 
-    def __init__(self, words: Sequence[str]) -> None:
+    def __init__(self, words: Sequence[str], prefixed_names: bool = False) -> None:
         self.words = words
         self._folded: dict[int, str] = {}
         self._initials = [word[:1].casefold()[:1] for word in words]
+        self._stems: dict[int, str] = {}
+        if prefixed_names:
+            for j, word in enumerate(words):
+                stem = name_stem(word)
+                if stem is not None:
+                    self._stems[j] = stem.casefold()
 
     def folded(self, j: int) -> str:
         folded = self._folded.get(j)
@@ -67,22 +101,29 @@ class _TargetWords:
             folded = self._folded[j] = self.words[j].casefold()
         return folded
 
-    def with_initial(self, initial: str) -> list[int]:
-        return [j for j, first in enumerate(self._initials) if first == initial]
+    def with_initial(self, initial: str) -> list[tuple[int, str]]:
+        """``(j, case-folded form)`` of the words, and of the name stems, that start with ``initial``."""
+        found = [(j, self.folded(j)) for j, first in enumerate(self._initials) if first == initial]
+        found += [(j, stem) for j, stem in self._stems.items() if stem[:1] == initial]
+        return found
+
+    def case(self, j: int) -> int:
+        """The word's case; a prefixed name (``weGermany``) is a capitalised word."""
+        return UPPER if j in self._stems else first_case(self.words[j])
 
 
 def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> dict[int, float]:
-    """Target words that look like ``word``, with their similarity."""
+    """Target words that look like ``word`` (themselves or through their name stem), with the
+    best similarity."""
     folded = word.casefold()
     found: dict[int, float] = {}
     short = len(folded) < config.min_length
-    for j in targets.with_initial(folded[0]):
-        other = targets.folded(j)
+    for j, other in targets.with_initial(folded[0]):
         if other == folded:
             found[j] = 1.0
         elif not short and len(other) >= config.min_length and has_alnum(other):
             similarity = Indel.normalized_similarity(folded, other, score_cutoff=config.threshold)
-            if similarity:
+            if similarity and similarity > found.get(j, 0.0):
                 found[j] = similarity
     return found
 
@@ -99,7 +140,7 @@ def add_name_links(
         return index
     targets_of = [list(t) for t in index.targets]
     target_linked = index.linked_targets()
-    words = _TargetWords(target_words)
+    words = _TargetWords(target_words, config.prefixed_names)
     changed = False
     for entity in entities:
         for i in range(entity.start, entity.end):
@@ -117,7 +158,7 @@ def add_name_links(
             allowed = {
                 j: similarity
                 for j, similarity in found.items()
-                if (namelike and not (case == UPPER and first_case(target_words[j]) == LOWER))
+                if (namelike and not (case == UPPER and words.case(j) == LOWER))
                 or (orphan and j not in target_linked)
             }
             if not allowed:

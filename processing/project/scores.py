@@ -77,6 +77,11 @@ class ScoreConfig:
     capital_tie_break: bool = True
     """Between spans of (otherwise) equal score for a capitalised entity, prefer the one with more
     capitalised words: "Estados Unidos" over "Estados" when "America" is linked to both."""
+    punctuation_links: bool = False
+    """Count links from entity words that hold a letter or digit into punctuation-only target words.
+    Off by default: a word is not translated as ``+`` or ``,``, and such a link only pulls a span's
+    edge onto punctuation (Igbo "London Newsroom" → "London +"). Links from punctuation inside the
+    entity (``-`` in "Bosnia - Herzegovina") always count."""
 
     def __post_init__(self) -> None:
         if not self.weights:
@@ -101,15 +106,21 @@ class ScoreConfig:
 class EntityLinks:
     """One entity's links as prefix sums over its target window, for O(entity) scoring of a span.
 
-    Links into punctuation count in the scores but are no evidence on their own: a pair needs a
-    link into a word with a letter or digit (a comma says nothing about where a name went).
+    Links into punctuation are no evidence on their own: a pair needs a link into a word with a
+    letter or digit (a comma says nothing about where a name went). ``source_alnum`` (which source
+    words hold a letter or digit) drops the links of such words into punctuation-only target words
+    (``ScoreConfig.punctuation_links`` off); None keeps every link.
     """
 
     __slots__ = ("size", "targets", "first", "last", "_links", "_linked", "_evidence")
 
-    def __init__(self, index: LinkIndex, entity: Span, alnum: Sequence[bool]) -> None:
+    def __init__(self, index: LinkIndex, entity: Span, alnum: Sequence[bool],
+                 source_alnum: Sequence[bool] | None = None) -> None:
         self.size = entity.end - entity.start
         self.targets = [index.targets[i] for i in range(entity.start, entity.end)]
+        if source_alnum is not None and any(not alnum[j] for targets in self.targets for j in targets):
+            self.targets = [[j for j in targets if alnum[j]] if source_alnum[i] else targets
+                            for i, targets in zip(range(entity.start, entity.end), self.targets)]
         counts: dict[int, int] = {}
         for targets in self.targets:
             for j in targets:
@@ -189,13 +200,15 @@ class SentenceScorer:
         self.external = external
         self.target_cases = [UPPER if w[:1].isupper() else first_case(w) for w in target_words]
         self.alnum = [w.isalnum() or has_alnum(w) for w in target_words]
+        self.source_alnum = (None if config.punctuation_links
+                             else [w.isalnum() or has_alnum(w) for w in source_words])
         self.w_alignment, self.w_coverage, self.w_ner = (
             config.weight(name) for name in ("alignment", "coverage", "ner"))
         self.further = [(weight, scorers[name]) for name, weight in config.weights
                         if name in scorers and weight > 0]
 
     def entity_links(self, entity: int) -> EntityLinks:
-        return EntityLinks(self.index, self.entities[entity], self.alnum)
+        return EntityLinks(self.index, self.entities[entity], self.alnum, self.source_alnum)
 
     def entity_case(self, entity: int) -> int:
         return first_case(self.source_words[self.entities[entity].start])

@@ -23,8 +23,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", required=True, help="target language code")
     parser.add_argument("--split", default="train", help="source split to translate (default train)")
     parser.add_argument("--source-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
-                        help="rewrites of the source's types before projection (default MISC=O)")
+                        help="rewrites of the source's types (default MISC=O); renames apply before "
+                        "projection, dropped types (TYPE=O) after retyping (see --retype-dropped)")
     add_method_arguments(parser, methods=("heuristic", "candidates", "easyproject"))
+    parser.add_argument("--retype-dropped", action=argparse.BooleanOptionalAction, default=True,
+                        help="project the types the label map drops (MISC) too, give each projected span the "
+                        "type the corpus's other projections give its text (a translated nationality that "
+                        "became a country name becomes LOC) or O, then apply the map; heuristic and "
+                        "candidates only (default: on)")
     selection = parser.add_argument_group("which sentences the silver corpus keeps")
     selection.add_argument("--keep-partial", action="store_true",
                            help="keep sentences where some entity was not projected (default: drop, counted)")
@@ -39,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     check_paths(args)
     result = translate_train(
         args.lang, args.split, run_options(args),
-        method_options(args, keep_partial=args.keep_partial, min_score=args.min_score),
+        method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
+                       retype_dropped=args.retype_dropped),
         source=args.source, source_label_map=tuple(args.source_label_map),
     )
     print_summary(result.report)
