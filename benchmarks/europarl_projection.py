@@ -67,7 +67,7 @@ METHODS: dict[str, ProjectionConfig] = {
     "heur": ProjectionConfig(method="heuristic"),
     "cand-ref": ProjectionConfig(names=None, solver="greedy",
                                  scores=ScoreConfig(weights=(("alignment", 1.0),), case_mismatch_factor=1.0,
-                                                    capital_tie_break=False)),
+                                                    capital_tie_break=False, punctuation_links=True)),
     "greedy": ProjectionConfig(solver="greedy"),
     "exact": ProjectionConfig(solver="exact"),
 }
@@ -82,6 +82,8 @@ ABLATIONS: dict[str, ProjectionConfig] = {
     "no-tie": ProjectionConfig(scores=ScoreConfig(capital_tie_break=False)),
     "no-names": ProjectionConfig(names=None),
     "no-neigh": ProjectionConfig(names=NameMatchConfig(neighbour_threshold=None)),
+    "no-stems": ProjectionConfig(names=NameMatchConfig(prefixed_names=False)),
+    "punct": ProjectionConfig(scores=ScoreConfig(punctuation_links=True)),
 }
 """projner's exact candidate matching with one choice changed at a time (``--ablations``)."""
 

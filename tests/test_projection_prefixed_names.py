@@ -76,3 +76,10 @@ def test_punctuation_inside_the_entity_keeps_its_links():
     # an entity linked only into punctuation has nothing to go on
     only = project_pair(["Newsroom"], [Span(0, 1, "ORG")], ["+", "x"], [(0, 0)])
     assert only.spans == [] and only.unprojected == ((0, "unaligned"),)
+
+
+def test_punctuation_between_the_entitys_linked_words_stays_in_the_span():
+    source = ["the", "PPE-DE", "Group", "voted"]
+    target = ["die", "PPE", "/", "DE-Fraktion", "stimmte"]
+    links = [(0, 0), (1, 1), (1, 2), (2, 3), (3, 4)]
+    assert project_pair(source, [Span(1, 3, "ORG")], target, links).tags == ["O", "B-ORG", "I-ORG", "I-ORG", "O"]

@@ -16,9 +16,9 @@ caps length (useful for scripts without spaces, where one "word" may be a charac
 only links from the entity go to punctuation is not admissible (see :class:`.scores.EntityLinks`),
 so spans made only of punctuation never win. Nor does a span start or end on a punctuation-only
 word unless the entity has punctuation linked there: links from words with letters or digits into
-punctuation are ignored (``ScoreConfig.punctuation_links``), so such a word is unlinked, and a
-span with an unlinked edge always loses to the span without it (Igbo "London Newsroom" gave
-"London +" where the aligner had tied "Newsroom" to the ``+``).
+punctuation outside the entity's other links are ignored (``ScoreConfig.punctuation_links``), so
+such a word is unlinked, and a span with an unlinked edge always loses to the span without it
+(Igbo "London Newsroom" gave "London +" where the aligner had tied "Newsroom" to the ``+``).
 """
 
 from __future__ import annotations

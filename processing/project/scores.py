@@ -80,8 +80,9 @@ class ScoreConfig:
     punctuation_links: bool = False
     """Count links from entity words that hold a letter or digit into punctuation-only target words.
     Off by default: a word is not translated as ``+`` or ``,``, and such a link only pulls a span's
-    edge onto punctuation (Igbo "London Newsroom" → "London +"). Links from punctuation inside the
-    entity (``-`` in "Bosnia - Herzegovina") always count."""
+    edge onto punctuation (Igbo "London Newsroom" → "London +"). Off still keeps links into
+    punctuation between the entity's links into words (``PPE-DE`` → ``PPE / DE-Fraktion``) and
+    links from punctuation inside the entity (``-`` in "Bosnia - Herzegovina")."""
 
     def __post_init__(self) -> None:
         if not self.weights:
@@ -109,7 +110,8 @@ class EntityLinks:
     Links into punctuation are no evidence on their own: a pair needs a link into a word with a
     letter or digit (a comma says nothing about where a name went). ``source_alnum`` (which source
     words hold a letter or digit) drops the links of such words into punctuation-only target words
-    (``ScoreConfig.punctuation_links`` off); None keeps every link.
+    outside the entity's other links (``ScoreConfig.punctuation_links`` off): inside them the
+    punctuation belongs to the name (``PPE / DE-Fraktion``); None keeps every link.
     """
 
     __slots__ = ("size", "targets", "first", "last", "_links", "_linked", "_evidence")
@@ -119,7 +121,9 @@ class EntityLinks:
         self.size = entity.end - entity.start
         self.targets = [index.targets[i] for i in range(entity.start, entity.end)]
         if source_alnum is not None and any(not alnum[j] for targets in self.targets for j in targets):
-            self.targets = [[j for j in targets if alnum[j]] if source_alnum[i] else targets
+            inner = [j for targets in self.targets for j in targets if alnum[j]]
+            lo, hi = (min(inner), max(inner)) if inner else (0, -1)
+            self.targets = [[j for j in targets if alnum[j] or lo < j < hi] if source_alnum[i] else targets
                             for i, targets in zip(range(entity.start, entity.end), self.targets)]
         counts: dict[int, int] = {}
         for targets in self.targets:
