@@ -20,8 +20,14 @@ from dataclasses import dataclass, field
 import datasets
 from datasets.builder import Key
 from datasets.exceptions import DatasetGenerationError
+from projner.builders.conll import (
+    ConllError,
+    ReadReport,
+    Sentence,
+    UnlabelledFileError,
+    read_conll,
+)
 
-from projner.builders.conll import ConllError, ReadReport, Sentence, UnlabelledFileError, read_conll
 from projner.labels import LabelMap
 from projner.languages import Language, get_language
 
@@ -96,7 +102,7 @@ class BuildReport:
         return json.dumps({"reads": reads, "missing": self.missing}, ensure_ascii=False, indent=1)
 
     @classmethod
-    def from_json(cls, text: str) -> "BuildReport":
+    def from_json(cls, text: str) -> BuildReport:
         data = json.loads(text)
         reads = {split: [ReadReport.from_dict(r) for r in rs] for split, rs in data["reads"].items()}
         return cls(reads, data["missing"])

@@ -66,7 +66,7 @@ class ReadReport:
                 "skipped": [[s.line, s.reason, s.text] for s in self.skipped]}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ReadReport":
+    def from_dict(cls, data: dict) -> ReadReport:
         path = data["path"]
         skipped = [Skipped(path, line, reason, text) for line, reason, text in data["skipped"]]
         return cls(path, data["sentences"], skipped)

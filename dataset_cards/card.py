@@ -29,6 +29,7 @@ from projner.dataset_cards.folder import (
 )
 from projner.dataset_cards.provenance import Provenance, SourceDataset, as_provenance
 from projner.dataset_cards.statistics import SplitStatistics
+
 from projner.labels import entity_types
 from projner.languages import Language, get_language
 
@@ -510,7 +511,7 @@ def check_card(body: str) -> None:
     for match in _PLACEHOLDER_RE.finditer(body):
         if match.group(0).strip("${}") in fields:
             raise CardError(f"template placeholder {match.group(0)} survives in the card")
-    sections = re.split(r"^(#{1,6} .*)$", body, flags=re.M)
+    sections = re.split(r"^(#{1,6} .*)$", body, flags=re.MULTILINE)
     # sections = [preamble, heading1, text1, heading2, text2, ...]
     for index in range(1, len(sections), 2):
         heading, text = sections[index], sections[index + 1]

@@ -69,7 +69,10 @@ class Align:
         options = {k: v for k, v in sorted(self.options.items()) if k not in EXECUTION_OPTIONS}
         model = self.options.get("model")
         if self.backend == "neural":
-            from projner.processing.align.neural import NeuralAlignerConfig, resolve_dtype
+            from projner.processing.align.neural import (
+                NeuralAlignerConfig,
+                resolve_dtype,
+            )
 
             config = NeuralAlignerConfig(**self.options)
             model = config.model

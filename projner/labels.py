@@ -56,7 +56,7 @@ class LabelMap:
     mapping: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def parse(cls, items: Iterable[str]) -> "LabelMap":
+    def parse(cls, items: Iterable[str]) -> LabelMap:
         """Build from ``TYPE=NEW`` strings, e.g. ``["MISC=O", "PERSON=PER"]``."""
         mapping: dict[str, str] = {}
         for item in items:

@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pytest
 import torch
+from projner.processing.align.extraction import Method
+from projner.processing.align.links import parse_pharaoh
+from projner.processing.align.neural import (
+    DEFAULT_ALIGNER_MODEL,
+    NeuralAligner,
+    TokenType,
+)
+from projner.processing.align.pairs import PairsError, parse_pair
+from projner.processing.alignment import Align, align_dataset
 
 from projner.cli import main
 from projner.commands import aligner_options
-from projner.processing.align.extraction import Method
-from projner.processing.align.links import parse_pharaoh
-from projner.processing.align.neural import DEFAULT_ALIGNER_MODEL, NeuralAligner, TokenType
-from projner.processing.align.pairs import PairsError, parse_pair
-from projner.processing.alignment import Align, align_dataset
 from projner.testing.tiny_models import SAMPLE_TEXT, build_aligner
 
 PAIRS = [

@@ -10,10 +10,8 @@ import tarfile
 from pathlib import Path
 
 import datasets
-import pytest
-
 import projner.builders
-
+import pytest
 from projner.builders.base import MissingSplitWarning
 from projner.builders.conll import ConllError, UnlabelledFileError
 from projner.builders.conll2003 import Conll2003

@@ -8,9 +8,13 @@ import string
 from importlib import resources
 
 import pytest
-
-from projner.dataset_cards.card import CardError, ConfigRecord, check_card, render_body
-from projner.dataset_cards.card import card_metadata
+from projner.dataset_cards.card import (
+    CardError,
+    ConfigRecord,
+    card_metadata,
+    check_card,
+    render_body,
+)
 from projner.dataset_cards.provenance import (
     Component,
     ModelRef,
@@ -21,6 +25,7 @@ from projner.dataset_cards.provenance import (
 )
 from projner.dataset_cards.sources import known_source
 from projner.dataset_cards.statistics import SplitStatistics
+
 from projner.labels import CONLL2003_LABELS, PANX_LABELS, LabelMap, labels_for_types
 
 NLLB = ModelRef("translator", "facebook/nllb-200-distilled-600M", "f8d333a098d19b4fd9a8b18f9417")
@@ -107,7 +112,7 @@ def _template_fields() -> set[str]:
 
 def _sections(body: str) -> list[tuple[str, str]]:
     """(heading, text up to the next heading of any level)."""
-    parts = re.split(r"^(#+ .*)$", body, flags=re.M)
+    parts = re.split(r"^(#+ .*)$", body, flags=re.MULTILINE)
     return list(zip(parts[1::2], parts[2::2], strict=True))
 
 

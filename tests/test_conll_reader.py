@@ -6,9 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-
-from projner.builders.conll import ConllError, ReadReport, UnlabelledFileError, read_conll
+from projner.builders.conll import (
+    ConllError,
+    ReadReport,
+    UnlabelledFileError,
+    read_conll,
+)
 from projner.builders.parallel import ParallelMismatchError, read_parallel
+
 from projner.labels import MASAKHANER2_LABELS, PANX_LABELS, LabelMap
 
 

@@ -1,6 +1,13 @@
 import pytest
 
-from projner.labels import CONLL2003_LABELS, MASAKHANER2_LABELS, PANX_LABELS, LabelMap, entity_types, labels_for_types
+from projner.labels import (
+    CONLL2003_LABELS,
+    MASAKHANER2_LABELS,
+    PANX_LABELS,
+    LabelMap,
+    entity_types,
+    labels_for_types,
+)
 
 
 def test_hub_label_orders():

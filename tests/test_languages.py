@@ -1,6 +1,12 @@
 import pytest
 
-from projner.languages import LANGUAGES, MASAKHANER2_LANGUAGES, PANX_LANGUAGES, LanguageError, get_language
+from projner.languages import (
+    LANGUAGES,
+    MASAKHANER2_LANGUAGES,
+    PANX_LANGUAGES,
+    LanguageError,
+    get_language,
+)
 
 PANX_CODES = "af ar bg bn de el en es et eu fa fi fr he hi hu id it ja jv ka kk ko ml mr ms my nl pt ru sw ta te th tl tr ur vi yo zh".split()
 MASAKHANER2_CODES = "bam bbj ewe fon hau ibo kin lug luo mos nya pcm sna swa tsn twi wol xho yor zul".split()

@@ -1,7 +1,11 @@
 import pytest
-
 from projner.processing.align.links import (
-    PharaohError, format_pharaoh, grow_diag_final_and, invert, parse_pharaoh, symmetrize,
+    PharaohError,
+    format_pharaoh,
+    grow_diag_final_and,
+    invert,
+    parse_pharaoh,
+    symmetrize,
 )
 
 

@@ -15,12 +15,16 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from projner.processing.align.backends import make_aligner
 from projner.processing.align.base import WordAligner
-from projner.processing.align.encoder import SubwordEncoder, window_owners, window_starts
+from projner.processing.align.encoder import (
+    SubwordEncoder,
+    window_owners,
+    window_starts,
+)
 from projner.processing.align.extraction import Method, softmax_links, valid_cells
 from projner.processing.align.neural import NeuralAligner, NeuralAlignerConfig
+
 from projner.testing.tiny_models import SAMPLE_TEXT, build_aligner
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzáéíóúäöüßñ"

@@ -1,7 +1,6 @@
 """The alignment heuristic and the name links that can run before it."""
 
 import pytest
-
 from projner.processing.project.alignment import LinkRangeError, index_links
 from projner.processing.project.heuristic import (
     HeuristicConfig,

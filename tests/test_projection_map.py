@@ -2,7 +2,6 @@
 
 import datasets
 import pytest
-
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.projection import Project, ProjectColumns, project_dataset
 

@@ -2,12 +2,16 @@
 
 import datasets
 import pytest
-
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.retype import RetypeConfig, retype_spans
 from projner.processing.project.spans import Span
 from projner.processing.projection import Project, ProjectColumns, project_dataset
-from projner.processing.retyping import Retype, RetypeColumns, retype_counts, retype_dataset
+from projner.processing.retyping import (
+    Retype,
+    RetypeColumns,
+    retype_counts,
+    retype_dataset,
+)
 
 
 def test_misc_spans_take_the_type_their_text_has_elsewhere_in_the_corpus():

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
 from projner.processing.align.links import invert
-from projner.processing.align.refine import Refinement, RefinementConfig, compose, refine
+from projner.processing.align.refine import (
+    Refinement,
+    RefinementConfig,
+    compose,
+    refine,
+)
 
 # T  (target, German):        Angela(0) Merkel(1) besuchte(2) gestern(3) Paris(4)
 # E  (English, MT of T):      Angela(0) Merkel(1) visited(2) Paris(3) yesterday(4)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from projner.cli import main
+import train_corpus
 from projner.processing.evaluate import ner_scores
 
-import train_corpus
+from projner.cli import main
 
 
 @pytest.fixture(scope="module")

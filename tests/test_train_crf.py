@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
+import train_corpus
 
 from projner.labels import LabelMap
 from projner.training.crf import CrfConfig, CrfTagger, FeatureCache, train_crf
 from projner.training.data import TaggedSentence
 from projner.training.features import sentence_features, word_features, word_shape
 from projner.training.scoring import score_predictions
-
-import train_corpus
 
 FAST = CrfConfig(max_iterations=50)
 

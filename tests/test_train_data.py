@@ -6,12 +6,11 @@ import unicodedata
 
 import datasets
 import pytest
+import train_corpus
 
 from projner.labels import LabelMap
 from projner.training.data import DataError, label_list, load_many, load_sentences
 from projner.training.gold import builder_split
-
-import train_corpus
 
 TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-DATE", "I-DATE"]
 LABELS = datasets.ClassLabel(names=TAGS)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+import train_corpus
+from projner.processing.evaluate import ner_scores
+from tiny_tagger import build_tiny_tagger
 
 from projner.cli import main
-from projner.processing.evaluate import ner_scores
 from projner.training.transformer import IGNORED, first_subword_labels
-
-import train_corpus
-from tiny_tagger import build_tiny_tagger
 
 
 def test_first_subword_carries_the_label_and_the_rest_is_ignored():

@@ -24,7 +24,6 @@ from projner.processing.align.links import (
     symmetrize,
 )
 
-
 SYMMETRIZATIONS: tuple[str, ...] = tuple(method.value for method in Symmetrization)
 """Every way of combining the two directions, by name (the commands' choices)."""
 DEFAULT_SYMMETRIZATION: str = Symmetrization.INTERSECTION.value

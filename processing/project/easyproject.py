@@ -21,9 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel
-
 from projner.processing.project.spans import ScoredSpan, Span
+from rapidfuzz.distance import Indel
 
 OPEN, CLOSE = "[", "]"
 WordSplitter = Callable[[str], tuple[list[str], list[tuple[int, int]]]]

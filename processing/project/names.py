@@ -31,11 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
-from rapidfuzz.distance import Indel
-
 from projner.processing.project.alignment import LinkIndex
 from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
 from projner.processing.project.spans import Span
+from rapidfuzz.distance import Indel
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,7 @@ def name_stem(word: str) -> str | None:
 class _TargetWords:
     """The target words, case-folded (and their case) only where a comparison needs them."""
 
-    __slots__ = ("words", "_folded", "_initials", "_stems")
+    __slots__ = ("_folded", "_initials", "_stems", "words")
 
     def __init__(self, words: Sequence[str], prefixed_names: bool = False) -> None:
         self.words = words

@@ -114,7 +114,7 @@ class EntityLinks:
     punctuation belongs to the name (``PPE / DE-Fraktion``); None keeps every link.
     """
 
-    __slots__ = ("size", "targets", "first", "last", "_links", "_linked", "_evidence")
+    __slots__ = ("_evidence", "_linked", "_links", "first", "last", "size", "targets")
 
     def __init__(self, index: LinkIndex, entity: Span, alnum: Sequence[bool],
                  source_alnum: Sequence[bool] | None = None) -> None:
