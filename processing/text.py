@@ -65,7 +65,7 @@ _GRAPHEME = regex.compile(r"(?=\S)\X")
 APOSTROPHE_LETTERS = {"hau": "bdyBDY"}
 """Orthographies that write some letters as an apostrophe and a letter: Hausa in ASCII spelling
 writes ɓ, ɗ, ƴ as ``'b``, ``'d``, ``'y`` (``'yan``, ``'ya'ya``, ``'dan``; the MasakhaNER 2.0 gold
-keeps ``'yan`` one word). There, an apostrophe at the start of a word is part of it; in other
+keeps ``'yan`` and ``‘yan`` one word). There, an apostrophe at the start of a word is part of it; in other
 languages (and before other letters) it is a quotation mark, a word of its own."""
 
 
@@ -75,7 +75,7 @@ def _space_token(iso639_3: str) -> regex.Pattern:
     letters = APOSTROPHE_LETTERS.get(iso639_3)
     if not letters:
         return _SPACE_TOKEN
-    initial = (r"(?<![\p{L}\p{N}\p{M}'’ʼ])['’ʼ](?=[" + regex.escape(letters)
+    initial = (r"(?<![\p{L}\p{N}\p{M}'‘’ʼ])['‘’ʼ](?=[" + regex.escape(letters)
                + r"])(?:[\p{L}\p{N}]\p{M}*)+(?:['’\-‐](?:[\p{L}\p{N}]\p{M}*)+)*")
     return regex.compile(initial + "|" + _SPACE_TOKEN.pattern, regex.VERBOSE)
 

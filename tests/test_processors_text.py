@@ -86,6 +86,7 @@ def test_hausa_apostrophe_letters_start_a_word_and_quotes_elsewhere_do_not():
     hau = get_language("ha")
     assert split_words("Ga 'yan tawaye a 'Kano' da 'dan'uwa", hau)[0] == [
         "Ga", "'yan", "tawaye", "a", "'", "Kano", "'", "da", "'dan'uwa"]
+    assert split_words("‘yan sanda", hau)[0] == ["‘yan", "sanda"]  # the gold's own spelling
     assert split_words("Ga 'yan", YO)[0] == ["Ga", "'", "yan"]
 
 
