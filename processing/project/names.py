@@ -17,9 +17,9 @@ Spelling is better evidence than such a link, so for each source *entity* word:
 Look-alike: equal after case folding, or both at least ``min_length`` characters, the same first
 letter, and a normalised Indel similarity of at least ``threshold``.
 
-Many languages write a short lower-case prefix onto a name: Bantu noun-class and locative prefixes
-(Shona ``weGermany``, ``muHarare``, ``kuHarare``; Chichewa ``mMalawi``), elisions (Igbo ``n'Awka``,
-Italian ``dell'Unione``). A statistical aligner sees each prefixed form as a new rare word, and the
+Many languages write a short prefix onto a name: Bantu noun-class and locative prefixes (Shona
+``weGermany``, ``muHarare``, ``kuHarare``; Chichewa ``mMalawi``), honorifics (Shona ``VaMugabe``,
+``naVaMugabe``), elisions (Igbo ``n'Awka``, Italian ``dell'Unione``). A statistical aligner sees each prefixed form as a new rare word, and the
 first letters differ, so with ``prefixed_names`` a target word's *name stem* (:func:`name_stem`)
 is compared too, and a match links the whole word (which is what a target-side annotator tags:
 MasakhaNER labels ``muZimbabwe`` LOC).
@@ -61,21 +61,26 @@ class NameMatchConfig:
             raise ValueError(f"min_length must be >= 1, got {self.min_length}")
 
 
-_PREFIXED_NAME = regex.compile(r"\p{Ll}{1,4}['’ʼ]?(\p{Lu}\p{M}*(?:[\p{L}\p{N}]\p{M}*)+.*)")
-"""Up to four lower-case letters and an optional apostrophe, then a capitalised word of 2+ letters."""
+_PREFIXED_NAME = regex.compile(
+    r"(?:\p{Lu}\p{Ll}{1,3}|\p{Ll}{1,4})['’ʼ]?(\p{Lu}\p{M}*(?:[\p{L}\p{N}]\p{M}*)+.*)")
+"""A prefix of at most four letters (lower-case, or a capital and lower-case: the Shona honorific
+``Va``) and an optional apostrophe, then a capitalised word of 2+ letters."""
 
 
 def name_stem(word: str) -> str | None:
-    """The name inside a word that carries a short lower-case prefix, or None.
+    """The name inside a word that carries short prefixes, or None.
 
     ``weGermany`` → ``Germany``, ``n'Awka`` → ``Awka``, ``muHarare`` → ``Harare``, ``mMalawi`` →
-    ``Malawi``, ``dell'Unione`` → ``Unione``; None for ``Germany``, ``McDonald``, ``kuona``. The
-    prefix is at most four lower-case letters and an apostrophe; the name starts with a capital.
+    ``Malawi``, ``dell'Unione`` → ``Unione``, ``VaMugabe`` → ``Mugabe``, ``naVaNelson`` →
+    ``Nelson`` (prefixes stack); None for ``Germany``, ``O'Neal``, ``kuona``, ``USA``. A prefix is at
+    most four letters, lower-case or a capital and lower-case, then an optional apostrophe; the name
+    starts with a capital. ``McDonald`` gives ``Donald``: harmless, since a stem only adds a link
+    where a source entity word looks like it.
     """
-    if not word[:1].islower() or word.islower():
-        return None
-    match = _PREFIXED_NAME.fullmatch(word)
-    return match.group(1) if match else None
+    stem = None
+    while (match := _PREFIXED_NAME.fullmatch(stem or word)) is not None:
+        stem = match.group(1)
+    return stem
 
 
 class _TargetWords:
