@@ -217,15 +217,35 @@ def _models(record: ConfigRecord) -> str:
     rows = []
     for model in models:
         revision = f"`{model.revision}`" if model.revision else "not pinned (loaded from a local path)"
-        rows.append((model.role, f"[`{model.id}`](https://huggingface.co/{model.id})", revision))
+        rows.append((model.role, model_link(model.id), revision))
     return _table(("role", "model", "revision"), rows)
+
+
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[\w.-]+)?")
+
+
+def model_link(model_id: str) -> str:
+    """A model's id, linked to its Hub page where it is a Hub id (a local folder is not)."""
+    if _HUB_ID.fullmatch(model_id) and ".." not in model_id:
+        return f"[`{model_id}`](https://huggingface.co/{model_id})"
+    return f"`{model_id}` (a local folder)"
+
+
+def _retyped(record: ConfigRecord) -> bool:
+    """Whether the types the label map drops were projected and retyped (translate-train)."""
+    return bool(record.provenance.method and record.provenance.method.params.get("retype_dropped"))
 
 
 def _labels(record: ConfigRecord) -> str:
     prov = record.provenance
     names = ", ".join(f"`{label}`" for label in prov.labels)
     lines = [f"`ner_tags` names, in id order: {names}."]
-    if prov.label_map:
+    if prov.label_map and _retyped(record):
+        lines.append("Label map: " + ", ".join(f"`{item}`" for item in prov.label_map)
+                     + ". The types it drops were projected too, and each of their spans took the type "
+                     "the corpus's other projections give its text, where enough of them agree "
+                     "(`retype_dropped` above); the rest were removed, so those types are not annotated.")
+    elif prov.label_map:
         lines.append("Label map applied before projection and scoring: "
                      + ", ".join(f"`{item}`" for item in prov.label_map)
                      + " (a type mapped to `O` is not annotated in this config).")
@@ -448,7 +468,10 @@ def _limitations(records: Sequence[ConfigRecord]) -> str:
     if mapped:
         items = ", ".join(_unique([i for r in mapped for i in r.provenance.label_map]))
         lines.append(f"- **Reduced label set.** The label map {items} removed or renamed types; "
-                     "those entities are not annotated.")
+                     "those entities are not annotated"
+                     + (" (where a dropped type was retyped from the corpus's own projections, such "
+                        "as a nationality translated into a country name, the span carries the new "
+                        "type, which can be wrong)." if any(_retyped(r) for r in mapped) else "."))
     return "\n".join(lines)
 
 
@@ -479,7 +502,7 @@ def _citations(records: Sequence[ConfigRecord]) -> str:
                      + [citations.aligner_citation(a) for a in aligners] if c])
     if models or aligners:
         blocks.append("The models and aligners: " + ", ".join(
-            [f"[`{m}`](https://huggingface.co/{m})" for m in models] + [f"`{a}`" for a in aligners]
+            [model_link(m) for m in models] + [f"`{a}`" for a in aligners]
         ) + (" (see each model page for its own citation)." if models else "."))
         blocks += [f"```bibtex\n{bibtex}\n```" for bibtex in known]
     return "\n\n".join(blocks)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import replace
 from importlib import resources
 
 import pytest
@@ -235,3 +236,22 @@ def test_languages_may_be_unrecorded_only_for_project_parallel():
     with pytest.raises(ProvenanceError, match="target_language is required for task 'translate-test'"):
         Provenance.from_dict({**data, "task": "translate-test", "source_language": "en",
                               "models": [NLLB.to_dict()]})
+
+
+def test_models_link_to_the_hub_and_local_folders_do_not():
+    body = render_body([VARIANTS["translate-train without a report"]], location="x")
+    assert "[`facebook/nllb-200-distilled-600M`](https://huggingface.co/facebook/nllb-200-distilled-600M)" in body
+    assert "`/models/local-awesome` (a local folder)" in body
+    assert "huggingface.co//" not in body
+
+
+def test_a_retyped_label_map_is_described_as_retyped():
+    plain = VARIANTS["translate-train without a report"]
+    mapped = replace(plain, provenance=replace(plain.provenance, label_map=("MISC=O",),
+                                               labels=labels_for_types(["PER", "ORG", "LOC"])))
+    assert "Label map applied before projection and scoring: `MISC=O`" in render_body([mapped], location="x")
+    retyped = replace(mapped, provenance=replace(mapped.provenance, method=Component(
+        "candidates", {"retype_dropped": {"types": ["MISC"], "min_count": 3}})))
+    body = render_body([retyped], location="x")
+    assert "Label map: `MISC=O`. The types it drops were projected too" in body
+    assert "Label map applied before" not in body and "retyped from the corpus's own projections" in body
