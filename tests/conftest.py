@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,23 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
             words = [line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
             texts.append(" ".join(words))
     return build_all(tmp_path_factory.mktemp("tiny-models"), texts)
+
+
+@pytest.fixture(scope="session")
+def tiny_aligner(tmp_path_factory) -> Path:
+    """mBERT-shaped random encoder (8 layers, width 32) with a WordPiece tokenizer, in float32."""
+    from projner.testing.tiny_models import build_aligner
+
+    return build_aligner(tmp_path_factory.mktemp("models") / "aligner")
+
+
+@pytest.fixture(scope="module")
+def single_thread() -> Iterator[None]:
+    """Tiny models gain nothing from threads, and on a busy machine thread hand-offs cost more than
+    the work; restored after the module (``pytestmark = pytest.mark.usefixtures("single_thread")``)."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

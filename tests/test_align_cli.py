@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import torch
 from projner.processing.align.extraction import Method
 from projner.processing.align.links import parse_pharaoh
 from projner.processing.align.neural import (
@@ -20,7 +18,9 @@ from projner.processing.alignment import Align, align_dataset
 
 from projner.cli import main
 from projner.commands import aligner_options
-from projner.testing.tiny_models import SAMPLE_TEXT, build_aligner
+from projner.testing.tiny_models import SAMPLE_TEXT
+
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 PAIRS = [
     (SAMPLE_TEXT[2], "Angela Merkel traf Emmanuel Macron in Paris , Frankreich ."),
@@ -29,21 +29,6 @@ PAIRS = [
     ("EU rejects", ""),
     (SAMPLE_TEXT[8], SAMPLE_TEXT[9]),
 ]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def single_thread() -> Iterator[None]:
-    """Tiny models gain nothing from threads, and on a busy machine thread hand-offs cost more than
-    the work; restored afterwards."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_aligner(tmp_path_factory.mktemp("models") / "aligner")
 
 
 @pytest.fixture
@@ -59,14 +44,14 @@ def test_cli_choices_are_the_aligners_own() -> None:
     assert aligner_options.DEFAULT_ALIGNER_MODEL == DEFAULT_ALIGNER_MODEL
 
 
-def test_align_writes_one_line_per_pair_in_order(tiny_model: Path, pairs_file: Path, tmp_path: Path) -> None:
+def test_align_writes_one_line_per_pair_in_order(tiny_aligner: Path, pairs_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "links.txt"
-    code = main(["align", "--input", str(pairs_file), "--output", str(out), "--model", str(tiny_model),
+    code = main(["align", "--input", str(pairs_file), "--output", str(out), "--model", str(tiny_aligner),
                  "--method", "itermax", "--token-type", "word", "--batch-size", "2", "--device", "cpu"])
     assert code == 0
     lines = out.read_text(encoding="utf-8").split("\n")
     assert lines[-1] == "" and len(lines) - 1 == len(PAIRS)
-    expected = NeuralAligner(model=str(tiny_model), method="itermax", token_type="word", device="cpu").align(
+    expected = NeuralAligner(model=str(tiny_aligner), method="itermax", token_type="word", device="cpu").align(
         [s.split() for s, _ in PAIRS], [t.split() for _, t in PAIRS]
     )
     assert [parse_pharaoh(line).sure for line in lines[:-1]] == expected
@@ -74,10 +59,10 @@ def test_align_writes_one_line_per_pair_in_order(tiny_model: Path, pairs_file: P
     assert lines[2] == " ".join(f"{i}-{i}" for i in range(len(SAMPLE_TEXT[0].split())))
 
 
-def test_bad_line_is_an_error_naming_it(tiny_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_bad_line_is_an_error_naming_it(tiny_aligner: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("a b ||| c d\nno separator here\n", encoding="utf-8")
-    code = main(["align", "--input", str(bad), "--output", str(tmp_path / "o"), "--model", str(tiny_model)])
+    code = main(["align", "--input", str(bad), "--output", str(tmp_path / "o"), "--model", str(tiny_aligner)])
     assert code == 1
     assert f"{bad}, line 2: expected 'source ||| target'" in capsys.readouterr().err
     with pytest.raises(PairsError, match="more than one"):
@@ -102,33 +87,33 @@ def _dataset():
     )
 
 
-def test_map_adapter_adds_alignments_and_pickles_without_the_model(tiny_model: Path) -> None:
+def test_map_adapter_adds_alignments_and_pickles_without_the_model(tiny_aligner: Path) -> None:
     dataset = _dataset()
-    align = Align("neural", model=str(tiny_model), method="argmax", device="cpu", batch_size=2)
+    align = Align("neural", model=str(tiny_aligner), method="argmax", device="cpu", batch_size=2)
     mapped = align_dataset(dataset, align, batch_size=2)
-    direct = NeuralAligner(model=str(tiny_model), device="cpu").align(dataset["src_tokens"], dataset["tgt_tokens"])
+    direct = NeuralAligner(model=str(tiny_aligner), device="cpu").align(dataset["src_tokens"], dataset["tgt_tokens"])
     assert mapped["alignments"] == [[list(link) for link in pair] for pair in direct]
     assert mapped.column_names == ["src_tokens", "tgt_tokens", "alignments"]
     assert align._aligner is not None and pickle.loads(pickle.dumps(align))._aligner is None
 
 
-def test_map_fingerprint_follows_links_not_speed(tiny_model: Path) -> None:
-    base = Align("neural", model=str(tiny_model), method="argmax", device="cpu")
-    same = Align("neural", model=str(tiny_model), method="argmax", device="cpu", batch_size=128)
-    other = Align("neural", model=str(tiny_model), method="itermax", device="cpu")
-    columns = Align("neural", model=str(tiny_model), method="argmax", device="cpu", target_column="translation")
+def test_map_fingerprint_follows_links_not_speed(tiny_aligner: Path) -> None:
+    base = Align("neural", model=str(tiny_aligner), method="argmax", device="cpu")
+    same = Align("neural", model=str(tiny_aligner), method="argmax", device="cpu", batch_size=128)
+    other = Align("neural", model=str(tiny_aligner), method="itermax", device="cpu")
+    columns = Align("neural", model=str(tiny_aligner), method="argmax", device="cpu", target_column="translation")
     assert base.fingerprint("abc") == same.fingerprint("abc")
     assert len({base.fingerprint("abc"), other.fingerprint("abc"), columns.fingerprint("abc"),
                 base.fingerprint("abd")}) == 4
     with pytest.raises(ValueError, match="method"):
-        Align("neural", model=str(tiny_model), method="nope")
+        Align("neural", model=str(tiny_aligner), method="nope")
 
 
-def test_map_with_worker_processes_started_by_spawn(tiny_model: Path) -> None:
+def test_map_with_worker_processes_started_by_spawn(tiny_aligner: Path) -> None:
     dataset = _dataset()
-    align = Align("neural", model=str(tiny_model), device="cpu")
+    align = Align("neural", model=str(tiny_aligner), device="cpu")
     mapped = align_dataset(dataset, align, batch_size=2, num_proc=2)
-    direct = NeuralAligner(model=str(tiny_model), device="cpu").align(dataset["src_tokens"], dataset["tgt_tokens"])
+    direct = NeuralAligner(model=str(tiny_aligner), device="cpu").align(dataset["src_tokens"], dataset["tgt_tokens"])
     assert mapped["alignments"] == [[list(link) for link in pair] for pair in direct]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import pickle
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,36 +24,22 @@ from projner.processing.align.encoder import (
 from projner.processing.align.extraction import Method, softmax_links, valid_cells
 from projner.processing.align.neural import NeuralAligner, NeuralAlignerConfig
 
-from projner.testing.tiny_models import SAMPLE_TEXT, build_aligner
+from projner.testing.tiny_models import SAMPLE_TEXT
+
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzáéíóúäöüßñ"
 SIMALIGN_KEYS = {"argmax": "inter", "itermax": "itermax", "match": "mwmf"}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def single_thread() -> Iterator[None]:
-    """Tiny models gain nothing from threads, and on a busy machine thread hand-offs cost more than
-    the work; restored afterwards."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 @pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """mBERT-shaped random encoder (8 layers, width 32), stored in float32."""
-    return build_aligner(tmp_path_factory.mktemp("models") / "aligner")
-
-
-@pytest.fixture(scope="module")
-def tiny_model64(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def tiny_model64(tiny_aligner: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same encoder stored in float64 (SimAlign loads a checkpoint in its stored precision)."""
     from transformers import AutoModel, AutoTokenizer
 
     path = tmp_path_factory.mktemp("models") / "aligner64"
-    AutoModel.from_pretrained(tiny_model).to(torch.float64).save_pretrained(path)
-    AutoTokenizer.from_pretrained(tiny_model).save_pretrained(path)
+    AutoModel.from_pretrained(tiny_aligner).to(torch.float64).save_pretrained(path)
+    AutoTokenizer.from_pretrained(tiny_aligner).save_pretrained(path)
     return path
 
 
@@ -111,8 +96,8 @@ def test_batching_and_order_change_nothing(tiny_model64: Path, method: str) -> N
     assert many.align(sources[::-1], targets[::-1]) == alone[::-1]
 
 
-def test_empty_sides_and_words_without_subwords_give_no_links(tiny_model: Path) -> None:
-    aligner = NeuralAligner(model=str(tiny_model), method="itermax", token_type="word", device="cpu")
+def test_empty_sides_and_words_without_subwords_give_no_links(tiny_aligner: Path) -> None:
+    aligner = NeuralAligner(model=str(tiny_aligner), method="itermax", token_type="word", device="cpu")
     src, tgt = ["Angela", "Merkel", "met", "Emmanuel", "Macron"], ["Angela", "Merkel", "besuchte", "Paris"]
     base = aligner.align([src], [tgt])[0]
     # A zero-width space and an empty string have no subwords: they change no model input, so the
@@ -192,8 +177,8 @@ def test_softmax_ignores_padding() -> None:
     assert links[0].nonzero().tolist() == [[0, 0], [1, 1]]
 
 
-def test_backend_registry_and_pickling(tiny_model: Path) -> None:
-    aligner = make_aligner("neural", model=str(tiny_model), method="match", device="cpu")
+def test_backend_registry_and_pickling(tiny_aligner: Path) -> None:
+    aligner = make_aligner("neural", model=str(tiny_aligner), method="match", device="cpu")
     assert isinstance(aligner, WordAligner) and isinstance(aligner, NeuralAligner)
     assert aligner.align([["a"]], [["a"]]) == [[(0, 0)]]
     restored = pickle.loads(pickle.dumps(aligner))
@@ -217,9 +202,9 @@ def test_bad_options_are_rejected_with_the_reason(options: dict, message: str) -
         NeuralAlignerConfig(**options)
 
 
-def test_missing_layer_is_an_error_naming_the_model(tiny_model: Path) -> None:
+def test_missing_layer_is_an_error_naming_the_model(tiny_aligner: Path) -> None:
     with pytest.raises(ValueError, match="layer 12 does not exist"):
-        NeuralAligner(model=str(tiny_model), layer=12, device="cpu").align([["a"]], [["b"]])
+        NeuralAligner(model=str(tiny_aligner), layer=12, device="cpu").align([["a"]], [["b"]])
 
 
 def test_length_batches_bound_size_and_padding() -> None:
