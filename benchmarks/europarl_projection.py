@@ -43,6 +43,7 @@ import time
 from pathlib import Path
 
 from projner.builders.parallel import read_parallel
+from projner.labels import LabelMap
 from projner.processing.align.links import read_pharaoh, symmetrize
 from projner.processing.align.statistical import (
     EflomalAligner,
@@ -54,8 +55,6 @@ from projner.processing.project.names import NameMatchConfig
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.scores import ScoreConfig
 from projner.processing.project.spans import tags_to_spans
-
-from projner.labels import LabelMap
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"

@@ -44,6 +44,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from projner.builders.conll import read_conll, repair_iob2
+from projner.labels import LabelMap, split_tag
+from projner.languages import get_language
 from projner.processing.align.links import Link, format_pharaoh, parse_pharaoh
 from projner.processing.evaluate import ner_scores
 from projner.processing.pipelines import (
@@ -57,9 +59,6 @@ from projner.processing.pipelines import (
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.spans import tags_to_spans
 from projner.processing.text import APOSTROPHE_LETTERS
-
-from projner.labels import LabelMap, split_tag
-from projner.languages import get_language
 from projner.training.crf import CrfConfig, FeatureCache
 from projner.training.data import TaggedSentence, clean_sentence, load_sentences
 from projner.training.run import train_and_score
@@ -239,6 +238,7 @@ def project_silver(
     records: entities left unprojected (by type), MISC spans by what they became.
     """
     import datasets
+
     from projner.processing.stage_cache import Chain, StepRunner, content_fingerprint
 
     dataset = datasets.Dataset.from_dict({

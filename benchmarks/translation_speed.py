@@ -62,9 +62,8 @@ def random_model(folder: Path, shape: str, texts: list[str]) -> str:
 
 def sentences(path: Path, count: int) -> list[str]:
     from projner.builders.conll import read_conll
-    from projner.processing.text import detokenize
-
     from projner.languages import get_language
+    from projner.processing.text import detokenize
 
     english = get_language("en")
     texts = [detokenize(s.tokens, english)[0] for s in read_conll(path)]
@@ -92,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import torch
+
     from projner.processing.translate import Translate, TranslateConfig
 
     if args.threads:

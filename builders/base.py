@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import datasets
 from datasets.builder import Key
 from datasets.exceptions import DatasetGenerationError
+
 from projner.builders.conll import (
     ConllError,
     ReadReport,
@@ -27,7 +28,6 @@ from projner.builders.conll import (
     UnlabelledFileError,
     read_conll,
 )
-
 from projner.labels import LabelMap
 from projner.languages import Language, get_language
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 
 import datasets
+
 from projner.builders.base import ConllBuilder, NerConfig, Source
 from projner.builders.conll import Sentence
-
 from projner.labels import CONLL2003_LABELS
 
 VERSION = datasets.Version("1.0.0")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 
 import datasets
+
 from projner.builders.base import ConllBuilder, NerConfig, Source
 from projner.builders.conll import Sentence
-
 from projner.labels import MASAKHANER2_LABELS
 from projner.languages import MASAKHANER2_LANGUAGES
 

@@ -16,9 +16,9 @@ import os
 from dataclasses import dataclass
 
 import datasets
+
 from projner.builders.base import ConllBuilder, NerConfig, Source
 from projner.builders.conll import Sentence
-
 from projner.labels import PANX_LABELS
 from projner.languages import PANX_LANGUAGES, Language
 

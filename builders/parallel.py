@@ -12,9 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import datasets
+
 from projner.builders.base import ConllBuilder, NerConfig, Source
 from projner.builders.conll import ReadReport, Skipped, read_conll
-
 from projner.labels import CONLL2003_LABELS, LabelMap
 from projner.languages import get_language
 

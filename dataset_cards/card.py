@@ -29,7 +29,6 @@ from projner.dataset_cards.folder import (
 )
 from projner.dataset_cards.provenance import Provenance, SourceDataset, as_provenance
 from projner.dataset_cards.statistics import SplitStatistics
-
 from projner.labels import entity_types
 from projner.languages import Language, get_language
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import datasets
+
 from projner.dataset_cards.card import write_card
 from projner.dataset_cards.folder import (
     CONFIG_NAME_RE,
@@ -30,7 +31,6 @@ from projner.dataset_cards.folder import (
 )
 from projner.dataset_cards.hub_columns import ExportError, to_hub_columns
 from projner.dataset_cards.provenance import Provenance, as_provenance, check_report
-
 from projner.languages import get_language
 
 MAX_SHARD_BYTES = 500 * 1024 * 1024

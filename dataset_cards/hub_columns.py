@@ -18,8 +18,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 import datasets
-from projner.dataset_cards.statistics import SplitStatistics, count_entities
 
+from projner.dataset_cards.statistics import SplitStatistics, count_entities
 from projner.labels import OUTSIDE, split_tag
 
 LABEL_COLUMN = "projected_tags"

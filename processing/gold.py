@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import datasets
-from projner.processing.fingerprint import stage_fingerprint
-from projner.processing.stage_cache import content_fingerprint
 
 from projner.languages import get_language
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.stage_cache import content_fingerprint
 
 SPLIT_ALIASES = {"dev": "validation", "valid": "validation"}
 

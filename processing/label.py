@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from projner.builders.conll import repair_iob2
+from projner.labels import OUTSIDE, LabelMap
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -25,8 +26,6 @@ from projner.processing.runtime import (
     pick_device,
     pick_dtype,
 )
-
-from projner.labels import OUTSIDE, LabelMap
 
 DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 _SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+
+from projner.labels import OUTSIDE, LabelMap, entity_types
+from projner.languages import get_language
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
 from projner.processing.evaluate import ner_scores
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.gold import GoldInput, GoldTags, load_gold
 from projner.processing.stage_cache import Chain, StepRunner
-
-from projner.labels import OUTSIDE, LabelMap, entity_types
-from projner.languages import get_language
 
 REFINEMENTS = ("markers", "back-translation", "intersection", "union")
 """How translate-test uses the back-translation of the labelled English: ``markers`` (the paper's

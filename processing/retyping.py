@@ -11,12 +11,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from projner.labels import OUTSIDE, LabelMap
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.retype import RetypeConfig, retype_spans
 from projner.processing.project.spans import ScoredSpan, Span, spans_to_tags
 from projner.processing.projection import check_no_clash
-
-from projner.labels import OUTSIDE, LabelMap
 
 STAGE = "retype"
 

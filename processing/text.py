@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import regex
-from projner.processing.fingerprint import stage_fingerprint
 
 from projner.languages import Language, get_language
+from projner.processing.fingerprint import stage_fingerprint
 
 
 def is_combining_only(word: str) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from projner.languages import Language, get_language
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -25,8 +26,6 @@ from projner.processing.runtime import (
     pick_dtype,
 )
 from projner.processing.text import piece_spans
-
-from projner.languages import Language, get_language
 
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
 EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"

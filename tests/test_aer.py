@@ -6,14 +6,14 @@ import math
 from pathlib import Path
 
 import pytest
+
+from projner.cli import main
 from projner.processing.align.aer import (
     alignment_error_rate,
     looks_one_indexed,
     read_links,
 )
 from projner.processing.align.links import format_pharaoh, parse_pharaoh
-
-from projner.cli import main
 
 
 def test_hand_computed_sentence() -> None:

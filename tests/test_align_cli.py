@@ -6,6 +6,9 @@ import pickle
 from pathlib import Path
 
 import pytest
+
+from projner.cli import main
+from projner.commands import aligner_options
 from projner.processing.align.extraction import Method
 from projner.processing.align.links import parse_pharaoh
 from projner.processing.align.neural import (
@@ -15,9 +18,6 @@ from projner.processing.align.neural import (
 )
 from projner.processing.align.pairs import PairsError, parse_pair
 from projner.processing.alignment import Align, align_dataset
-
-from projner.cli import main
-from projner.commands import aligner_options
 from projner.testing.tiny_models import SAMPLE_TEXT
 
 pytestmark = pytest.mark.usefixtures("single_thread")

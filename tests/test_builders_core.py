@@ -10,8 +10,9 @@ import tarfile
 from pathlib import Path
 
 import datasets
-import projner.builders
 import pytest
+
+import projner.builders
 from projner.builders.base import MissingSplitWarning
 from projner.builders.conll import ConllError, UnlabelledFileError
 from projner.builders.conll2003 import Conll2003

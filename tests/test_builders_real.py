@@ -8,13 +8,13 @@ from pathlib import Path
 
 import datasets
 import pytest
+
 from projner.builders.base import MissingSplitWarning
 from projner.builders.conll import ConllError
 from projner.builders.conll2003 import Conll2003
 from projner.builders.masakhaner2 import MasakhaNER2
 from projner.builders.panx import PanX
 from projner.builders.parallel import EuroparlNER
-
 from projner.languages import get_language
 
 datasets.disable_progress_bars()

@@ -9,6 +9,7 @@ from dataclasses import replace
 from importlib import resources
 
 import pytest
+
 from projner.dataset_cards.card import (
     CardError,
     ConfigRecord,
@@ -26,7 +27,6 @@ from projner.dataset_cards.provenance import (
 )
 from projner.dataset_cards.sources import known_source
 from projner.dataset_cards.statistics import SplitStatistics
-
 from projner.labels import CONLL2003_LABELS, PANX_LABELS, LabelMap, labels_for_types
 
 NLLB = ModelRef("translator", "facebook/nllb-200-distilled-600M", "f8d333a098d19b4fd9a8b18f9417")

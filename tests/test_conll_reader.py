@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from projner.builders.conll import (
     ConllError,
     ReadReport,
@@ -13,7 +14,6 @@ from projner.builders.conll import (
     read_conll,
 )
 from projner.builders.parallel import ParallelMismatchError, read_parallel
-
 from projner.labels import MASAKHANER2_LABELS, PANX_LABELS, LabelMap
 
 

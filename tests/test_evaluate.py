@@ -1,7 +1,7 @@
 import pytest
-from projner.processing.evaluate import ner_scores
 
 from projner.labels import LabelMap
+from projner.processing.evaluate import ner_scores
 
 
 def test_strict_iob2_counts_only_well_formed_exact_entities():

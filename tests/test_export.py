@@ -9,7 +9,9 @@ from pathlib import Path
 import datasets
 import pytest
 import yaml
+
 from projner.builders.parallel import read_parallel
+from projner.cli import main
 from projner.dataset_cards.export import default_config_name, export_hub_folder
 from projner.dataset_cards.folder import read_front_matter, validate_hub_folder
 from projner.dataset_cards.hub_columns import ExportError
@@ -20,8 +22,6 @@ from projner.dataset_cards.provenance import (
     ProvenanceError,
 )
 from projner.dataset_cards.sources import known_source
-
-from projner.cli import main
 from projner.labels import CONLL2003_LABELS, MASAKHANER2_LABELS, PANX_LABELS
 
 datasets.disable_progress_bars()

@@ -1,4 +1,5 @@
 import pytest
+
 from projner.processing.align.links import (
     PharaohError,
     format_pharaoh,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import torch
+
 from projner.processing.align.backends import make_aligner
 from projner.processing.align.base import WordAligner
 from projner.processing.align.encoder import (
@@ -23,7 +24,6 @@ from projner.processing.align.encoder import (
 )
 from projner.processing.align.extraction import Method, softmax_links, valid_cells
 from projner.processing.align.neural import NeuralAligner, NeuralAlignerConfig
-
 from projner.testing.tiny_models import SAMPLE_TEXT
 
 pytestmark = pytest.mark.usefixtures("single_thread")

@@ -13,6 +13,8 @@ from pathlib import Path
 import datasets
 import pytest
 import torch
+
+from projner.cli import main as cli_main
 from projner.processing import pipelines
 from projner.processing.evaluate import ner_scores
 from projner.processing.pipelines import (
@@ -28,8 +30,6 @@ from projner.processing.pipelines import (
 from projner.processing.project.spans import tags_to_spans
 from projner.processing.projection import Project
 from projner.processing.stage_cache import StepRunner
-
-from projner.cli import main as cli_main
 
 TEST_STEPS = ["detokenize", "translate", "split_words", "label_source", "align", "project"]
 
@@ -234,9 +234,8 @@ def test_translate_train_with_easyproject_markers_from_the_command_line(tiny_mod
 
 
 def test_eflomal_symmetrisation_default_is_the_same_everywhere():
-    from projner.processing.align.statistical import EflomalConfig
-
     from projner.cli import build_parser
+    from projner.processing.align.statistical import EflomalConfig
 
     parser = build_parser()
     commands = {

@@ -7,6 +7,8 @@ import pickle
 import datasets
 import pytest
 import torch
+
+from projner.labels import LabelMap
 from projner.processing.label import (
     Label,
     LabelConfig,
@@ -16,8 +18,6 @@ from projner.processing.label import (
     windows,
 )
 from projner.processing.project.spans import tags_to_spans
-
-from projner.labels import LabelMap
 from projner.testing.tiny_models import CONLL_IOB1_LABELS
 
 SENTENCES = [

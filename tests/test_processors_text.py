@@ -8,6 +8,8 @@ import datasets
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
+from projner.languages import get_language
 from projner.processing.text import (
     Detokenize,
     DetokenizeConfig,
@@ -18,8 +20,6 @@ from projner.processing.text import (
     piece_spans,
     split_words,
 )
-
-from projner.languages import get_language
 
 EN, YO, ZH, JA, TH, FR = (get_language(c) for c in ("en", "yo", "zh", "ja", "th", "fr"))
 

@@ -7,9 +7,9 @@ import pickle
 import datasets
 import pytest
 import torch
-from projner.processing.translate import Translate, TranslateConfig
 
 from projner.languages import LanguageError
+from projner.processing.translate import Translate, TranslateConfig
 
 SENTENCES = [
     "Olúwadámilọ́lá lọ sí ìlú Èkó ní ọjọ́ Ajé.",

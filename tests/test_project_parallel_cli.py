@@ -5,9 +5,9 @@ import json
 
 import datasets
 import pytest
-from projner.dataset_cards.folder import read_front_matter, validate_hub_folder
 
 from projner.cli import main
+from projner.dataset_cards.folder import read_front_matter, validate_hub_folder
 
 REQUIRED_REPORT_KEYS = {"f1", "precision", "recall", "per_type", "sentences", "source_entities",
                         "projected_entities", "unprojected", "projection_seconds"}

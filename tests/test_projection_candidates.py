@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from projner.processing.project.alignment import index_links
 from projner.processing.project.candidates import CandidateConfig
 from projner.processing.project.pair import ProjectionConfig, project_pair

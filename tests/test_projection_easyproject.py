@@ -1,6 +1,7 @@
 """EasyProject markers: wrapping, lenient parsing, matching — on hand-written marked translations."""
 
 import regex
+
 from projner.processing.project.easyproject import (
     EasyProjectConfig,
     mark_words,

@@ -5,7 +5,9 @@ the benchmark's business, see ``benchmarks/europarl_projection.py``).
 """
 
 import pytest
+
 from projner.builders.parallel import read_parallel
+from projner.labels import LabelMap
 from projner.processing.align.links import read_pharaoh
 from projner.processing.project.alignment import index_links
 from projner.processing.project.casing import has_alnum
@@ -13,8 +15,6 @@ from projner.processing.project.heuristic import HeuristicConfig, heuristic_rang
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.scores import ScoreConfig
 from projner.processing.project.spans import Span, spans_to_tags, tags_to_spans
-
-from projner.labels import LabelMap
 
 PAPER_CANDIDATES = ProjectionConfig(
     names=None, solver="greedy",

@@ -1,6 +1,7 @@
 """The alignment heuristic and the name links that can run before it."""
 
 import pytest
+
 from projner.processing.project.alignment import LinkRangeError, index_links
 from projner.processing.project.heuristic import (
     HeuristicConfig,

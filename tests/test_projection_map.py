@@ -2,6 +2,7 @@
 
 import datasets
 import pytest
+
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.projection import Project, ProjectColumns, project_dataset
 

@@ -2,6 +2,7 @@
 
 import datasets
 import pytest
+
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.retype import RetypeConfig, retype_spans
 from projner.processing.project.spans import Span

@@ -5,6 +5,7 @@ from itertools import combinations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from projner.processing.project.solvers import (
     MAX_DP_ENTITIES,
     Pair,

@@ -7,6 +7,8 @@ import json
 import datasets
 import huggingface_hub
 import pytest
+
+from projner.cli import main
 from projner.dataset_cards.export import export_hub_folder
 from projner.dataset_cards.folder import (
     HubFolderError,
@@ -15,8 +17,6 @@ from projner.dataset_cards.folder import (
 )
 from projner.dataset_cards.provenance import Component, Provenance
 from projner.dataset_cards.sources import known_source
-
-from projner.cli import main
 from projner.labels import CONLL2003_LABELS
 
 datasets.disable_progress_bars()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from projner.processing.align.links import invert
 from projner.processing.align.refine import (
     Refinement,

@@ -1,6 +1,7 @@
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from projner.processing.project.spans import Span, spans_to_tags, tags_to_spans
 
 

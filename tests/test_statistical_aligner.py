@@ -3,6 +3,7 @@
 import random
 
 import pytest
+
 from projner.processing.align.backends import BACKENDS, make_aligner
 from projner.processing.align.base import WordAligner
 from projner.processing.align.statistical import (

@@ -6,9 +6,9 @@ import json
 
 import pytest
 import train_corpus
-from projner.processing.evaluate import ner_scores
 
 from projner.cli import main
+from projner.processing.evaluate import ner_scores
 
 
 @pytest.fixture(scope="module")

@@ -151,7 +151,6 @@ def test_a_projner_export_folder_is_training_data(tmp_path):
     from projner.dataset_cards.export import export_hub_folder
     from projner.dataset_cards.provenance import Component, ModelRef, Provenance
     from projner.dataset_cards.sources import known_source
-
     from projner.labels import CONLL2003_LABELS
 
     def provenance(target: str) -> dict:

@@ -6,10 +6,10 @@ import json
 
 import pytest
 import train_corpus
-from projner.processing.evaluate import ner_scores
 from tiny_tagger import build_tiny_tagger
 
 from projner.cli import main
+from projner.processing.evaluate import ner_scores
 from projner.training.transformer import IGNORED, first_subword_labels
 
 

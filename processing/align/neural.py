@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 import torch
+
 from projner.processing.align.encoder import EncodedSentence, SubwordEncoder
 from projner.processing.align.extraction import (
     Method,

@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from projner.processing.project.spans import ScoredSpan, Span
 from rapidfuzz.distance import Indel
+
+from projner.processing.project.spans import ScoredSpan, Span
 
 OPEN, CLOSE = "[", "]"
 WordSplitter = Callable[[str], tuple[list[str], list[tuple[int, int]]]]

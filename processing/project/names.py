@@ -31,10 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
+from rapidfuzz.distance import Indel
+
 from projner.processing.project.alignment import LinkIndex
 from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
 from projner.processing.project.spans import Span
-from rapidfuzz.distance import Indel
 
 
 @dataclass(frozen=True)
