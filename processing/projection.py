@@ -27,10 +27,7 @@ from projner.processing.project.pair import (
     project_pair,
 )
 from projner.processing.project.scores import ExternalSpan
-from projner.processing.project.spans import (
-    Span,
-    tags_to_spans,
-)
+from projner.processing.project.spans import Span, spans_from_dicts, tags_to_spans
 
 OUTPUT_COLUMNS = ("projected_tags", "tgt_entities", "dropped_reason")
 """Always added (names configurable in :class:`ProjectColumns`); the source entities column is
@@ -109,7 +106,7 @@ def entities_from_column(entities: Sequence[Mapping[str, Any]], tags: Sequence[s
     """The source entities a ``src_entities`` row holds, checked against the row's tags (the two
     columns describe one labelling; if they disagree, projecting either would be a guess)."""
     try:
-        given = sorted(Span(int(e["start"]), int(e["end"]), str(e["label"])) for e in entities)
+        given = sorted(spans_from_dicts(entities))
     except (KeyError, TypeError, ValueError) as err:
         raise ValueError(
             f"{where}: {columns.source_entities!r} holds {list(entities)!r}, not entities "

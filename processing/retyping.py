@@ -14,7 +14,12 @@ from typing import Any
 from projner.labels import OUTSIDE, LabelMap
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.retype import RetypeConfig, retype_spans
-from projner.processing.project.spans import ScoredSpan, Span, spans_to_tags
+from projner.processing.project.spans import (
+    ScoredSpan,
+    Span,
+    spans_from_dicts,
+    spans_to_tags,
+)
 from projner.processing.projection import check_no_clash
 
 STAGE = "retype"
@@ -51,7 +56,7 @@ class Retype:
 
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, STAGE, {"config": self.config, "label_map": self.label_map,
-                                                          "columns": self.columns, "rows": self.rows})
+                                                   "columns": self.columns, "rows": self.rows})
 
     def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
         c = self.columns
@@ -59,9 +64,8 @@ class Retype:
         words, typed = batch[c.target_tokens], batch[c.typed_entities]
         if self.rows is not None and len(words) != self.rows:
             raise ValueError(f"retyping needs the whole corpus ({self.rows} rows) in one batch, got {len(words)}")
-        spans = [sorted(spans_from_scored(row)) for row in typed]
         scores = [{(e["start"], e["end"]): float(e["score"]) for e in row} for row in typed]
-        result = retype_spans(words, [[s for s, _ in row] for row in spans], self.config)
+        result = retype_spans(words, [sorted(spans_from_dicts(row)) for row in typed], self.config)
         label_map = LabelMap.parse(self.label_map)
         entities_out: list[list[dict]] = []
         tags_out: list[list[str]] = []
@@ -71,11 +75,6 @@ class Retype:
             entities_out.append([ScoredSpan(s, sentence_scores[(s.start, s.end)]).as_dict() for s in kept])
             tags_out.append(spans_to_tags(kept, len(sentence)))
         return {c.target_entities: entities_out, c.projected_tags: tags_out}
-
-
-def spans_from_scored(entities: Sequence[Mapping[str, Any]]) -> list[tuple[Span, float]]:
-    """``{start, end, label, score}`` dicts as spans with their scores."""
-    return [(Span(int(e["start"]), int(e["end"]), str(e["label"])), float(e["score"])) for e in entities]
 
 
 def retype_dataset(dataset: Any, retype: Retype = Retype(), **map_kwargs: Any) -> Any:
