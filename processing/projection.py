@@ -29,9 +29,6 @@ from projner.processing.project.pair import (
 from projner.processing.project.scores import ExternalSpan
 from projner.processing.project.spans import Span, spans_from_dicts, tags_to_spans
 
-OUTPUT_COLUMNS = ("projected_tags", "tgt_entities", "dropped_reason")
-"""Always added (names configurable in :class:`ProjectColumns`); the source entities column is
-added too where the dataset lacks it."""
 STAGE = "project"
 
 
@@ -56,6 +53,7 @@ class ProjectColumns:
     """Output: why some (required) entity got no span, or empty."""
 
     def outputs(self) -> tuple[str, str, str]:
+        """The columns the stage always adds (the source entities column too, where absent)."""
         return (self.projected_tags, self.target_entities, self.dropped_reason)
 
 
@@ -79,13 +77,9 @@ def dropped_reason(projection: PairProjection, entities: Sequence[Span] = (),
     return "+".join(reason for reason in REASONS if reason in found)
 
 
-def entity_reasons(projections: Iterable[PairProjection], entities: Iterable[Sequence[Span]] | None = None,
-                   optional_types: Collection[str] = ()) -> dict[str, int]:
-    """Unprojected source entities (of required types) counted by reason."""
-    if entities is None or not optional_types:
-        return dict(Counter(reason for p in projections for _, reason in p.unprojected))
-    return dict(Counter(reason for p, spans in zip(projections, entities, strict=True)
-                        for _, reason in required_unprojected(p, spans, optional_types)))
+def entity_reasons(projections: Iterable[PairProjection]) -> dict[str, int]:
+    """Unprojected source entities counted by reason."""
+    return dict(Counter(reason for p in projections for _, reason in p.unprojected))
 
 
 def source_entity_dicts(entities: Sequence[Span], projection: PairProjection) -> list[dict]:
@@ -183,7 +177,7 @@ class Project:
         return out
 
 
-def check_no_clash(columns: Iterable[str], outputs: Sequence[str] = OUTPUT_COLUMNS) -> None:
+def check_no_clash(columns: Iterable[str], outputs: Sequence[str]) -> None:
     """An error where the columns already hold one of the outputs: stages never overwrite."""
     clash = [name for name in outputs if name in columns]
     if clash:
