@@ -13,7 +13,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ import datasets
 from projner.labels import OUTSIDE, LabelMap, entity_types
 from projner.languages import get_language
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
+from projner.processing.engines import ENGINES, build_engine
+from projner.processing.engines.ray_data import RayConfig
 from projner.processing.evaluate import ner_scores
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.gold import GoldInput, GoldTags, load_gold
@@ -55,6 +57,10 @@ class RunOptions:
     """Where stage caches live (default: ``<datasets cache>/projner``); reruns reuse them."""
     num_proc: int | None = None
     device: str = "auto"
+    engine: str = "datasets"
+    """Where the stages run: ``datasets`` (``Dataset.map`` here) or ``ray`` (Ray Data; see ``ray``)."""
+    ray: RayConfig = field(default_factory=RayConfig)
+    """The ray engine's cluster address, actors per model stage, GPUs per actor and retries."""
     num_beams: int = 4
     max_new_tokens: int = 256
     translate_batch_size: int = 16
@@ -64,8 +70,15 @@ class RunOptions:
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
 
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.engine == "ray" and self.num_proc:
+            raise ValueError("num_proc is the datasets engine's; the ray engine's model stages take ray.workers")
+
     def runner(self) -> StepRunner:
-        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device)
+        engine = build_engine(self.engine, num_proc=self.num_proc, device=self.device, ray=self.ray)
+        return StepRunner(self.cache_root() / "runs", engine=engine)
 
     def translate_config(self, source: str, target: str, **changes: Any) -> Any:
         from projner.processing.translate import TranslateConfig

@@ -10,7 +10,6 @@ from the cache, so :class:`StepRunner` looks for the file itself before mapping.
 
 from __future__ import annotations
 
-import contextlib
 import glob
 import hashlib
 import os
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+
+from projner.processing.engines import Engine, Step, build_engine
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,11 @@ class StepRunner:
     cached only when every shard of one sharding is there (``datasets`` recomputes missing shards).
     """
 
-    def __init__(self, cache_dir: str | os.PathLike, *, num_proc: int | None = None, device: str = "auto") -> None:
+    def __init__(self, cache_dir: str | os.PathLike, *, num_proc: int | None = None, device: str = "auto",
+                 engine: Engine | None = None) -> None:
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        self.num_proc = num_proc if num_proc and num_proc > 1 else None
-        self.device = device
+        self.engine = engine or build_engine("datasets", num_proc=num_proc, device=device)
         self.records: list[StepRecord] = []
 
     def cache_file(self, name: str, fingerprint: str) -> Path:
@@ -71,23 +72,12 @@ class StepRunner:
         uses_model: bool = False,
         batch_size: int = 256,
     ) -> datasets.Dataset:
-        """``dataset.map(stage, batched=True)`` cached under ``fingerprint``; model stages get the
-        worker rank (for their GPU) and run in ``num_proc`` processes, spawned when on CUDA."""
+        """``stage`` over ``dataset`` in batches, cached under ``fingerprint``, run by the engine
+        (model stages in their own workers: ``num_proc`` processes, or a Ray actor pool)."""
         cached = self.is_cached(name, fingerprint)
-        processes = self.num_proc if uses_model else None
         started = time.perf_counter()
-        with _start_method(spawn=bool(processes) and self.device != "cpu"):
-            out = dataset.map(
-                stage,
-                batched=True,
-                batch_size=batch_size,
-                with_rank=uses_model,
-                num_proc=processes,
-                cache_file_name=str(self.cache_file(name, fingerprint)),
-                new_fingerprint=fingerprint,
-                load_from_cache_file=True,
-                desc=name,
-            )
+        out = self.engine.map(dataset, stage, Step(name, fingerprint, self.cache_file(name, fingerprint),
+                                                   uses_model=uses_model, batch_size=batch_size, cached=cached))
         self.records.append(StepRecord(name, fingerprint, time.perf_counter() - started, cached))
         return out
 
@@ -125,18 +115,6 @@ class Chain:
 
         self.fingerprint = stage_fingerprint(self.fingerprint, "rename", {old: new})
         self.dataset = self.dataset.rename_column(old, new, new_fingerprint=self.fingerprint)
-
-
-def _start_method(*, spawn: bool) -> contextlib.AbstractContextManager:
-    """CUDA cannot be used in forked workers: GPU stages start theirs fresh (each loads its model
-    lazily); the start method is restored afterwards."""
-    import torch
-
-    if spawn and torch.cuda.is_available():
-        from projner.processing.alignment import spawn_start_method
-
-        return spawn_start_method()
-    return contextlib.nullcontext()
 
 
 def content_fingerprint(dataset: datasets.Dataset, *identity: object) -> str:

@@ -40,6 +40,20 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     run = parser.add_argument_group("execution")
     run.add_argument("--num-proc", type=int, help="worker processes for model stages (one per GPU)")
     run.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda (default auto)")
+    run.add_argument("--engine", default="datasets", choices=("datasets", "ray"),
+                     help="datasets: Dataset.map in this process (--num-proc workers); ray: Ray Data, model "
+                     "stages on actor pools, on this machine or a cluster (pip install 'projner[ray]'; "
+                     "docs/ray.md) (default datasets)")
+    run.add_argument("--ray-address", help="ray engine: 'auto' joins the cluster started with 'ray start', "
+                     "HOST:PORT a given head (default: a local Ray started for the run)")
+    run.add_argument("--ray-workers", type=int,
+                     help="ray engine: actors per model stage (default: one per GPU slot, else one)")
+    run.add_argument("--ray-gpus-per-worker", type=float,
+                     help="ray engine: GPUs each actor reserves, 0.5 puts two on a GPU (default: 1 on a "
+                     "cluster with GPUs, else 0)")
+    run.add_argument("--ray-retries", type=int, default=3,
+                     help="ray engine: restarts of a lost worker and retries of its batches (-1: unlimited; "
+                     "default 3)")
     run.add_argument("--translate-batch-size", type=int, default=16)
     run.add_argument("--ner-batch-size", type=int, default=32)
 
@@ -88,13 +102,22 @@ def method_options(args: argparse.Namespace, **extra: Any) -> Any:
 
 
 def run_options(args: argparse.Namespace) -> Any:
+    from projner.processing.engines.ray_data import RayConfig, require_ray
     from projner.processing.pipelines import RunOptions
 
+    if args.engine == "ray":
+        try:
+            require_ray()
+        except ImportError as missing:
+            raise SystemExit(f"projner: {missing}") from None
     return RunOptions(
         data_dir=args.data_dir, translator=args.translator, ner_model=args.ner_model,
         aligner_model=args.aligner_model, ner_label_map=tuple(args.ner_label_map), limit=args.limit,
         output=args.output, report=args.report, cache_dir=args.cache_dir, num_proc=args.num_proc,
-        device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
+        device=args.device, engine=args.engine,
+        ray=RayConfig(address=args.ray_address, workers=args.ray_workers, gpus_per_worker=args.ray_gpus_per_worker,
+                      retries=args.ray_retries),
+        num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
         translate_batch_size=args.translate_batch_size,
         ner_batch_size=args.ner_batch_size, lenient=args.lenient,
     )

@@ -128,12 +128,15 @@ def build_ner(
     labels: Sequence[str] = CONLL_IOB1_LABELS,
     max_length: int = 128,
     vocab_size: int = 1200,
+    hidden_size: int = 32,
+    num_layers: int = 2,
     seed: int = 0,
 ) -> Path:
-    """An XLM-R-configured token classifier (2 layers, width 32) with a Unigram tokenizer.
+    """An XLM-R-configured token classifier (2 layers, width 32 unless asked for more) with a Unigram
+    tokenizer.
 
     ``max_length`` (subword positions, like XLM-R's 512) is small by default so that ordinary test
-    sentences exercise the windowing of long inputs.
+    sentences exercise the windowing of long inputs; benchmarks ask for a wider, deeper model.
     """
     import torch
     from transformers import (
@@ -147,8 +150,9 @@ def build_ner(
     tokenizer = XLMRobertaTokenizer(vocab=vocab, model_max_length=max_length)
     torch.manual_seed(seed)
     config = XLMRobertaConfig(
-        vocab_size=len(tokenizer), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=64, max_position_embeddings=max_length + 2, pad_token_id=1, bos_token_id=0,
+        vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=num_layers,
+        num_attention_heads=max(2, hidden_size // 64), intermediate_size=2 * hidden_size,
+        max_position_embeddings=max_length + 2, pad_token_id=1, bos_token_id=0,
         initializer_range=1.0,
         eos_token_id=2, id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)},
     )

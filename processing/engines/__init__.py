@@ -1,0 +1,52 @@
+"""Where a pipeline's stages run: ``datasets`` (``Dataset.map`` in this process, ``num_proc`` workers)
+or Ray Data (actor pools for model stages, tasks for the rest, on one machine or a cluster).
+
+Both run the same stage objects on the same batches and hand back a ``datasets.Dataset`` written to
+the step's cache file, so a run's outputs, fingerprints and caches do not depend on the engine: a
+run started on one resumes on the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import datasets
+
+ENGINES = ("datasets", "ray")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One cached stage of a run, as the runner hands it to an engine."""
+
+    name: str
+    fingerprint: str
+    cache_file: Path
+    uses_model: bool = False
+    """A model stage: its own workers (processes or actors), each loading the model once."""
+    batch_size: int = 256
+    cached: bool = False
+    """Its cache file is complete on disk: the engine only loads it."""
+
+
+class Engine(Protocol):
+    def map(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
+        """``stage`` over ``dataset`` in batches of ``step.batch_size``: the input columns plus the
+        stage's, in input order, written to (or, when cached, read from) ``step.cache_file``."""
+        ...
+
+
+def build_engine(name: str, *, num_proc: int | None = None, device: str = "auto", ray: Any = None) -> Engine:
+    """The engine called ``name``; ``ray`` is a :class:`~.ray_data.RayConfig` (None: the defaults)."""
+    from projner.processing.engines.datasets_map import DatasetsEngine
+
+    local = DatasetsEngine(num_proc=num_proc, device=device)
+    if name == "datasets":
+        return local
+    if name == "ray":
+        from projner.processing.engines.ray_data import RayConfig, RayEngine
+
+        return RayEngine(ray or RayConfig(), cached=local)
+    raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {name!r}")

@@ -1,0 +1,48 @@
+"""The ``datasets`` engine: each stage is a ``Dataset.map`` in this process, model stages optionally
+in ``num_proc`` worker processes (one per GPU, each told its rank)."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import datasets
+
+from projner.processing.engines import Step
+
+
+class DatasetsEngine:
+    """``dataset.map(stage, batched=True)`` under the step's fingerprint and cache file."""
+
+    def __init__(self, *, num_proc: int | None = None, device: str = "auto") -> None:
+        self.num_proc = num_proc if num_proc and num_proc > 1 else None
+        self.device = device
+
+    def map(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
+        """Model stages get the worker rank (for their GPU) and run in ``num_proc`` processes,
+        spawned when on CUDA; ``datasets`` loads the cache file (or its shards) where present."""
+        processes = self.num_proc if step.uses_model else None
+        with _start_method(spawn=bool(processes) and self.device != "cpu"):
+            return dataset.map(
+                stage,
+                batched=True,
+                batch_size=step.batch_size,
+                with_rank=step.uses_model,
+                num_proc=processes,
+                cache_file_name=str(step.cache_file),
+                new_fingerprint=step.fingerprint,
+                load_from_cache_file=True,
+                desc=step.name,
+            )
+
+
+def _start_method(*, spawn: bool) -> contextlib.AbstractContextManager:
+    """CUDA cannot be used in forked workers: GPU stages start theirs fresh (each loads its model
+    lazily); the start method is restored afterwards."""
+    import torch
+
+    if spawn and torch.cuda.is_available():
+        from projner.processing.alignment import spawn_start_method
+
+        return spawn_start_method()
+    return contextlib.nullcontext()

@@ -1,0 +1,180 @@
+"""The Ray Data engine: each stage a ``map_batches`` over Arrow blocks of one batch each, model stages
+on an actor pool (the stage object sent once to each actor, which loads its model on first use),
+the others as Ray tasks.
+
+A step's batches are the ``datasets`` engine's batches (blocks cut at ``batch_size``, order kept by
+``preserve_order``), each crosses as Arrow, the stage sees its usual dict of lists, and its columns
+are encoded to Arrow by ``datasets``' own type inference: the written cache file and everything
+after it are the ``datasets`` engine's. Ray retries what a lost worker was doing: a dead actor is
+restarted and its batches resubmitted, a dead task rerun (``RayConfig.retries``); an exception
+raised by a stage is not retried (it would only repeat) and ends the run.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import datasets
+import pyarrow as pa
+
+from projner.processing.engines import Engine, Step
+
+INSTALL_HINT = "the ray engine needs Ray Data: pip install 'projner[ray]'"
+
+
+@dataclass(frozen=True)
+class RayConfig:
+    """Where and how wide the stages run on Ray; none of it changes a stage's output."""
+
+    address: str | None = None
+    """None: a local Ray started for the run; ``auto``: the cluster running on this machine's
+    network (``ray start``); or a head's ``HOST:PORT`` / ``ray://HOST:PORT``."""
+    workers: int | None = None
+    """Actors per model stage; None: one per GPU slot (GPUs ÷ ``gpus_per_worker``), else one."""
+    gpus_per_worker: float | None = None
+    """GPUs each actor reserves (0.5: two actors share a GPU); None: 1 where the cluster has GPUs."""
+    cpus_per_worker: float = 1.0
+    retries: int = 3
+    """Restarts of a lost actor, resubmissions of its batches, reruns of a lost task (-1: unlimited)."""
+
+
+def require_ray() -> ModuleType:
+    """The ``ray`` module with Ray Data, or an ImportError of one line saying what to install."""
+    try:
+        import ray
+        import ray.data  # the Data library is the [data] extra
+    except ImportError as error:
+        raise ImportError(INSTALL_HINT) from error
+    return ray
+
+
+def run_stage(table: pa.Table, stage: Any) -> pa.Table:
+    """One batch through ``stage``: the input columns as they came, the stage's columns added (or
+    replacing an input column of the same name) in the order it returns them, typed as
+    ``Dataset.map`` types them."""
+    from datasets.arrow_writer import OptimizedTypedSequence
+
+    for name, values in stage(table.to_pydict()).items():
+        array = pa.array(OptimizedTypedSequence(values, col=name, on_mixed_types="use_json"))
+        if name in table.column_names:
+            table = table.set_column(table.column_names.index(name), name, array)
+        else:
+            table = table.append_column(name, array)
+    return table
+
+
+class StageWorker:
+    """An actor of a model stage's pool: holds its own copy of the stage (models are never pickled,
+    so each actor loads the model once, on its first batch, onto the GPUs Ray gave it)."""
+
+    def __init__(self, stage: Any) -> None:
+        self.stage = stage
+
+    def __call__(self, table: pa.Table) -> pa.Table:
+        return run_stage(table, self.stage)
+
+
+class RayEngine:
+    """Runs each step on Ray Data and writes its result to the step's cache file."""
+
+    def __init__(self, config: RayConfig, *, cached: Engine) -> None:
+        require_ray()  # missing, the run stops before its first step, not at its first uncached one
+        self.config = config
+        self.cached = cached
+        """Loads steps already on disk (whole or sharded, whichever engine wrote them)."""
+
+    def map(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
+        if step.cached or len(dataset) == 0:
+            return self.cached.map(dataset, stage, step)
+        ray = self.connect()
+        table = dataset.with_format("arrow")[:]
+        blocks = [table.slice(start, step.batch_size) for start in range(0, table.num_rows, step.batch_size)]
+        source = ray.data.from_arrow(blocks)
+        mapped = self._map_batches(ray, source, stage, step, batches=len(blocks))
+        return write_cache(dataset, mapped.iter_batches(batch_size=None, batch_format="pyarrow"), step)
+
+    def connect(self) -> ModuleType:
+        """Ray, connected: to ``address``, or a local instance started now (an already connected
+        session, e.g. a test's, is used as it is). Rows keep their input order."""
+        ray = require_ray()
+        if not ray.is_initialized():
+            if self.config.address is None:
+                ray.init(include_dashboard=False)
+            else:
+                ray.init(address=self.config.address)
+        ray.data.DataContext.get_current().execution_options.preserve_order = True
+        return ray
+
+    def pool(self, ray: ModuleType) -> tuple[int, float]:
+        """``(actors, GPUs per actor)`` of a model stage, the defaults resolved on the cluster."""
+        c = self.config
+        gpus_total = ray.cluster_resources().get("GPU", 0.0)
+        gpus = c.gpus_per_worker if c.gpus_per_worker is not None else (1.0 if gpus_total else 0.0)
+        workers = c.workers or (max(1, int(gpus_total // gpus)) if gpus else 1)
+        return workers, gpus
+
+    def _map_batches(self, ray: ModuleType, source: Any, stage: Any, step: Step, *, batches: int) -> Any:
+        c = self.config
+        common: dict[str, Any] = {"batch_size": step.batch_size, "batch_format": "pyarrow", "num_cpus": c.cpus_per_worker}
+        if step.uses_model:
+            workers, gpus = self.pool(ray)
+            common |= {"fn_constructor_kwargs": {"stage": stage}, "num_gpus": gpus,
+                       "compute": ray.data.ActorPoolStrategy(size=min(workers, batches))}
+            retry = {"max_restarts": c.retries, "max_task_retries": c.retries}
+            function: Any = StageWorker
+        else:
+            common |= {"fn_kwargs": {"stage": stage}, "compute": ray.data.TaskPoolStrategy()}
+            retry = {"max_retries": c.retries, "retry_exceptions": False}
+            function = run_stage
+        with warnings.catch_warnings():
+            # Ray 2.60 deprecates ray.remote options in map_batches (removal announced for 2.64,
+            # hence the pin of the [ray] extra) but has no named parameter for retries yet.
+            warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
+            return source.map_batches(function, **common, **retry)
+
+
+def write_cache(dataset: datasets.Dataset, tables: Any, step: Step) -> datasets.Dataset:
+    """The stage's output batches, in order, into ``step.cache_file`` as ``Dataset.map`` writes it
+    (schema of the first batch, input columns keeping their features), then loaded from there.
+
+    Written to a temporary name and renamed at the end, so the file's presence still means the
+    step completed (what a resumed run relies on).
+    """
+    from datasets.arrow_writer import ArrowWriter
+
+    temporary = step.cache_file.with_name(step.cache_file.name + ".ray-partial")
+    writer: ArrowWriter | None = None
+    features: datasets.Features | None = None
+    try:
+        for table in tables:
+            table = table.replace_schema_metadata(None)
+            if writer is None:
+                features = output_features(dataset, table.schema)
+                writer = ArrowWriter(features=features, path=str(temporary), fingerprint=step.fingerprint)
+            writer.write_table(table)
+        if writer is None:
+            raise RuntimeError(f"step {step.name}: Ray returned no batches for {len(dataset)} rows")
+        writer.finalize()
+    finally:
+        if writer is not None:
+            writer.close()
+    os.replace(temporary, step.cache_file)
+    info = dataset.info.copy()
+    info.features = features
+    return datasets.Dataset.from_file(str(step.cache_file), info=info, split=dataset.split)
+
+
+def output_features(dataset: datasets.Dataset, schema: pa.Schema) -> datasets.Features:
+    """Features of a stage's output: an input column the stage left as it was keeps its feature
+    (a ClassLabel stays one), the stage's columns get the features their Arrow types infer."""
+    inferred = datasets.Features.from_arrow_schema(schema)
+    before = dataset.data.schema
+    return datasets.Features({
+        name: dataset.features[name]
+        if name in dataset.features and before.field(name).type == schema.field(name).type else inferred[name]
+        for name in schema.names
+    })

@@ -1,0 +1,176 @@
+"""The ray engine (Ray Data) against the datasets engine: equal outputs, shared caches, and a run
+that survives the death of a stage's worker process.
+
+The ``ray``-marked tests share one local Ray (two CPUs, no dashboard) started once per session;
+each stage's actors import torch and load their model, so these tests are kept few.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import datasets
+import psutil
+import pytest
+import torch
+
+from projner.cli import main as cli_main
+from projner.processing.engines import Step, build_engine
+from projner.processing.engines.ray_data import INSTALL_HINT, RayConfig
+from projner.processing.pipelines import RunOptions, translate_test, translate_train
+from projner.processing.stage_cache import StepRunner
+
+STAGE_WORKER = "MapBatches(StageWorker)"
+"""In the process title of a model stage's actors (``ray::MapWorker(MapBatches(StageWorker))``)."""
+
+
+@pytest.fixture(scope="session")
+def ray_address() -> Iterator[str]:
+    """One local Ray for the session; the engine uses it as it is, a CLI run joins it by address."""
+    ray = pytest.importorskip("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray.get_runtime_context().gcs_address
+    ray.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def options(tiny_models, tmp_path: Path, data_dir: Path, name: str, **changes) -> RunOptions:
+    return RunOptions(**({
+        "data_dir": str(data_dir), "translator": str(tiny_models["translator"]),
+        "ner_model": str(tiny_models["ner"]), "aligner_model": str(tiny_models["aligner"]),
+        "cache_dir": str(tmp_path / f"cache-{name}"), "num_beams": 1, "max_new_tokens": 8,
+        "output": str(tmp_path / f"out-{name}"),
+    } | changes))
+
+
+def assert_same_hub_folder(left: str | Path, right: str | Path) -> None:
+    """Parquet, provenance and statistics byte for byte (the card and report carry timings)."""
+    def files(root: Path) -> list[Path]:
+        return sorted(p.relative_to(root) for p in root.rglob("*") if p.suffix in (".parquet", ".json")
+                      and p.name != "report.json")
+
+    left, right = Path(left), Path(right)
+    assert files(left) == files(right) and any(p.suffix == ".parquet" for p in files(left))
+    for name in files(left):
+        assert (left / name).read_bytes() == (right / name).read_bytes(), name
+
+
+def test_without_ray_the_engine_is_one_line_saying_what_to_install(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` meets where it is not installed
+    with pytest.raises(ImportError, match=r"^the ray engine needs Ray Data: pip install 'projner\[ray\]'$"):
+        RunOptions(engine="ray", cache_dir=str(tmp_path)).runner()
+    with pytest.raises(SystemExit) as stopped:
+        cli_main(["translate-train", "--lang", "sw", "--engine", "ray", "--cache-dir", str(tmp_path)])
+    assert str(stopped.value) == f"projner: {INSTALL_HINT}" and "\n" not in str(stopped.value)
+    with pytest.raises(ValueError, match="ray.workers"):
+        RunOptions(engine="ray", num_proc=2)
+
+
+@pytest.mark.ray
+def test_ray_batches_keep_order_features_and_the_cache_file(ray_address, tmp_path):
+    """A CPU stage as Ray tasks over 7 blocks: rows in input order, a ClassLabel input column keeps
+    its feature, the cache file is the datasets engine's (a second run loads it)."""
+    labels = datasets.ClassLabel(names=["O", "B-X"])
+    ds = datasets.Dataset.from_dict(
+        {"n": list(range(20)), "tag": [i % 2 for i in range(20)]},
+        features=datasets.Features({"n": datasets.Value("int64"), "tag": labels}),
+    ).select(range(19, -1, -1))  # an indices mapping: the engine must see the selected order
+
+    def stage(batch):
+        return {"pairs": [{"n": n, "half": n / 2} for n in batch["n"]], "empty": [[] for _ in batch["n"]]}
+
+    step = Step("pairs", "a" * 32, tmp_path / f"pairs-{'a' * 32}.arrow", batch_size=3)
+    ray_out = build_engine("ray", ray=RayConfig()).map(ds, stage, step)
+    local = build_engine("datasets").map(ds, stage, Step("pairs", "b" * 32, tmp_path / "local.arrow", batch_size=3))
+    assert ray_out["n"] == list(range(19, -1, -1))
+    assert ray_out.features == local.features and ray_out.features["tag"] == labels
+    assert ray_out.to_dict() == local.to_dict()
+    runner = StepRunner(tmp_path)  # the datasets engine finds the ray engine's file complete
+    again = runner.map(ds, "pairs", stage, "a" * 32, batch_size=3)
+    assert runner.cached_steps == ["pairs"] and again.to_dict() == ray_out.to_dict()
+
+
+@pytest.mark.ray
+def test_translate_test_on_ray_equals_the_datasets_engine(ray_address, tiny_models, tmp_path, fixtures):
+    data = fixtures / "masakhaner2"
+    on_ray = translate_test("masakhaner2", "yo", "test", options(tiny_models, tmp_path, data, "ray", engine="ray"))
+    local_options = options(tiny_models, tmp_path, data, "datasets")
+    local = translate_test("masakhaner2", "yo", "test", local_options)
+    assert_same_hub_folder(tmp_path / "out-ray", tmp_path / "out-datasets")
+    assert on_ray.dataset.to_dict() == local.dataset.to_dict()
+    assert {k: v for k, v in on_ray.report.items() if k != "timings"} == {
+        k: v for k, v in local.report.items() if k != "timings"}
+    # the ray run's caches are the datasets engine's: a rerun on them recomputes nothing
+    rerun = translate_test("masakhaner2", "yo", "test", options(
+        tiny_models, tmp_path, data, "ray", output=str(tmp_path / "out-rerun")))
+    assert rerun.report["cached_steps"] == list(rerun.report["timings"])
+    assert_same_hub_folder(tmp_path / "out-rerun", tmp_path / "out-datasets")
+
+
+def killer(before: set[int], weights: str, cache: Path, done: threading.Event, record: dict) -> None:
+    """Kills the first new model-stage actor once it has its model loaded (so it is inside its
+    first batch), noting whether the stage's cache file existed yet."""
+    while not done.is_set():
+        for proc in psutil.process_iter(["pid", "cmdline"]):
+            if proc.pid in before or STAGE_WORKER not in " ".join(proc.info["cmdline"] or ()):
+                continue
+            try:
+                if any(m.path == weights for m in proc.memory_maps()):
+                    record["stage_finished"] = any(cache.glob("translate-*.arrow"))
+                    proc.kill()
+                    record["pid"] = proc.pid
+                    return
+            except psutil.Error:
+                continue
+        time.sleep(0.02)
+
+
+@pytest.mark.ray
+def test_a_killed_stage_worker_is_replaced_and_the_output_is_unchanged(ray_address, tiny_models, tmp_path,
+                                                                         fixtures):
+    """translate-train through the CLI on the session's Ray; the translator's only actor is killed
+    by pid mid-stage. Ray restarts it and resubmits its batches: exit 0, output equal to the
+    datasets engine's uninterrupted run."""
+    data = tmp_path / "conll2003"
+    data.mkdir()
+    for split in ("train", "dev", "test"):
+        shutil.copy(fixtures / "conll2003" / f"en.conll.{split}.tsv", data)
+    train = (fixtures / "conll2003" / "en.conll.train.tsv").read_text(encoding="utf-8")
+    (data / "en.conll.train.tsv").write_text(train * 16, encoding="utf-8")  # 48 sentences: 3 batches of 16
+    translate_train("sw", "train", options(tiny_models, tmp_path, data, "datasets", translate_batch_size=1))
+
+    cache = tmp_path / "cache-ray"
+    before = {p.pid for p in psutil.process_iter()}
+    done, record = threading.Event(), {}
+    weights = str(Path(tiny_models["translator"]) / "model.safetensors")
+    thread = threading.Thread(target=killer, args=(before, weights, cache / "runs", done, record), daemon=True)
+    thread.start()
+    try:
+        run = subprocess.run([
+            sys.executable, "-m", "projner.cli", "translate-train", "--lang", "sw", "--data-dir", str(data),
+            "--translator", str(tiny_models["translator"]), "--ner-model", str(tiny_models["ner"]),
+            "--aligner-model", str(tiny_models["aligner"]), "--num-beams", "1", "--max-new-tokens", "8",
+            "--translate-batch-size", "1", "--cache-dir", str(cache), "--output", str(tmp_path / "out-ray"),
+            "--engine", "ray", "--ray-address", ray_address, "--ray-workers", "1",
+        ], capture_output=True, text=True, timeout=600, check=False)
+    finally:
+        done.set()
+        thread.join()
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "pid" in record, "no translate actor was seen to kill"
+    assert record["stage_finished"] is False
+    assert not psutil.pid_exists(record["pid"])
+    assert_same_hub_folder(tmp_path / "out-ray", tmp_path / "out-datasets")
