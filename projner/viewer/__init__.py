@@ -7,8 +7,8 @@ between them under the pointer, the gold disagreements named, and filters with c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from projner.viewer.columns import ViewError
 from projner.viewer.output_folder import RunOutput, read_output
@@ -17,15 +17,28 @@ from projner.viewer.payload import build_payload
 
 DEFAULT_PAGE_SIZE = 50
 
-__all__ = ["DEFAULT_PAGE_SIZE", "RunOutput", "ViewError", "read_output", "view"]
+__all__ = ["DEFAULT_PAGE_SIZE", "Page", "RunOutput", "ViewError", "read_output", "view"]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A written page and what it shows."""
+
+    path: Path
+    config: str | None
+    split: str
+    pairs: int
+    others: tuple[str, ...]
+    """The folder's ``config/split`` pairs this page does not show."""
 
 
 def view(source: str | Path | RunOutput, path: str | Path, *, config: str | None = None,
-         split: str | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> Path:
-    """Write the page of ``source`` to ``path`` and return ``path``.
+         split: str | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> Page:
+    """Write the page of ``source`` to ``path``.
 
-    ``source``: an output folder (``export``/``--output``; ``config`` and ``split`` choose within
-    it, defaulting to the card's default config and its first split) or a :class:`RunOutput`.
+    ``source``: an output folder (``--output`` of a pipeline, ``projner export``; ``config`` and
+    ``split`` choose within it, by default the card's default config and its first split) or a
+    :class:`RunOutput`.
     """
     if page_size < 1:
         raise ViewError(f"page_size must be at least 1, got {page_size}")
@@ -34,4 +47,6 @@ def view(source: str | Path | RunOutput, path: str | Path, *, config: str | None
     else:
         output = read_output(source, config, split)
         where = f"{source}, config {output.config!r}, split {output.split!r}"
-    return write_page(build_payload(output, page_size=page_size, where=where), path)
+    payload = build_payload(output, page_size=page_size, where=where)
+    return Page(path=write_page(payload, path), config=output.config, split=output.split,
+                pairs=len(payload["pairs"]), others=output.others)

@@ -112,7 +112,7 @@ def pair_records(ds: datasets.Dataset, columns: ViewColumns, types: TypeIndex, *
                 source_scores = [None] * len(source)
             _check_spans(source, len(src), at, str(columns.source_entities or columns.source_tags))
             pairs = _links(links, (len(src), len(tgt)), at, str(columns.alignments))
-            joined = join_entities(source, target, pairs)
+            joined = join_entities(source, target, pairs, source_scores, [target_scores.get(s) for s in target])
             record["se"] = [[s.start, s.end, types(s.label), score] for s, score in zip(source, source_scores)]
             record["l"] = [index for link in pairs for index in link]
         record["te"] = [[s.start, s.end, types(s.label), target_scores.get(s), k] for s, k in zip(target, joined)]

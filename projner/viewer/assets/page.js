@@ -156,7 +156,10 @@
   function buildLine(words, layout, spans, side, gold) {
     const line = el("div", "line " + side + (layout && layout.spaces === false ? " nospace" : ""));
     line.setAttribute("dir", layout ? layout.dir : "auto");
-    if (layout && layout.code) line.setAttribute("lang", layout.code);
+    if (layout && layout.code) {
+      line.setAttribute("lang", layout.code);
+      line.dataset.language = layout.code;
+    }
     const separator = layout && layout.spaces === false ? "\u200b" : " ";
     const wordEls = new Array(words.length);
     const entities = [];
@@ -323,7 +326,12 @@
     }
     if (!view.source) { hovered = { view, marked: [] }; return; }
     const links = linksWhere(view.p, keep);
-    for (const [i, j] of links) marked.push(view.source.wordEls[i], view.target.wordEls[j]);
+    const boxes = marked.filter((e) => e.classList.contains("ent"));
+    for (const [i, j] of links) {
+      for (const w of [view.source.wordEls[i], view.target.wordEls[j]]) {
+        if (!boxes.some((b) => b.contains(w)) && !marked.includes(w)) marked.push(w);
+      }
+    }
     for (const e of marked) e.classList.add("hl");
     draw(view, view.hoverLinks, links, "on");
     hovered = { view, marked };
@@ -350,7 +358,7 @@
   function params(list) {
     if (!list || !list.length) return el("span");
     const details = el("details");
-    details.append(el("summary", "", `${list.length} parameters`));
+    details.append(el("summary", "", list.length === 1 ? "1 parameter" : `${list.length} parameters`));
     const dl = el("dl");
     for (const [k, v] of list) dl.append(el("dt", "", k), el("dd", "", v));
     details.append(dl);
@@ -397,6 +405,7 @@
       if (DATA.baseline) body.push(el("div", "sub", `${DATA.baseline.name}: F1 ${pct(DATA.baseline.scores.f1)}`));
       if (DATA.gold) body.push(el("div", "sub", `against ${DATA.gold}`));
       cards.push(card("scores (seqeval strict)", ...body));
+      cards[cards.length - 1].classList.add("scores");
     } else if (DATA.no_gold_reason) {
       cards.push(card("scores", el("div", "sub", "no gold: " + DATA.no_gold_reason)));
     }
@@ -420,16 +429,17 @@
     if (DATA.aligner) cards.push(card("aligner", el("div", "big", DATA.aligner.name), params(DATA.aligner.params)));
     if (DATA.models.length) {
       cards.push(card("models", ...DATA.models.map((m) =>
-        el("div", "", `${m.role}: ${m.id}` + (m.revision ? ` @ ${m.revision.slice(0, 10)}` : " (local)")))));
+        el("div", "", `${m.role}: ${m.id}` + (m.revision ? ` @ ${m.revision.slice(0, 10)}` : " (no revision recorded)")))));
     }
     const st = DATA.statistics || {};
     const reasons = new Map();
     for (const f of facts) for (const r of f.reasons) reasons.set(r, (reasons.get(r) || 0) + 1);
     const body = [];
-    if (st.input_sentences !== undefined) body.push(el("div", "", `${st.input_sentences} input, ${st.sentences} published`));
-    for (const [r, n] of Object.entries(st.dropped || {})) body.push(el("div", "sub", `left out (${r}): ${n}`));
-    for (const [r, n] of [...reasons].sort()) body.push(el("div", "sub", `${r}: ${n} shown here`));
-    if (!body.length) body.push(el("div", "sub", "every pair complete"));
+    if (st.input_sentences !== undefined) body.push(el("div", "", `${st.input_sentences} in, ${st.sentences} published`));
+    const left = Object.entries(st.dropped || {});
+    if (left.length) body.push(el("div", "sub", "left out: " + left.map(([r, n]) => `${r} ${n}`).join(", ")));
+    if (reasons.size) body.push(el("div", "sub", "on this page: " + [...reasons].sort().map(([r, n]) => `${r} ${n}`).join(", ")));
+    if (!left.length && !reasons.size) body.push(el("div", "sub", "every entity projected"));
     cards.push(card("dropped reasons", ...body));
     $("cards").replaceChildren(...cards);
 
