@@ -81,7 +81,7 @@ def project(tmp_path: Path, *extra: object, source: str = SOURCE, target: str = 
 def test_a_malformed_label_map_entry_is_one_line_and_nothing_is_written(tmp_path, capsys, entry, said):
     argv = project(tmp_path, "--label-map", entry)
     before = snapshot(tmp_path / "in")
-    code, out, err = run(argv, capsys)
+    code, _, err = run(argv, capsys)
     assert_user_error(code, err, "projner project-parallel: error:", said)
     assert not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
     assert snapshot(tmp_path / "in") == before

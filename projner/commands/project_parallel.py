@@ -191,7 +191,12 @@ def _label_names(rows: list[dict]) -> tuple[str, ...]:
 def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """Read, align, project and score; returns the dataset, the report and the provenance."""
     from projner.builders.conll import ConllError, ReadReport
-    from projner.builders.parallel import ParallelMismatchError, read_parallel, type_report, type_warnings
+    from projner.builders.parallel import (
+        ParallelMismatchError,
+        read_parallel,
+        type_report,
+        type_warnings,
+    )
     from projner.labels import LabelMap, labels_for_types
     from projner.processing.evaluate import ner_scores
     from projner.processing.project.link_index import LinkRangeError
