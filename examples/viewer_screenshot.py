@@ -14,16 +14,19 @@ from pathlib import Path
 from projner.testing.browser import Chromium
 from projner.viewer import view
 
-# The first projected entity on the page with a source entity and at least two links into it.
-FIND_ENTITY = """(() => {
-  for (const box of document.querySelectorAll(".line.tgt .ent:not(.missed)")) {
-    const r = box.getBoundingClientRect();
-    if (r.bottom > innerHeight) break;
-    const pair = box.closest(".pair");
-    if (pair.querySelectorAll(".line.src .ent").length < %(min_source)d) continue;
-    return [r.left + r.width / 2, r.top + r.height / 2];
-  }
-  return null;
+CANDIDATES = """[...document.querySelectorAll(".line.tgt .ent:not(.missed)")]
+  .map(box => [box.getBoundingClientRect(), box.querySelectorAll(".w").length])
+  .filter(([r]) => r.bottom < innerHeight)
+  .map(([r, words]) => [r.left + r.width / 2, r.top + r.height / 2, words])"""
+
+# Under the pointer: whether the links run straight from the source entity's row to the target's,
+# crossing no other words (source entity on its line's last row, target entity on its first).
+CLEAR_LINKS = """(() => {
+  const rows = (box) => [...box.closest(".line").querySelectorAll(".w")].map(w => w.getBoundingClientRect().top);
+  const target = document.querySelector(".line.tgt .ent.hl"), source = document.querySelector(".line.src .ent.hl");
+  if (!target || !source || !document.querySelector("svg.links path.on")) return false;
+  const top = (box) => box.querySelector(".w").getBoundingClientRect().top;
+  return top(source) >= Math.max(...rows(source)) - 4 && top(target) <= Math.min(...rows(target)) + 4;
 })()"""
 
 
@@ -38,12 +41,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, Chromium(width=args.width, height=args.height) as browser:
         page = view(args.folder, Path(tmp) / "page.html").path
         browser.open(page, args.fragment)
-        point = browser.evaluate(FIND_ENTITY % {"min_source": 2}) or browser.evaluate(FIND_ENTITY % {"min_source": 1})
-        if point:
-            browser.move_mouse(*point)
+        clear = []
+        for x, y, words in browser.evaluate(CANDIDATES):
+            browser.move_mouse(x, y)
+            if browser.evaluate(CLEAR_LINKS):
+                clear.append((words, -y, x, y))
+        if clear:
+            _, _, x, y = max(clear)  # the longest entity, the highest on the page among those
+            browser.move_mouse(x, y)
         args.png.parent.mkdir(parents=True, exist_ok=True)
         browser.screenshot(args.png)
-    print(f"{args.png}: {args.width}x{args.height}" + (f", pointer at {point[0]:.0f},{point[1]:.0f}" if point else ""))
+    print(f"{args.png}: {args.width}x{args.height}" + (f", pointer at {x:.0f},{y:.0f}" if clear else ", no pointer"))
 
 
 if __name__ == "__main__":
