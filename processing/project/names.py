@@ -33,8 +33,8 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz.distance import Indel
 
-from projner.processing.project.alignment import LinkIndex
 from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
+from projner.processing.project.link_index import LinkIndex
 from projner.processing.project.romanize import (
     key_similarity,
     script_head,
@@ -169,8 +169,8 @@ def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> d
     return found
 
 
-def sound_similarity(word: str, other: str, config: NameMatchConfig, threshold: float | None = None) -> float:
-    """The similarity of two words' sound keys, or 0 below ``threshold`` (default: the config's).
+def sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
+    """The similarity of two words' sound keys, or 0 below ``config.romanized_threshold``.
 
     Keys shorter than ``min_length`` must be equal: short keys collide by chance.
     """
@@ -179,8 +179,7 @@ def sound_similarity(word: str, other: str, config: NameMatchConfig, threshold: 
         return 0.0
     if min(len(key), len(other_key)) < config.min_length:
         return 1.0 if key == other_key else 0.0
-    cutoff = config.romanized_threshold if threshold is None else threshold
-    return key_similarity(key, other_key, config.affix_weight, score_cutoff=cutoff)
+    return key_similarity(key, other_key, config.affix_weight, score_cutoff=config.romanized_threshold)
 
 
 def add_name_links(
