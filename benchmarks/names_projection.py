@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from europarl_projection import f1 as project_f1
 from europarl_projection import load as load_europarl
 
 from projner.builders.parallel import read_parallel
 from projner.processing.align.backends import make_aligner
 from projner.processing.align.links import read_pharaoh
-from projner.processing.evaluate import ner_scores
 from projner.processing.project.names import NameMatchConfig
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.spans import tags_to_spans
@@ -81,12 +81,6 @@ def load_pud(data: Path, language: str) -> list[dict]:
     for row in rows:
         row["entities"] = tags_to_spans(row["src_tags"])
     return rows
-
-
-def project_f1(rows: Sequence[dict], links: Sequence, config: ProjectionConfig) -> float:
-    predicted = [project_pair(r["src_tokens"], r["entities"], r["tgt_tokens"], pair, config).tags
-                 for r, pair in zip(rows, links)]
-    return 100 * ner_scores([r["tgt_tags"] for r in rows], predicted)["f1"]
 
 
 def aligner_key(configuration: Configuration, args: argparse.Namespace) -> tuple[str, tuple]:

@@ -5,7 +5,11 @@ import pytest
 from projner.builders.parallel import read_parallel
 from projner.processing.evaluate import ner_scores
 from projner.processing.project.link_index import index_links
-from projner.processing.project.names import NameMatchConfig, add_name_links, sound_similarity
+from projner.processing.project.names import (
+    NameMatchConfig,
+    add_name_links,
+    sound_similarity,
+)
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.romanize import (
     key_similarity,
