@@ -24,7 +24,7 @@ from projner.languages import get_language
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
 from projner.processing.corpora import GoldInput, load_gold
 from projner.processing.evaluate import ner_scores
-from projner.processing.stage_cache import Chain, StepRunner
+from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, Chain, StepRunner
 from projner.processing.stages.correspondence import RefineLinks
 from projner.processing.stages.selection import SelectConfig, SelectSentences
 from projner.processing.stages.tag_columns import GoldTags, MapTags
@@ -62,12 +62,15 @@ class RunOptions:
     translate_batch_size: int = 16
     ner_batch_size: int = 32
     lenient: bool = False
+    shard_rows: int = DEFAULT_SHARD_ROWS
+    """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
 
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
 
     def runner(self) -> StepRunner:
-        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device)
+        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device,
+                          shard_rows=self.shard_rows)
 
     def translate_config(self, source: str, target: str, **changes: Any) -> Any:
         from projner.processing.stages.translation import TranslateConfig
@@ -276,6 +279,7 @@ def _finish(options: RunOptions, runner: StepRunner, dataset: datasets.Dataset |
     """
     report["timings"] = runner.timings
     report["cached_steps"] = runner.cached_steps
+    report["cached_shards"] = runner.cached_shards
     if options.report:
         write_json(options.report, report)
     export_report = {"statistics": report} | ({"scores": scores, "gold": gold_name} if scores else {})
