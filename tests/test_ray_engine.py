@@ -80,9 +80,9 @@ def test_without_ray_the_engine_is_one_line_saying_what_to_install(monkeypatch, 
 
 
 @pytest.mark.ray
-def test_ray_batches_keep_order_features_and_the_cache_file(ray_address, tmp_path):
-    """A CPU stage as Ray tasks over 7 blocks: rows in input order, a ClassLabel input column keeps
-    its feature, the cache file is the datasets engine's (a second run loads it)."""
+def test_ray_batches_keep_order_features_and_the_shard_files(ray_address, tmp_path):
+    """A CPU stage as Ray tasks over two shards of 7 and 13 rows (batches of 3 counted from each
+    shard's start): the datasets engine's rows, order, features and files, shard by shard."""
     labels = datasets.ClassLabel(names=["O", "B-X"])
     ds = datasets.Dataset.from_dict(
         {"n": list(range(20)), "tag": [i % 2 for i in range(20)]},
@@ -90,17 +90,30 @@ def test_ray_batches_keep_order_features_and_the_cache_file(ray_address, tmp_pat
     ).select(range(19, -1, -1))  # an indices mapping: the engine must see the selected order
 
     def stage(batch):
-        return {"pairs": [{"n": n, "half": n / 2} for n in batch["n"]], "empty": [[] for _ in batch["n"]]}
+        n = batch["n"]
+        return {"pairs": [{"n": v, "half": v / 2} for v in n], "batch": [n[0]] * len(n), "empty": [[] for _ in n]}
 
-    step = Step("pairs", "a" * 32, tmp_path / f"pairs-{'a' * 32}.arrow", batch_size=3)
-    ray_out = build_engine("ray", ray=RayConfig()).map(ds, stage, step)
-    local = build_engine("datasets").map(ds, stage, Step("pairs", "b" * 32, tmp_path / "local.arrow", batch_size=3))
-    assert ray_out["n"] == list(range(19, -1, -1))
-    assert ray_out.features == local.features and ray_out.features["tag"] == labels
-    assert ray_out.to_dict() == local.to_dict()
-    runner = StepRunner(tmp_path)  # the datasets engine finds the ray engine's file complete
-    again = runner.map(ds, "pairs", stage, "a" * 32, batch_size=3)
-    assert runner.cached_steps == ["pairs"] and again.to_dict() == ray_out.to_dict()
+    def steps(prefix: str, cached: tuple[bool, bool] = (False, False)) -> list[Step]:
+        return [Step("pairs", f"{prefix}{i}", tmp_path / f"{prefix}-{i}.arrow", batch_size=3, rows=rows, cached=done)
+                for i, (rows, done) in enumerate(zip([(0, 7), (7, 20)], cached))]
+
+    engine = build_engine("ray", ray=RayConfig())
+    on_ray = engine.map(ds, stage, steps("ray"))
+    local = build_engine("datasets").map(ds, stage, steps("local"))
+    assert [part["n"] for part in on_ray] == [list(range(19, 12, -1)), list(range(12, -1, -1))]
+    assert on_ray[1]["batch"][:4] == [12, 12, 12, 9]  # batches start again at the shard's first row
+    assert [part.features for part in on_ray] == [part.features for part in local]
+    assert on_ray[0].features["tag"] == labels
+    assert [part.to_dict() for part in on_ray] == [part.to_dict() for part in local]
+    # a rerun that finds the first shard done loads it and computes only the second
+    (tmp_path / "ray-1.arrow").unlink()
+    again = engine.map(ds, stage, steps("ray", cached=(True, False)))
+    assert [part.to_dict() for part in again] == [part.to_dict() for part in local]
+    # a whole stage written by the ray engine is a cache hit for the datasets engine
+    engine.map(ds, stage, [Step("whole", "a" * 32, tmp_path / f"whole-{'a' * 32}.arrow", batch_size=3)])
+    runner = StepRunner(tmp_path)
+    runner.map(ds, "whole", stage, "a" * 32, batch_size=3)
+    assert runner.cached_steps == ["whole"]
 
 
 @pytest.mark.ray

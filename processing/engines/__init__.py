@@ -8,18 +8,21 @@ run started on one resumes on the other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import datasets
+if TYPE_CHECKING:
+    import datasets
 
 ENGINES = ("datasets", "ray")
 
 
 @dataclass(frozen=True)
 class Step:
-    """One cached stage of a run, as the runner hands it to an engine."""
+    """One cache file of a stage, as the runner hands it to an engine: the whole stage, or one
+    shard (a row range) of a model stage."""
 
     name: str
     fingerprint: str
@@ -29,12 +32,23 @@ class Step:
     batch_size: int = 256
     cached: bool = False
     """Its cache file is complete on disk: the engine only loads it."""
+    rows: tuple[int, int] | None = None
+    """The shard's rows ``[start, end)`` of the stage's input; None: all of them."""
+
+    def bounds(self, length: int) -> tuple[int, int]:
+        """The step's rows ``[start, end)`` of an input of ``length`` rows."""
+        return self.rows or (0, length)
+
+    def select(self, dataset: datasets.Dataset) -> datasets.Dataset:
+        """The step's rows of ``dataset``."""
+        return dataset if self.rows is None else dataset.select(range(*self.rows))
 
 
 class Engine(Protocol):
-    def map(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
-        """``stage`` over ``dataset`` in batches of ``step.batch_size``: the input columns plus the
-        stage's, in input order, written to (or, when cached, read from) ``step.cache_file``."""
+    def map(self, dataset: datasets.Dataset, stage: Any, steps: Sequence[Step]) -> list[datasets.Dataset]:
+        """``stage`` over each step's rows of ``dataset`` in batches of ``batch_size`` counted from
+        the step's first row: the input columns plus the stage's, in input order, written to (or,
+        when cached, read from) the step's cache file; one dataset per step."""
         ...
 
 

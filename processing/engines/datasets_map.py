@@ -4,6 +4,7 @@ in ``num_proc`` worker processes (one per GPU, each told its rank)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 import datasets
@@ -18,9 +19,13 @@ class DatasetsEngine:
         self.num_proc = num_proc if num_proc and num_proc > 1 else None
         self.device = device
 
-    def map(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
+    def map(self, dataset: datasets.Dataset, stage: Any, steps: Sequence[Step]) -> list[datasets.Dataset]:
+        return [self.map_step(step.select(dataset), stage, step) for step in steps]
+
+    def map_step(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
         """Model stages get the worker rank (for their GPU) and run in ``num_proc`` processes,
-        spawned when on CUDA; ``datasets`` loads the cache file (or its shards) where present."""
+        spawned when on CUDA; ``datasets`` loads the cache file (or its per-process files) where
+        present."""
         processes = self.num_proc if step.uses_model else None
         with _start_method(spawn=bool(processes) and self.device != "cpu"):
             return dataset.map(
@@ -42,7 +47,7 @@ def _start_method(*, spawn: bool) -> contextlib.AbstractContextManager:
     import torch
 
     if spawn and torch.cuda.is_available():
-        from projner.processing.alignment import spawn_start_method
+        from projner.processing.stages.correspondence import spawn_start_method
 
         return spawn_start_method()
     return contextlib.nullcontext()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -87,15 +88,29 @@ class RayEngine:
         self.cached = cached
         """Loads steps already on disk (whole or sharded, whichever engine wrote them)."""
 
-    def map(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
-        if step.cached or len(dataset) == 0:
-            return self.cached.map(dataset, stage, step)
+    def map(self, dataset: datasets.Dataset, stage: Any, steps: Sequence[Step]) -> list[datasets.Dataset]:
+        """The steps not yet cached run as one Ray Data execution (one actor pool per stage, however
+        many shards); each shard's file is written as soon as its last batch is back, so a driver
+        killed mid-stage leaves the finished shards for the next run."""
+        todo = [step for step in steps if not step.cached]
+        if not todo or len(dataset) == 0:
+            return self.cached.map(dataset, stage, steps)
         ray = self.connect()
         table = dataset.with_format("arrow")[:]
-        blocks = [table.slice(start, step.batch_size) for start in range(0, table.num_rows, step.batch_size)]
-        source = ray.data.from_arrow(blocks)
-        mapped = self._map_batches(ray, source, stage, step, batches=len(blocks))
-        return write_cache(dataset, mapped.iter_batches(batch_size=None, batch_format="pyarrow"), step)
+        blocks = []
+        for step in todo:
+            start, end = step.bounds(len(dataset))
+            blocks += [table.slice(first, min(step.batch_size, end - first)) for first in range(start, end, step.batch_size)]
+        mapped = self._map_batches(ray, ray.data.from_arrow(blocks), stage, todo[0], batches=len(blocks))
+        batches = iter(mapped.iter_batches(batch_size=None, batch_format="pyarrow"))
+        out = []
+        for step in steps:
+            if step.cached:
+                out += self.cached.map(dataset, stage, [step])
+            else:
+                start, end = step.bounds(len(dataset))
+                out.append(write_cache(dataset, next_rows(batches, end - start), step))
+        return out
 
     def connect(self) -> ModuleType:
         """Ray, connected: to ``address``, or a local instance started now (an already connected
@@ -119,7 +134,8 @@ class RayEngine:
 
     def _map_batches(self, ray: ModuleType, source: Any, stage: Any, step: Step, *, batches: int) -> Any:
         c = self.config
-        common: dict[str, Any] = {"batch_size": step.batch_size, "batch_format": "pyarrow", "num_cpus": c.cpus_per_worker}
+        # batch_size=None: each block (cut at the step's batches) is one batch, never bundled with the next
+        common: dict[str, Any] = {"batch_size": None, "batch_format": "pyarrow", "num_cpus": c.cpus_per_worker}
         if step.uses_model:
             workers, gpus = self.pool(ray)
             common |= {"fn_constructor_kwargs": {"stage": stage}, "num_gpus": gpus,
@@ -137,7 +153,18 @@ class RayEngine:
             return source.map_batches(function, **common, **retry)
 
 
-def write_cache(dataset: datasets.Dataset, tables: Any, step: Step) -> datasets.Dataset:
+def next_rows(tables: Iterator[pa.Table], rows: int) -> Iterator[pa.Table]:
+    """The next ``rows`` rows of ``tables``, which come back in the blocks they were cut in (so a
+    shard ends at a block's end)."""
+    while rows > 0:
+        table = next(tables)
+        if table.num_rows > rows:
+            raise RuntimeError(f"Ray returned a block of {table.num_rows} rows across a shard's end")
+        rows -= table.num_rows
+        yield table
+
+
+def write_cache(dataset: datasets.Dataset, tables: Iterable[pa.Table], step: Step) -> datasets.Dataset:
     """The stage's output batches, in order, into ``step.cache_file`` as ``Dataset.map`` writes it
     (schema of the first batch, input columns keeping their features), then loaded from there.
 
@@ -157,7 +184,7 @@ def write_cache(dataset: datasets.Dataset, tables: Any, step: Step) -> datasets.
                 writer = ArrowWriter(features=features, path=str(temporary), fingerprint=step.fingerprint)
             writer.write_table(table)
         if writer is None:
-            raise RuntimeError(f"step {step.name}: Ray returned no batches for {len(dataset)} rows")
+            raise RuntimeError(f"step {step.name}: Ray returned no batches")
         writer.finalize()
     finally:
         if writer is not None:
