@@ -77,6 +77,8 @@ def test_without_ray_the_engine_is_one_line_saying_what_to_install(monkeypatch, 
     assert str(stopped.value) == f"projner: {INSTALL_HINT}" and "\n" not in str(stopped.value)
     with pytest.raises(ValueError, match="ray.workers"):
         RunOptions(engine="ray", num_proc=2)
+    with pytest.raises(SystemExit, match="^projner: --num-proc is the datasets engine's"):
+        cli_main(["translate-train", "--lang", "sw", "--engine", "ray", "--num-proc", "2"])
 
 
 @pytest.mark.ray

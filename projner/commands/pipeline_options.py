@@ -111,6 +111,8 @@ def run_options(args: argparse.Namespace) -> Any:
     from projner.processing.pipelines import RunOptions
 
     if args.engine == "ray":
+        if args.num_proc:
+            raise SystemExit("projner: --num-proc is the datasets engine's; with --engine ray use --ray-workers")
         try:
             require_ray()
         except ImportError as missing:
