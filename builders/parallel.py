@@ -156,3 +156,69 @@ class EuroparlNER(_ParallelBuilder):
         if self.config.data_dir:
             return {"test": [os.path.join(self.config.data_dir, f"{lang}-europarl.test.conll02") for lang in langs]}
         return {"test": [EUROPARL_URL.format(lang=lang) for lang in langs]}
+
+
+def has_tags(path: str | os.PathLike) -> bool:
+    """Whether a CoNLL file has a tag column (judged by its first token line)."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            fields = line.split()
+            if fields and fields[0] != "-DOCSTART-":
+                return len(fields) >= 2
+    return False
+
+
+def parallel_pairs(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    *,
+    alignments: str | os.PathLike | None = None,
+    label_map: LabelMap | None = None,
+) -> datasets.Dataset:
+    """Two sentence-aligned CoNLL files as the pairs ``project_parallel`` reads: ``id``,
+    ``src_tokens``, ``src_tags``, ``tgt_tokens``, ``tgt_tags`` (where the target file has tags: it
+    is detected) and, from a Pharaoh file (0-indexed, source first, a line per pair), ``alignments``.
+
+    Bad input is an error naming the file and line: sentence counts that differ, a link file with
+    another number of lines, a link outside its pair.
+    """
+    from projner.processing.align.links import read_pharaoh
+    from projner.processing.project.link_index import LinkRangeError, index_links
+
+    labelled = has_tags(target)
+    rows = list(read_parallel(source, target, target_labelled=labelled, label_map=label_map))
+    columns: dict[str, list] = {key: [row[key] for row in rows] for key in ("id", "src_tokens", "src_tags", "tgt_tokens")}
+    if labelled:
+        columns["tgt_tags"] = [row["tgt_tags"] for row in rows]
+    if alignments is not None:
+        path = os.fspath(alignments)
+        links = [line.sure for line in read_pharaoh(path)]
+        if len(links) != len(rows):
+            raise ParallelMismatchError(
+                f"{path} has {len(links)} lines but the CoNLL files have {len(rows)} sentence pairs")
+        for number, (row, pair) in enumerate(zip(rows, links), start=1):
+            try:
+                index_links(pair, len(row["src_tokens"]), len(row["tgt_tokens"]))
+            except LinkRangeError as err:
+                raise LinkRangeError(f"{path}, line {number}: {err}") from None
+        columns["alignments"] = [[[i, j] for i, j in pair] for pair in links]
+    words = datasets.Sequence(datasets.Value("string"))
+    features = {"id": datasets.Value("string"), "src_tokens": words, "src_tags": words, "tgt_tokens": words}
+    if labelled:
+        features["tgt_tags"] = words
+    if alignments is not None:
+        features["alignments"] = datasets.Sequence(datasets.Sequence(datasets.Value("int32")))
+    return datasets.Dataset.from_dict(columns, features=datasets.Features(features))
+
+
+def parallel_text(source: str | os.PathLike, target: str | os.PathLike) -> tuple[list[list[str]], list[list[str]]]:
+    """Unlabelled parallel text (one tokenised sentence a line in each file) as word lists, for an
+    aligner to learn from; lines that differ in number are an error naming both files."""
+    sides = []
+    for path in (source, target):
+        with open(path, encoding="utf-8") as handle:
+            sides.append([line.split() for line in handle])
+    if len(sides[0]) != len(sides[1]):
+        raise ParallelMismatchError(f"{os.fspath(source)} has {len(sides[0])} lines but {os.fspath(target)} has "
+                                    f"{len(sides[1])}")
+    return sides[0], sides[1]
