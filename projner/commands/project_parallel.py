@@ -24,7 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "where present, the projection is scored against them)")
     add_parallel_arguments(parser)
     parser.add_argument("--label-map", nargs="+", default=[], metavar="TYPE=NEW",
-                        help="rewrite entity types on both sides, e.g. MISC=O to drop MISC")
+                        help="rewrite entity types on both sides, e.g. MISC=O to drop MISC (LOC=PER "
+                             "PER=LOC swaps two types)")
+    parser.add_argument("--labels", type=entity_type_list, metavar="TYPE,TYPE",
+                        help="the entity types the files may hold after --label-map, e.g. PER,ORG,LOC; "
+                             "a tag of any other type is an error naming its line")
+    parser.add_argument("--strict", action="store_true",
+                        help="a --label-map entry naming a type absent from the files is an error, not a warning")
     parser.add_argument("--retype-dropped", action="store_true",
                         help="project the types --label-map drops too and give each projected span the type "
                              "the corpus's other projections give its text, or O (default: off)")
@@ -39,6 +45,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--split", default="train",
                         help="split name of the projected sentences in the folder (default: train)")
     parser.add_argument("--report", type=Path, help="also write the JSON report here")
+
+
+def entity_type_list(text: str) -> tuple[str, ...]:
+    """``--labels PER,ORG,LOC`` → the entity type names (argparse refuses anything else)."""
+    from projner.labels import TYPE_NAME_RE
+
+    types = tuple(t.strip() for t in text.split(",") if t.strip())
+    bad = [t for t in types if not TYPE_NAME_RE.match(t) or t == "O"]
+    if not types or bad:
+        raise argparse.ArgumentTypeError(f"{text!r}: give entity type names separated by commas, e.g. PER,ORG,LOC")
+    return types
 
 
 def files_source(source: Path, target: Path) -> Any:
@@ -59,12 +76,14 @@ def run_files(args: argparse.Namespace, source: Path, target: Path, *, source_da
     """Read the two files (and links) and run the pipeline: what ``project-parallel`` and ``demo`` share."""
     from projner.builders.parallel import parallel_pairs
     from projner.commands.pipeline_options import aligner_config, projection_config
+    from projner.labels import LabelMap
     from projner.processing.options import Origin, RunOptions
     from projner.processing.pipelines import project_parallel
 
-    pairs = parallel_pairs(source, target, alignments=args.alignments)
-    origin = Origin(source=source_dataset, report={"source": str(source), "target": str(target)}, gold=gold,
-                    alignments=str(args.alignments) if args.alignments else None)
+    pairs, found = parallel_pairs(source, target, alignments=args.alignments, label_map=LabelMap.parse(label_map),
+                                  types=getattr(args, "labels", None), strict=getattr(args, "strict", False))
+    origin = Origin(source=source_dataset, report={"source": str(source), "target": str(target), **found},
+                    gold=gold, alignments=str(args.alignments) if args.alignments else None)
     return project_parallel(
         pairs, source_lang=source_lang, target_lang=target_lang, projection=projection_config(args),
         aligner=aligner_config(args), label_map=label_map, retype_dropped=getattr(args, "retype_dropped", False),
@@ -88,15 +107,38 @@ def print_summary(report: dict[str, Any]) -> None:
         print("cached steps: " + ", ".join(report["cached_steps"]))
 
 
+def print_input_warnings(command: str, caught: list, report: dict[str, Any]) -> None:
+    """What reading the files found worth a look, one line each, on stderr."""
+    for warning in caught:
+        print(f"projner {command}: warning: {warning.message}", file=sys.stderr)
+    repaired = report.get("iob2_repaired", {})
+    if repaired.get("source") or repaired.get("target"):
+        print(f"projner {command}: warning: I-X starting an entity read as B-X: {repaired['source']} "
+              f"in {report['source']}, {repaired['target']} in {report['target']} (counted in the report)",
+              file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
+    import warnings
+
     from projner.commands.pipeline_options import check_names, finish
 
     try:
         check_names(args)
-        result = run_files(args, args.source, args.target, source_dataset=files_source(args.source, args.target),
-                           gold=None, label_map=args.label_map, source_lang=args.source_lang,
-                           target_lang=args.target_lang, split=args.split)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = run_files(args, args.source, args.target, gold=None, label_map=args.label_map,
+                               source_dataset=files_source(args.source, args.target), source_lang=args.source_lang,
+                               target_lang=args.target_lang, split=args.split)
+        print_input_warnings("project-parallel", [w for w in caught if _is_input_warning(w)], result.report)
         return finish(result, args, print_summary)
     except (OSError, ValueError) as err:  # bad files, links, names or labels: said clearly
         print(f"projner project-parallel: error: {err}", file=sys.stderr)
         return 2
+
+
+def _is_input_warning(caught: Any) -> bool:
+    from projner.builders.parallel import InputWarning
+    from projner.labels import LabelMapWarning
+
+    return issubclass(caught.category, (InputWarning, LabelMapWarning))
