@@ -317,8 +317,8 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
             aligner_entry["params"] |= {k: v for k, v in asdict(backend_config).items()
                                         if k not in ("batch_size", "device")}
     retype = RetypeConfig(types=tuple(sorted(drops.mapping))) if retype_dropped and drops else None
-    project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens",
-                   issues_column="dropped_reason")
+    retyping = project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens",
+                              issues_column="dropped_reason")
     chain.step("stamp", Stamp(StampConfig(method=projection.describe())))
     out = chain.dataset
     report: dict[str, Any] = {
@@ -332,6 +332,7 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         "method": projection.describe(),
         "aligner": aligner_entry,
         "label_map": label_map.as_strings(),
+        **({"retyped": retyping["retyped"], "retype_config": retyping["config"]} if retyping else {}),
         **origin.report,
     }
     if target_labels:
@@ -341,17 +342,18 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         task="project-parallel", source_dataset=source_record(given, origin.source, name),
         source_language=get_language(source_lang).code if source_lang else None,
         target_language=get_language(target_lang).code if target_lang else None,
-        method=Component(projection.method, _plain(asdict(projection))), aligner=Component(**aligner_entry),
+        method=_component({"name": projection.method, "params": asdict(projection) | (
+            {"retype_dropped": retyping["config"]} if retyping else {})}), aligner=_component(aligner_entry),
         models=tuple(models.refs), label_map=tuple(label_map.as_strings()), labels=label_map.map_labels(labels),
     )
     return out, _finish_report(report, chain), provenance
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready values (tuples as lists) for the provenance."""
+def _component(entry: dict[str, Any]) -> Component:
+    """A provenance entry with JSON-ready parameters (tuples as lists), as it is written and read."""
     import json
 
-    return json.loads(json.dumps(value))
+    return Component(entry["name"], json.loads(json.dumps(entry["params"])))
 
 
 # --- model transfer -------------------------------------------------------------------------------
@@ -479,7 +481,7 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
         report["backtranslation_dropped"] = dropped_counts(out["bt_dropped_reason"])
     provenance = Provenance(
         task="translate-test", source_dataset=source_record(given, origin.source, name), source_language=pivot_code,
-        target_language=code, method=Component(**method.describe()), aligner=Component(**aligner),
+        target_language=code, method=_component(method.describe()), aligner=_component(aligner),
         models=tuple(models.refs), labels=eval_map.map_labels(labels),
         label_map=tuple(sorted({*run.ner_label_map, *eval_map.as_strings()})),
     )
@@ -655,8 +657,8 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
     }
     provenance = Provenance(
         task="translate-train", source_dataset=source_record(given, origin.source, name),
-        source_language=source_code, target_language=code, method=Component(**described),
-        aligner=Component(**aligner), models=tuple(models.refs), labels=label_map.map_labels(labels),
+        source_language=source_code, target_language=code, method=_component(described),
+        aligner=_component(aligner), models=tuple(models.refs), labels=label_map.map_labels(labels),
         label_map=tuple(sorted(set(label_map.as_strings()))),
     )
     return out, _finish_report(report, chain), provenance
