@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from projner.builders.conll import read_conll, repair_iob2
 from projner.labels import LabelMap, split_tag
@@ -220,16 +221,13 @@ def _known(lang: str) -> bool:
     return True
 
 
-def project_silver(
+def silver_dataset(
     pairs: Sequence[Pair], links: Sequence[Sequence[Link]], method: MethodOptions, projection: ProjectionConfig,
     workdir: Path,
-) -> tuple[list[list[str]], list[str], dict]:
-    """projner's silver labels for the pairs: :func:`projner.project_parallel` on the aligned pairs,
-    the very ``project`` (and, for MISC, corpus-level ``retype``) stages translate-train runs after
-    alignment. Returns the IOB2 tags per pair, each pair's ``dropped_reason`` (empty where the
-    sentence is kept) and what the report records: entities left unprojected (by type), MISC spans
-    by what they became.
-    """
+) -> tuple[Any, dict]:
+    """The aligned pairs through :func:`projner.project_parallel`: the very ``project`` (and, for
+    MISC, corpus-level ``retype``) stages translate-train runs after alignment. Returns the output
+    dataset and the run's report (``retyped``, ``retype_config`` where MISC is retyped)."""
     import datasets
 
     from projner.processing.options import RunOptions
@@ -245,7 +243,17 @@ def project_silver(
     result = project_parallel(dataset, projection=projection, label_map=SILVER_MAP.as_strings(),
                               retype_dropped=method.retype_dropped, run=RunOptions(cache_dir=str(workdir)),
                               split="train")
-    ds, report = result.dataset["train"], result.report
+    return result.dataset["train"], result.report
+
+
+def project_silver(
+    pairs: Sequence[Pair], links: Sequence[Sequence[Link]], method: MethodOptions, projection: ProjectionConfig,
+    workdir: Path,
+) -> tuple[list[list[str]], list[str], dict]:
+    """projner's silver labels for the pairs (:func:`silver_dataset`): the IOB2 tags per pair, each
+    pair's ``dropped_reason`` (empty where the sentence is kept) and what the report records:
+    entities left unprojected (by type), MISC spans by what they became."""
+    ds, report = silver_dataset(pairs, links, method, projection, workdir)
     unprojected = Counter(entity["label"] for row in ds["src_entities"] for entity in row if not entity["score"])
     stats = {"unprojected_entities_by_type": dict(sorted(unprojected.items())),
              "retyped": report.get("retyped"), "retype_config": report.get("retype_config")}

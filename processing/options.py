@@ -15,7 +15,7 @@ import datasets
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import LabelMap
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
-from projner.processing.stage_cache import StepRunner
+from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
 
 REFINEMENTS = ("markers", "back-translation", "intersection", "union")
 """How translate-test uses the back-translation of the labelled pivot: ``markers`` (the paper's
@@ -42,12 +42,15 @@ class RunOptions:
     max_new_tokens: int = 256
     translate_batch_size: int = 16
     ner_batch_size: int = 32
+    shard_rows: int = DEFAULT_SHARD_ROWS
+    """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
 
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
 
     def runner(self) -> StepRunner:
-        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device)
+        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device,
+                          shard_rows=self.shard_rows)
 
     def translate_config(self, source: str, target: str, **changes: Any) -> Any:
         from projner.processing.stages.translation import TranslateConfig

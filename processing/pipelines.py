@@ -66,6 +66,8 @@ from projner.processing.stages.tag_columns import (
 
 UNMAPPED_TAGS = "src_unmapped_tags"
 """The source's tags before the label map drops types (with MISC where ``MISC=O``)."""
+TARGET_UNMAPPED_TAGS = "tgt_unmapped_tags"
+"""project-parallel: the target's gold tags as given, where the label map (or ids) changes them."""
 TAG_INPUT = "src_input_tags"
 """project-parallel: the user's source tags where they need converting (ids, renamed types)."""
 TYPED_TAGS, TYPED_ENTITIES = "typed_tags", "typed_entities"
@@ -162,6 +164,7 @@ def _finish_report(report: dict[str, Any], chain: Chain) -> dict[str, Any]:
     """Timings and cache hits of the run's steps (a second identical run lists every step cached)."""
     report["timings"] = chain.runner.timings
     report["cached_steps"] = chain.runner.cached_steps
+    report["cached_shards"] = chain.runner.cached_shards
     return report
 
 
@@ -301,9 +304,15 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         tags_input = UNMAPPED_TAGS if drops else "src_tags"
     if tags_input != "src_tags":
         ds = ds.rename_column("src_tags", tags_input)
+    target_input = target_labels and (is_class_label(ds, "tgt_tags") or label_map)
+    if target_input:
+        ds = ds.rename_column("tgt_tags", TARGET_UNMAPPED_TAGS)
     chain = Chain(run.runner(), ds, content_fingerprint(ds, "project-parallel", name))
     models = _Models()
     source_tags = _source_tag_steps(chain, tags_input, labels, label_map)
+    if target_input:
+        chain.step("target_tags", GoldTags(GoldTagsConfig(tuple(target_labels), tuple(label_map.as_strings()),
+                                                          tags_column="tgt_tags", input_column=TARGET_UNMAPPED_TAGS)))
     if "alignments" in ds.column_names:
         aligner_entry = ({"name": "file", "params": {"path": origin.alignments}} if origin.alignments
                          else {"name": "given", "params": {}})
@@ -336,8 +345,7 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         **origin.report,
     }
     if target_labels:
-        gold = [label_map.map_tags(tags) for tags in tag_strings(out, "tgt_tags", target_labels)]
-        report |= ner_scores(gold, out["projected_tags"])
+        report |= ner_scores(out["tgt_tags"], out["projected_tags"])
     provenance = Provenance(
         task="project-parallel", source_dataset=source_record(given, origin.source, name),
         source_language=get_language(source_lang).code if source_lang else None,

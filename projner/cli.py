@@ -15,7 +15,7 @@ from projner import __version__
 
 COMMANDS: tuple[str, ...] = (
     "demo", "project-parallel", "align", "aer", "translate-test", "model-transfer", "translate-train",
-    "export", "push", "train", "report",
+    "export", "push", "view", "train", "report",
 )
 """Sub-command names; ``project-parallel`` lives in ``projner.commands.project_parallel``."""
 

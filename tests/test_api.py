@@ -131,11 +131,12 @@ def test_project_parallel_through_the_stages_equals_the_per_pair_loop_on_europar
             ds, report = result.dataset["test"], result.report
             projections, scores = core_loop(pairs, pairs["alignments"], config, label_map)
             assert ds["projected_tags"] == [p.tags for p in projections]
+            assert ds["tgt_tags"] == [label_map.map_tags(tags) for tags in pairs["tgt_tags"]]  # as scored
             assert {k: report[k] for k in scores} == scores
             assert report["f1"] == PINNED_F1[lang, symmetrization, method]
             assert report["projected_entities"] == sum(len(p.matches) for p in projections)
             assert report["aligner"] == {"name": "file", "params": {"path": str(links_file)}}
             assert result.provenance.method.params["method"] == method
             again = project_parallel(pairs, projection=config, label_map=["MISC=O"], run=run, split="test")
-            assert again.report["cached_steps"] == ["map_source_tags", "project", "stamp"]
+            assert again.report["cached_steps"] == ["map_source_tags", "target_tags", "project", "stamp"]
             assert again.dataset["test"]["projected_tags"] == ds["projected_tags"]
