@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from projner.builders.conll import read_conll, repair_iob2
 from projner.labels import LabelMap, split_tag
@@ -224,17 +225,16 @@ def _known(lang: str) -> bool:
     return True
 
 
-def project_silver(
+def silver_dataset(
     pairs: Sequence[Pair], links: Sequence[Sequence[Link]], method: MethodOptions, projection: ProjectionConfig,
     workdir: Path,
-) -> tuple[list[list[str]], list[str], dict]:
-    """projner's silver labels for the pairs, through translate-train's own steps after alignment.
+) -> tuple[Any, dict]:
+    """The pairs through translate-train's own steps after alignment: a dataset with its columns.
 
     The pairs go into a dataset with translate-train's columns (``tokens``, ``src_unmapped_tags``,
     ``src_tags``, ``tgt_tokens``, ``alignments``), then :func:`project_corpus` (``project``, and
-    ``retype`` where MISC is retyped) and the ``select`` stage run on it. Returns the IOB2 tags per
-    pair, each pair's ``dropped_reason`` (empty where the sentence is kept) and what the report
-    records: entities left unprojected (by type), MISC spans by what they became.
+    ``retype`` where MISC is retyped) and the ``select`` stage run on it. Returns that dataset and
+    what the retyping reports.
     """
     import datasets
 
@@ -252,7 +252,17 @@ def project_silver(
     chain = Chain(StepRunner(workdir / "stages"), dataset, content_fingerprint(dataset, "extrinsic"))
     retyping = project_corpus(chain, projection, drops, method.retype_config(drops), source_tags=UNMAPPED_TAGS)
     chain.step("select", SelectSentences(SelectConfig(keep_partial=method.keep_partial, min_score=method.min_score)))
-    ds = chain.dataset
+    return chain.dataset, retyping
+
+
+def project_silver(
+    pairs: Sequence[Pair], links: Sequence[Sequence[Link]], method: MethodOptions, projection: ProjectionConfig,
+    workdir: Path,
+) -> tuple[list[list[str]], list[str], dict]:
+    """projner's silver labels for the pairs (:func:`silver_dataset`): the IOB2 tags per pair, each
+    pair's ``dropped_reason`` (empty where the sentence is kept) and what the report records:
+    entities left unprojected (by type), MISC spans by what they became."""
+    ds, retyping = silver_dataset(pairs, links, method, projection, workdir)
     unprojected = Counter(entity["label"] for row in ds["src_entities"] for entity in row if not entity["score"])
     stats = {"unprojected_entities_by_type": dict(sorted(unprojected.items())),
              "retyped": retyping.get("retyped"), "retype_config": retyping.get("config")}

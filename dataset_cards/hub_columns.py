@@ -35,7 +35,7 @@ class ExportError(UserError):
     """Data that cannot be published as it is; the message names the split and example."""
 
 
-def _tag_strings(ds: datasets.Dataset, column: str) -> list[list[str] | None]:
+def tag_strings(ds: datasets.Dataset, column: str) -> list[list[str] | None]:
     """A tag column as strings, whether it holds strings or ClassLabel ids."""
     values = ds[column]
     feature = ds.features[column]
@@ -120,7 +120,7 @@ def to_hub_columns(
         dropped=dict(dropped),
         incomplete=dict(incomplete),
         keep_dropped=keep_dropped,
-        source_entities=dict(count_entities(s for s in _tag_strings(ds, "src_tags") if s is not None))
+        source_entities=dict(count_entities(s for s in tag_strings(ds, "src_tags") if s is not None))
         if "src_tags" in columns else None,
     )
 

@@ -19,7 +19,7 @@ from projner.errors import UserError
 
 COMMANDS: tuple[str, ...] = (
     "demo", "project-parallel", "align", "aer", "translate-test", "model-transfer", "translate-train",
-    "export", "push", "train", "report",
+    "export", "push", "view", "train", "report",
 )
 """Sub-command names; ``project-parallel`` lives in ``projner.commands.project_parallel``."""
 

@@ -323,8 +323,9 @@ def run_report(rows, entities, projections, projection_seconds, alignment_second
 
 def build_dataset(rows, entities, links, projections, config) -> Any:
     """Every sentence pair in the shared column names: ``tgt_tokens`` and ``projected_tags`` (which
-    ``projner export`` publishes as ``tokens``/``ner_tags``), and the provenance columns
-    (``alignments`` as aligned or given, before name repair; entity scores; ``method``)."""
+    ``projner export`` publishes as ``tokens``/``ner_tags``), the target file's gold ``tgt_tags``
+    where it has tags (label map applied, as scored), and the provenance columns (``alignments``
+    as aligned or given, before name repair; entity scores; ``method``)."""
     import datasets
 
     from projner.processing.stages.transfer import (
@@ -361,6 +362,9 @@ def build_dataset(rows, entities, links, projections, config) -> Any:
         "dropped_reason": [dropped_reason(p) for p in projections],
         "method": [method] * len(rows),
     }
+    if rows and rows[0]["tgt_tags"] is not None:
+        features["tgt_tags"] = words
+        data["tgt_tags"] = [r["tgt_tags"] for r in rows]
     return datasets.Dataset.from_dict(data, features=features)
 
 
