@@ -390,7 +390,7 @@
     const title = [DATA.task, dataset.pretty_name || dataset.name, languages].filter(Boolean).join(" · ");
     $("title").textContent = title;
     document.title = "projner view · " + title;
-    const where = [`split ${DATA.split}`, `${pairs.length.toLocaleString("en")} pairs`];
+    const where = [`split ${DATA.split}`, pairs.length === 1 ? "1 pair" : `${pairs.length.toLocaleString("en")} pairs`];
     if (DATA.config) where.unshift(`config ${DATA.config}`);
     if (DATA.created) where.push(`made ${DATA.created}`);
     if (DATA.projner_version) where.push(`projner ${DATA.projner_version}`);
