@@ -220,6 +220,10 @@ def test_page_shows_pairs_entities_and_disagreements(output_folder, tmp_path, br
     assert colours[("PER", "src")] == colours[("PER", "tgt")] != colours[("LOC", "tgt")]
     notes = browser.evaluate("[...document.querySelectorAll('.pair[data-id=\"p2\"] .note')].map(n => n.textContent)")
     assert notes == ["wrong boundary: gold 1–2", "wrong type: gold LOC"]
+    # each span is numbered as the source entity it was joined to (the retyped Rome through its link)
+    numbers = "[...document.querySelectorAll('.pair[data-id=\"p2\"] .line.%s .lab')].map(l => l.firstChild.textContent + l.querySelector('.num').textContent)"
+    assert browser.evaluate(numbers % "src") == ["PER1", "LOC2"]
+    assert browser.evaluate(numbers % "tgt") == ["PER1", "ORG2"]
     assert browser.evaluate("document.querySelectorAll('.w.gold').length") == 7
 
     # the token <script>… is a word on both lines, and nothing in the data ran

@@ -146,8 +146,10 @@
   const views = new Map();
   const layouts = DATA.languages;
 
-  function entityLabel(type, notes, score) {
+  // `number`: which source entity (1, 2, ...) a span is joined to, shown where a pair has several.
+  function entityLabel(type, notes, score, number) {
     const lab = el("span", "lab", types[type]);
+    if (number) lab.append(el("sup", "num", number));
     if (score !== null && score !== undefined && score < 1) lab.append(el("span", "score", score.toFixed(2)));
     for (const note of notes) lab.append(el("span", "note", note));
     return lab;
@@ -191,7 +193,7 @@
         box.dataset.type = types[s.type];
         box.dataset.entity = String(entities.length);
         for (let k = s.start; k < s.end; k++) box.append(word(k), separator);
-        box.append(entityLabel(s.type, s.notes, s.score));
+        box.append(entityLabel(s.type, s.notes, s.score, s.number));
         line.append(box, separator);
         entities.push({ box, span: s });
         j = s.end;
@@ -235,6 +237,7 @@
       const spans = se.map((e, k) => ({
         start: e[0], end: e[1], type: e[2], ref: k, score: joined.has(k) ? e[3] : null,
         cls: joined.has(k) ? "" : "unprojected", notes: joined.has(k) ? [] : ["not projected"],
+        number: se.length > 1 ? k + 1 : null,
       }));
       source = buildLine(p.s, layouts.source, spans, "src", null);
       lines.append(source.line);
@@ -250,7 +253,7 @@
     }
     const spans = te.map((e, k) => ({
       start: e[0], end: e[1], type: e[2], ref: k, joined: e[4], score: e[3], notes: notes[k],
-      cls: notes[k].length ? "wrong" : "",
+      cls: notes[k].length ? "wrong" : "", number: se.length > 1 && e[4] !== null ? e[4] + 1 : null,
     }));
     for (const goldIndex of missed) {
       const e = g[goldIndex];
