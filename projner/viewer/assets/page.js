@@ -99,11 +99,17 @@
     type: [["", "all"], ...types.map((t) => [t, t])],
     gold: [["", "all"], ["agrees", "agrees"], ["disagrees", "disagrees"], ...kinds.map((k) => [k, k])],
   };
-  function optionKeys(name, i) {
-    const f = facts[i];
-    if (name === "reason") return ["", ...(f.reasons.length ? f.reasons : ["-"])];
-    if (name === "type") return ["", ...[...f.types].map((t) => types[t])];
-    return ["", f.kinds.size ? "disagrees" : "agrees", ...[...f.kinds].map((k) => kinds[k])];
+  // The options each pair counts under, per select filter (fixed, so computed once, when first needed).
+  let keys = null;
+  function optionKeys(i) {
+    if (keys === null) {
+      keys = facts.map((f) => ({
+        reason: ["", ...(f.reasons.length ? f.reasons : ["-"])],
+        type: ["", ...[...f.types].map((t) => types[t])],
+        gold: ["", f.kinds.size ? "disagrees" : "agrees", ...[...f.kinds].map((k) => kinds[k])],
+      }));
+    }
+    return keys[i];
   }
 
   // Each filter's counts are over the pairs every *other* filter keeps, so a count says what
@@ -112,18 +118,22 @@
     const shown = [];
     const counts = { reason: new Map(), type: new Map(), gold: new Map(), below: 0, q: 0 };
     for (let i = 0; i < pairs.length; i++) {
-      const ok = FILTERS.map((name) => passes(i, name));
-      const failing = ok.filter((x) => !x).length;
+      let failing = 0, failed = -1;
+      for (let k = 0; k < FILTERS.length && failing < 2; k++) {
+        if (!passes(i, FILTERS[k])) { failing += 1; failed = k; }
+      }
       if (failing > 1) continue;
-      if (failing === 0) shown.push(i);
-      FILTERS.forEach((name, k) => {
-        if (failing === 1 && ok[k]) return;
-        if (name === "below" || name === "q") {
-          if (ok[k]) counts[name] += 1;
-        } else {
-          for (const key of optionKeys(name, i)) counts[name].set(key, (counts[name].get(key) || 0) + 1);
-        }
-      });
+      if (failing === 0) {
+        shown.push(i);
+        counts.below += 1;
+        counts.q += 1;
+      }
+      const own = optionKeys(i);
+      for (let k = 0; k < 3; k++) {
+        if (failing === 1 && failed !== k) continue;
+        const tally = counts[FILTERS[k]];
+        for (const key of own[FILTERS[k]]) tally.set(key, (tally.get(key) || 0) + 1);
+      }
     }
     return { shown, counts };
   }
