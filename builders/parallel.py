@@ -16,6 +16,7 @@ import datasets
 
 from projner.builders.base import ConllBuilder, NerConfig, Source
 from projner.builders.conll import ReadReport, Skipped, read_conll
+from projner.errors import UserError
 from projner.labels import CONLL2003_LABELS, LabelMap
 from projner.languages import get_language
 
@@ -26,7 +27,7 @@ EUROPARL_LANGUAGES = ("en", "de", "es", "it")
 EUROPARL_URL = "https://github.com/ixa-ehu/ner-evaluation-corpus-europarl/raw/HEAD/{lang}-europarl.test.conll02"
 
 
-class ParallelMismatchError(ValueError):
+class ParallelMismatchError(UserError):
     """Two files that should be sentence-aligned hold different numbers of sentences."""
 
 
