@@ -65,7 +65,7 @@ def cpu_model() -> str:
 
 
 def label_stage(model: Path) -> Any:
-    from projner.processing.label import Label, LabelConfig
+    from projner.processing.stages.tagging import Label, LabelConfig
 
     return Label(LabelConfig(model=str(model), words_column="tokens", device="cpu", batch_size=1024))
 
@@ -87,7 +87,7 @@ def time_ray(engine: Any, dataset: Any, stage: Any, rows: int, workdir: Path, na
 
     step = Step(name, name, workdir / f"{name}.arrow", uses_model=True, batch_size=rows)
     started = time.perf_counter()
-    out = engine.map(dataset, stage, step)
+    [out] = engine.map(dataset, stage, [step])
     seconds = time.perf_counter() - started
     assert len(out) == len(dataset)
     return seconds

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import datasets
 
 from projner.dataset_cards.statistics import SplitStatistics, count_entities
+from projner.errors import UserError
 from projner.labels import OUTSIDE, split_tag
 
 LABEL_COLUMN = "projected_tags"
@@ -30,7 +31,7 @@ DROPPED_COLUMN = "dropped_reason"
 ORIGINAL_PREFIX = "original_"
 
 
-class ExportError(ValueError):
+class ExportError(UserError):
     """Data that cannot be published as it is; the message names the split and example."""
 
 

@@ -21,9 +21,12 @@ import pytest
 import torch
 
 from projner.cli import main as cli_main
+from projner.processing.corpora import load_gold
 from projner.processing.engines import Step, build_engine
 from projner.processing.engines.ray_data import INSTALL_HINT, RayConfig
-from projner.processing.pipelines import RunOptions, translate_test, translate_train
+from projner.processing.options import RunOptions
+from projner.processing.pipelines import translate_test
+from projner.processing.results import PipelineResult, export
 from projner.processing.stage_cache import StepRunner
 
 STAGE_WORKER = "MapBatches(StageWorker)"
@@ -47,13 +50,25 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(threads)
 
 
-def options(tiny_models, tmp_path: Path, data_dir: Path, name: str, **changes) -> RunOptions:
+def options(tiny_models, tmp_path: Path, name: str, **changes) -> RunOptions:
     return RunOptions(**({
-        "data_dir": str(data_dir), "translator": str(tiny_models["translator"]),
-        "ner_model": str(tiny_models["ner"]), "aligner_model": str(tiny_models["aligner"]),
-        "cache_dir": str(tmp_path / f"cache-{name}"), "num_beams": 1, "max_new_tokens": 8,
-        "output": str(tmp_path / f"out-{name}"),
+        "translator": str(tiny_models["translator"]), "ner_model": str(tiny_models["ner"]),
+        "aligner_model": str(tiny_models["aligner"]), "cache_dir": str(tmp_path / f"cache-{name}"),
+        "num_beams": 1, "max_new_tokens": 8,
     } | changes))
+
+
+def gold(name: str, lang: str, split: str, data_dir: Path, tmp_path: Path) -> datasets.Dataset:
+    return load_gold(name, lang, split, data_dir=str(data_dir), cache_dir=tmp_path / "gold").dataset
+
+
+def same_run(left: PipelineResult, right: PipelineResult) -> bool:
+    """Equal rows and reports (what ran when, and from which cache, apart)."""
+    def report(result: PipelineResult) -> dict:
+        return {k: v for k, v in result.report.items() if k not in ("timings", "cached_steps", "cached_shards")}
+
+    return ({k: d.to_dict() for k, d in left.dataset.items()} == {k: d.to_dict() for k, d in right.dataset.items()}
+            and report(left) == report(right))
 
 
 def assert_same_hub_folder(left: str | Path, right: str | Path) -> None:
@@ -68,17 +83,19 @@ def assert_same_hub_folder(left: str | Path, right: str | Path) -> None:
         assert (left / name).read_bytes() == (right / name).read_bytes(), name
 
 
-def test_without_ray_the_engine_is_one_line_saying_what_to_install(monkeypatch, tmp_path, capsys):
+def test_without_ray_the_engine_is_one_line_saying_what_to_install(monkeypatch, tmp_path, fixtures):
     monkeypatch.setitem(sys.modules, "ray", None)  # what `import ray` meets where it is not installed
     with pytest.raises(ImportError, match=r"^the ray engine needs Ray Data: pip install 'projner\[ray\]'$"):
         RunOptions(engine="ray", cache_dir=str(tmp_path)).runner()
     with pytest.raises(SystemExit) as stopped:
-        cli_main(["translate-train", "--lang", "sw", "--engine", "ray", "--cache-dir", str(tmp_path)])
+        cli_main(["translate-train", "--lang", "sw", "--engine", "ray", "--cache-dir", str(tmp_path),
+                  "--data-dir", str(fixtures / "conll2003")])
     assert str(stopped.value) == f"projner: {INSTALL_HINT}" and "\n" not in str(stopped.value)
     with pytest.raises(ValueError, match="ray.workers"):
         RunOptions(engine="ray", num_proc=2)
     with pytest.raises(SystemExit, match="^projner: --num-proc is the datasets engine's"):
-        cli_main(["translate-train", "--lang", "sw", "--engine", "ray", "--num-proc", "2"])
+        cli_main(["translate-train", "--lang", "sw", "--engine", "ray", "--num-proc", "2", "--cache-dir", str(tmp_path),
+                  "--data-dir", str(fixtures / "conll2003")])
 
 
 @pytest.mark.ray
@@ -120,19 +137,16 @@ def test_ray_batches_keep_order_features_and_the_shard_files(ray_address, tmp_pa
 
 @pytest.mark.ray
 def test_translate_test_on_ray_equals_the_datasets_engine(ray_address, tiny_models, tmp_path, fixtures):
-    data = fixtures / "masakhaner2"
-    on_ray = translate_test("masakhaner2", "yo", "test", options(tiny_models, tmp_path, data, "ray", engine="ray"))
-    local_options = options(tiny_models, tmp_path, data, "datasets")
-    local = translate_test("masakhaner2", "yo", "test", local_options)
+    data = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
+    on_ray = translate_test(data, "yo", run=options(tiny_models, tmp_path, "ray", engine="ray"))
+    local = translate_test(data, "yo", run=options(tiny_models, tmp_path, "datasets"))
+    export(on_ray, tmp_path / "out-ray")
+    export(local, tmp_path / "out-datasets")
     assert_same_hub_folder(tmp_path / "out-ray", tmp_path / "out-datasets")
-    assert on_ray.dataset.to_dict() == local.dataset.to_dict()
-    assert {k: v for k, v in on_ray.report.items() if k != "timings"} == {
-        k: v for k, v in local.report.items() if k != "timings"}
+    assert same_run(on_ray, local)
     # the ray run's caches are the datasets engine's: a rerun on them recomputes nothing
-    rerun = translate_test("masakhaner2", "yo", "test", options(
-        tiny_models, tmp_path, data, "ray", output=str(tmp_path / "out-rerun")))
-    assert rerun.report["cached_steps"] == list(rerun.report["timings"])
-    assert_same_hub_folder(tmp_path / "out-rerun", tmp_path / "out-datasets")
+    rerun = translate_test(data, "yo", run=options(tiny_models, tmp_path, "ray"))
+    assert rerun.report["cached_steps"] == list(rerun.report["timings"]) and same_run(rerun, local)
 
 
 def killer(before: set[int], weights: str, cache: Path, done: threading.Event, record: dict) -> None:
@@ -165,7 +179,13 @@ def test_a_killed_stage_worker_is_replaced_and_the_output_is_unchanged(ray_addre
         shutil.copy(fixtures / "conll2003" / f"en.conll.{split}.tsv", data)
     train = (fixtures / "conll2003" / "en.conll.train.tsv").read_text(encoding="utf-8")
     (data / "en.conll.train.tsv").write_text(train * 16, encoding="utf-8")  # 48 sentences: 3 batches of 16
-    translate_train("sw", "train", options(tiny_models, tmp_path, data, "datasets", translate_batch_size=1))
+    command = [
+        "translate-train", "--lang", "sw", "--data-dir", str(data), "--translator", str(tiny_models["translator"]),
+        "--ner-model", str(tiny_models["ner"]), "--aligner-model", str(tiny_models["aligner"]), "--num-beams", "1",
+        "--max-new-tokens", "8", "--translate-batch-size", "1",
+    ]
+    assert cli_main([*command, "--cache-dir", str(tmp_path / "cache-datasets"),
+                     "--output", str(tmp_path / "out-datasets")]) == 0
 
     cache = tmp_path / "cache-ray"
     before = {p.pid for p in psutil.process_iter()}
@@ -175,10 +195,7 @@ def test_a_killed_stage_worker_is_replaced_and_the_output_is_unchanged(ray_addre
     thread.start()
     try:
         run = subprocess.run([
-            sys.executable, "-m", "projner.cli", "translate-train", "--lang", "sw", "--data-dir", str(data),
-            "--translator", str(tiny_models["translator"]), "--ner-model", str(tiny_models["ner"]),
-            "--aligner-model", str(tiny_models["aligner"]), "--num-beams", "1", "--max-new-tokens", "8",
-            "--translate-batch-size", "1", "--cache-dir", str(cache), "--output", str(tmp_path / "out-ray"),
+            sys.executable, "-m", "projner.cli", *command, "--cache-dir", str(cache), "--output", str(tmp_path / "out-ray"),
             "--engine", "ray", "--ray-address", ray_address, "--ray-workers", "1",
         ], capture_output=True, text=True, timeout=600, check=False)
     finally:

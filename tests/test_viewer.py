@@ -184,8 +184,12 @@ def test_view_command_writes_one_page_and_names_what_it_shows(output_folder, tmp
     assert "5 sentence pairs of config 'de', split 'test'" in printed and "ar/test" in printed
     html = page.read_text(encoding="utf-8")
     assert "<link" not in html and "src=" not in html  # nothing to fetch: style and script inline
-    assert main(["view", str(output_folder), "--config", "fr", "--output", str(page)]) == 1
-    assert "no config 'fr'; it has de, ar, zh" in capsys.readouterr().err
+    assert main(["view", str(output_folder), "--config", "fr", "--output", str(page)]) == 2
+    assert "projner view: error: " in (err := capsys.readouterr().err) and "no config 'fr'; it has de, ar, zh" in err
+    mine = tmp_path / "notes.html"
+    mine.write_text("<p>my notes</p>")
+    assert main(["view", str(output_folder), "--output", str(mine)]) == 2  # a file projner did not write
+    assert "projner did not write it" in capsys.readouterr().err and mine.read_text() == "<p>my notes</p>"
 
 
 # --- the page in Chromium -----------------------------------------------------------------------
@@ -220,6 +224,10 @@ def test_page_shows_pairs_entities_and_disagreements(output_folder, tmp_path, br
     assert colours[("PER", "src")] == colours[("PER", "tgt")] != colours[("LOC", "tgt")]
     notes = browser.evaluate("[...document.querySelectorAll('.pair[data-id=\"p2\"] .note')].map(n => n.textContent)")
     assert notes == ["wrong boundary: gold 1–2", "wrong type: gold LOC"]
+    # each span is numbered as the source entity it was joined to (the retyped Rome through its link)
+    numbers = "[...document.querySelectorAll('.pair[data-id=\"p2\"] .line.%s .lab')].map(l => l.firstChild.textContent + l.querySelector('.num').textContent)"
+    assert browser.evaluate(numbers % "src") == ["PER1", "LOC2"]
+    assert browser.evaluate(numbers % "tgt") == ["PER1", "ORG2"]
     assert browser.evaluate("document.querySelectorAll('.w.gold').length") == 7
 
     # the token <script>… is a word on both lines, and nothing in the data ran
@@ -278,3 +286,56 @@ def test_right_to_left_and_unspaced_scripts(output_folder, tmp_path, browser):
     notes = browser.evaluate("[...document.querySelectorAll('.note')].map(n => n.textContent)")
     assert notes == ["wrong boundary: gold 2–3", "wrong type: gold ORG"]
     assert browser.evaluate("document.querySelector('.lab .score').textContent") == "0.80"
+
+
+def test_a_pipelines_own_dataset_shows_its_dropped_pairs_too():
+    """translate-train's columns before export: source ``tokens`` (gold ``ner_tags`` as ClassLabel
+    ids belong to the source, not the target), ``tgt_tokens``/``projected_tags``, a dropped pair."""
+    from projner.viewer.output_folder import RunOutput
+    from projner.viewer.payload import build_payload
+
+    labels = datasets.ClassLabel(names=list(CONLL2003_LABELS))
+    features = datasets.Features({
+        "tokens": datasets.List(datasets.Value("string")), "ner_tags": datasets.List(labels),
+        "src_tags": datasets.List(datasets.Value("string")), "tgt_tokens": datasets.List(datasets.Value("string")),
+        "projected_tags": datasets.List(datasets.Value("string")),
+        "alignments": datasets.List(datasets.List(datasets.Value("int32"))),
+        "dropped_reason": datasets.Value("string")})
+    ds = datasets.Dataset.from_dict({
+        "tokens": [["German", "lamb"], ["Ada", "left"]],
+        "ner_tags": [[labels.str2int("B-MISC"), 0], [labels.str2int("B-PER"), 0]],
+        "src_tags": [["O", "O"], ["B-PER", "O"]],
+        "tgt_tokens": [["Jamus", "rago"], ["ta", "tafi"]],
+        "projected_tags": [["B-LOC", "O"], ["O", "O"]],
+        "alignments": [[[0, 0], [1, 1]], [[1, 1]]],
+        "dropped_reason": ["", "unaligned"]}, features=features)
+    output = RunOutput(dataset=ds, provenance=_provenance("translate-train", "ha", CONLL2003_LABELS),
+                       report={"no_gold_reason": "no target gold"}, statistics=None, config="ha", split="train")
+    payload = build_payload(output, page_size=10, where="result")
+    assert not payload["has_gold"] and payload["has_source"]
+    assert [p["i"] for p in payload["pairs"]] == ["0", "1"] and payload["pairs"][1]["r"] == "unaligned"
+    assert payload["pairs"][1]["s"] == ["Ada", "left"] and "te" not in payload["pairs"][1]
+    assert payload["type_counts"]["PER"] == {"source": 1, "unprojected": 1}
+    assert payload["no_gold_reason"] == "no target gold"
+
+
+def test_a_pipeline_result_is_viewed_before_export(tmp_path, browser):
+    """``view(result, path)``: project-parallel's result with its gold, every pair kept."""
+    from projner.processing.options import RunOptions
+    from projner.processing.pipelines import project_parallel
+
+    pairs = datasets.Dataset.from_list([
+        {"src_tokens": ["Anna", "visits", "Berlin"], "src_tags": ["B-PER", "O", "B-LOC"],
+         "tgt_tokens": ["Anna", "besucht", "Berlin"], "tgt_tags": ["B-PER", "O", "B-LOC"],
+         "alignments": [[0, 0], [1, 1], [2, 2]]},
+        {"src_tokens": ["Mr", "Smith", "left"], "src_tags": ["O", "B-PER", "O"],
+         "tgt_tokens": ["Herr", "Schmidt", "ging"], "tgt_tags": ["O", "B-PER", "O"], "alignments": [[0, 0]]},
+    ])
+    result = project_parallel(pairs, source_lang="en", target_lang="de", run=RunOptions(cache_dir=str(tmp_path)))
+    page = view(result, tmp_path / "result.html")
+    assert (page.config, page.split, page.pairs) == ("de", "train", 2)
+    browser.open(page.path)
+    assert browser.evaluate("[...document.querySelectorAll('.pair')].map(p => p.dataset.id)") == ["0", "1"]
+    assert browser.evaluate("[...document.querySelectorAll('.badge')].map(b => b.textContent)") == [
+        "agrees with gold", "dropped: unaligned", "1 missed"]
+    assert browser.evaluate("document.querySelector('.card.scores .big').textContent") == "F1 80.0"  # P 2/2, R 2/3

@@ -22,7 +22,7 @@ from typing import Any, Self
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "chrome")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--mute-audio")
+         "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio")
 """Flags that let Chromium run as root in a container without a display or network."""
 
 

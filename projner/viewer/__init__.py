@@ -8,16 +8,18 @@ between them under the pointer, the gold disagreements named, and filters with c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from os import PathLike
 from pathlib import Path
+from typing import Any
 
 from projner.viewer.columns import ViewError
-from projner.viewer.output_folder import RunOutput, read_output
+from projner.viewer.output_folder import RunOutput, from_result, read_output
 from projner.viewer.page import write_page
 from projner.viewer.payload import build_payload
 
 DEFAULT_PAGE_SIZE = 50
 
-__all__ = ["DEFAULT_PAGE_SIZE", "Page", "RunOutput", "ViewError", "read_output", "view"]
+__all__ = ["DEFAULT_PAGE_SIZE", "Page", "RunOutput", "ViewError", "from_result", "read_output", "view"]
 
 
 @dataclass(frozen=True)
@@ -32,21 +34,27 @@ class Page:
     """The folder's ``config/split`` pairs this page does not show."""
 
 
-def view(source: str | Path | RunOutput, path: str | Path, *, config: str | None = None,
-         split: str | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> Page:
+def view(source: Any, path: str | Path, *, config: str | None = None, split: str | None = None,
+         page_size: int = DEFAULT_PAGE_SIZE) -> Page:
     """Write the page of ``source`` to ``path``.
 
     ``source``: an output folder (``--output`` of a pipeline, ``projner export``; ``config`` and
-    ``split`` choose within it, by default the card's default config and its first split) or a
+    ``split`` choose within it, by default the card's default config and its first split), a
+    pipeline's result (``split`` chooses; every sentence, dropped ones too) or a
     :class:`RunOutput`.
     """
     if page_size < 1:
         raise ViewError(f"page_size must be at least 1, got {page_size}")
     if isinstance(source, RunOutput):
-        output, where = source, f"split {source.split!r}"
-    else:
+        output = source
+    elif isinstance(source, (str, PathLike)):
         output = read_output(source, config, split)
-        where = f"{source}, config {output.config!r}, split {output.split!r}"
+    elif hasattr(source, "dataset") and hasattr(source, "provenance"):
+        output = from_result(source, split)
+    else:
+        raise ViewError(f"cannot view a {type(source).__name__}: give an output folder or a pipeline's result")
+    origin = str(source) if isinstance(source, (str, PathLike)) else "the result"
+    where = f"{origin}, config {output.config!r}, split {output.split!r}"
     payload = build_payload(output, page_size=page_size, where=where)
     return Page(path=write_page(payload, path), config=output.config, split=output.split,
                 pairs=len(payload["pairs"]), others=output.others)

@@ -1,4 +1,5 @@
-"""Read one config and split of an exported output folder, with the records written beside it.
+"""Read one config and split of an exported output folder, with the records written beside it,
+or of a pipeline's result before export.
 
 The folder is the one :func:`projner.dataset_cards.export.export_hub_folder` writes (layout in
 :mod:`projner.dataset_cards.folder`); a single config's folder (``DIR/<config>``) is read as well,
@@ -15,6 +16,7 @@ from typing import Any
 
 import datasets
 
+from projner.dataset_cards.export import default_config_name
 from projner.dataset_cards.folder import (
     PROVENANCE_FILE,
     README,
@@ -39,6 +41,19 @@ class RunOutput:
     split: str
     others: tuple[str, ...] = ()
     """The folder's other ``config/split`` pairs, which a page of this one does not show."""
+
+
+def from_result(result: Any, split: str | None = None) -> RunOutput:
+    """One split of a pipeline's result (``dataset``, ``reports``, ``provenance``, ``gold``,
+    ``no_gold_reason``), before any export: every sentence, dropped ones too."""
+    splits = result.dataset
+    name = _choose("split", split, list(splits), None, "the result")
+    provenance = result.provenance if isinstance(result.provenance, Mapping) else result.provenance.to_dict()
+    report = dict(result.reports.get(name) or {})
+    report |= {key: getattr(result, key) for key in ("gold", "no_gold_reason") if getattr(result, key, None)}
+    return RunOutput(dataset=splits[name], provenance=provenance, report=report, statistics=None,
+                     config=default_config_name(provenance), split=name,
+                     others=tuple(other for other in splits if other != name))
 
 
 def _choose(kind: str, name: str | None, available: list[str], default: str | None, where: str) -> str:

@@ -99,11 +99,17 @@
     type: [["", "all"], ...types.map((t) => [t, t])],
     gold: [["", "all"], ["agrees", "agrees"], ["disagrees", "disagrees"], ...kinds.map((k) => [k, k])],
   };
-  function optionKeys(name, i) {
-    const f = facts[i];
-    if (name === "reason") return ["", ...(f.reasons.length ? f.reasons : ["-"])];
-    if (name === "type") return ["", ...[...f.types].map((t) => types[t])];
-    return ["", f.kinds.size ? "disagrees" : "agrees", ...[...f.kinds].map((k) => kinds[k])];
+  // The options each pair counts under, per select filter (fixed, so computed once, when first needed).
+  let keys = null;
+  function optionKeys(i) {
+    if (keys === null) {
+      keys = facts.map((f) => ({
+        reason: ["", ...(f.reasons.length ? f.reasons : ["-"])],
+        type: ["", ...[...f.types].map((t) => types[t])],
+        gold: ["", f.kinds.size ? "disagrees" : "agrees", ...[...f.kinds].map((k) => kinds[k])],
+      }));
+    }
+    return keys[i];
   }
 
   // Each filter's counts are over the pairs every *other* filter keeps, so a count says what
@@ -112,18 +118,22 @@
     const shown = [];
     const counts = { reason: new Map(), type: new Map(), gold: new Map(), below: 0, q: 0 };
     for (let i = 0; i < pairs.length; i++) {
-      const ok = FILTERS.map((name) => passes(i, name));
-      const failing = ok.filter((x) => !x).length;
+      let failing = 0, failed = -1;
+      for (let k = 0; k < FILTERS.length && failing < 2; k++) {
+        if (!passes(i, FILTERS[k])) { failing += 1; failed = k; }
+      }
       if (failing > 1) continue;
-      if (failing === 0) shown.push(i);
-      FILTERS.forEach((name, k) => {
-        if (failing === 1 && ok[k]) return;
-        if (name === "below" || name === "q") {
-          if (ok[k]) counts[name] += 1;
-        } else {
-          for (const key of optionKeys(name, i)) counts[name].set(key, (counts[name].get(key) || 0) + 1);
-        }
-      });
+      if (failing === 0) {
+        shown.push(i);
+        counts.below += 1;
+        counts.q += 1;
+      }
+      const own = optionKeys(i);
+      for (let k = 0; k < 3; k++) {
+        if (failing === 1 && failed !== k) continue;
+        const tally = counts[FILTERS[k]];
+        for (const key of own[FILTERS[k]]) tally.set(key, (tally.get(key) || 0) + 1);
+      }
     }
     return { shown, counts };
   }
@@ -146,8 +156,10 @@
   const views = new Map();
   const layouts = DATA.languages;
 
-  function entityLabel(type, notes, score) {
+  // `number`: which source entity (1, 2, ...) a span is joined to, shown where a pair has several.
+  function entityLabel(type, notes, score, number) {
     const lab = el("span", "lab", types[type]);
+    if (number) lab.append(el("sup", "num", number));
     if (score !== null && score !== undefined && score < 1) lab.append(el("span", "score", score.toFixed(2)));
     for (const note of notes) lab.append(el("span", "note", note));
     return lab;
@@ -191,7 +203,7 @@
         box.dataset.type = types[s.type];
         box.dataset.entity = String(entities.length);
         for (let k = s.start; k < s.end; k++) box.append(word(k), separator);
-        box.append(entityLabel(s.type, s.notes, s.score));
+        box.append(entityLabel(s.type, s.notes, s.score, s.number));
         line.append(box, separator);
         entities.push({ box, span: s });
         j = s.end;
@@ -235,6 +247,7 @@
       const spans = se.map((e, k) => ({
         start: e[0], end: e[1], type: e[2], ref: k, score: joined.has(k) ? e[3] : null,
         cls: joined.has(k) ? "" : "unprojected", notes: joined.has(k) ? [] : ["not projected"],
+        number: se.length > 1 ? k + 1 : null,
       }));
       source = buildLine(p.s, layouts.source, spans, "src", null);
       lines.append(source.line);
@@ -250,7 +263,7 @@
     }
     const spans = te.map((e, k) => ({
       start: e[0], end: e[1], type: e[2], ref: k, joined: e[4], score: e[3], notes: notes[k],
-      cls: notes[k].length ? "wrong" : "",
+      cls: notes[k].length ? "wrong" : "", number: se.length > 1 && e[4] !== null ? e[4] + 1 : null,
     }));
     for (const goldIndex of missed) {
       const e = g[goldIndex];
@@ -390,7 +403,8 @@
     const title = [DATA.task, dataset.pretty_name || dataset.name, languages].filter(Boolean).join(" · ");
     $("title").textContent = title;
     document.title = "projner view · " + title;
-    const where = [`config ${DATA.config}`, `split ${DATA.split}`, `${pairs.length.toLocaleString("en")} pairs`];
+    const where = [`split ${DATA.split}`, pairs.length === 1 ? "1 pair" : `${pairs.length.toLocaleString("en")} pairs`];
+    if (DATA.config) where.unshift(`config ${DATA.config}`);
     if (DATA.created) where.push(`made ${DATA.created}`);
     if (DATA.projner_version) where.push(`projner ${DATA.projner_version}`);
     if (DATA.label_map.length) where.push(`label map ${DATA.label_map.join(", ")}`);
