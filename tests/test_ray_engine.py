@@ -1,7 +1,7 @@
 """The ray engine (Ray Data) against the datasets engine: equal outputs, shared caches, and a run
 that survives the death of a stage's worker process.
 
-The ``ray``-marked tests share one local Ray (two CPUs, no dashboard) started once per session;
+The ``ray``-marked tests share one local Ray (two CPUs, no dashboard) started once per test session;
 each stage's actors import torch and load their model, so these tests are kept few.
 """
 
@@ -33,9 +33,10 @@ STAGE_WORKER = "MapBatches(StageWorker)"
 """In the process title of a model stage's actors (``ray::MapWorker(MapBatches(StageWorker))``)."""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def ray_address() -> Iterator[str]:
-    """One local Ray for the session; the engine uses it as it is, a CLI run joins it by address."""
+    """One local Ray for these tests (all the ray-marked ones are here), stopped after them so the
+    rest of the session runs without it; the engine uses it as it is, a CLI run joins it by address."""
     ray = pytest.importorskip("ray")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield ray.get_runtime_context().gcs_address

@@ -157,7 +157,9 @@ def next_rows(tables: Iterator[pa.Table], rows: int) -> Iterator[pa.Table]:
     """The next ``rows`` rows of ``tables``, which come back in the blocks they were cut in (so a
     shard ends at a block's end)."""
     while rows > 0:
-        table = next(tables)
+        table = next(tables, None)
+        if table is None:
+            raise RuntimeError(f"Ray returned {rows} rows fewer than it was given")
         if table.num_rows > rows:
             raise RuntimeError(f"Ray returned a block of {table.num_rows} rows across a shard's end")
         rows -= table.num_rows
