@@ -137,6 +137,14 @@ class Label(ModelStage):
         self.config = config
         self.label_map = LabelMap.parse(config.label_map)
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.words_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.tags_column, self.config.entities_column)
+
     def _load(self, rank: int | None) -> None:
         if self._model is not None:
             return
