@@ -238,7 +238,7 @@ def test_the_report_is_written_last_and_says_complete_and_a_rerun_may_replace_it
 
 
 def test_a_failure_while_writing_leaves_no_output_and_no_report(tmp_path, capsys, monkeypatch):
-    import projner.dataset_cards.export as export
+    from projner.dataset_cards import export
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
@@ -292,7 +292,7 @@ def test_translate_train_refuses_a_language_nllb_does_not_cover_before_reading_t
 
 def test_align_names_the_line_that_is_not_utf8_and_writes_nothing(tmp_path, capsys):
     pairs = tmp_path / "pairs.txt"
-    pairs.write_bytes("a b ||| c d\n".encode() + "Z\xfcrich ||| Zurich\n".encode("latin-1"))
+    pairs.write_bytes(b"a b ||| c d\n" + "Z\xfcrich ||| Zurich\n".encode("latin-1"))
     code, _, err = run(["align", "--input", pairs, "--output", tmp_path / "links.txt", "--aligner", "eflomal"], capsys)
     assert_user_error(code, err, f"{pairs}, line 2: not UTF-8 (byte 0xfc at column 2)")
     assert not (tmp_path / "links.txt").exists()
