@@ -24,6 +24,7 @@ from projner.languages import get_language
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
 from projner.processing.corpora import GoldInput, load_gold
 from projner.processing.evaluate import ner_scores
+from projner.processing.runtime import projner_cache_root
 from projner.processing.stage_cache import Chain, StepRunner
 from projner.processing.stages.correspondence import RefineLinks
 from projner.processing.stages.selection import SelectConfig, SelectSentences
@@ -60,11 +61,16 @@ class RunOptions:
     num_beams: int = 4
     max_new_tokens: int = 256
     translate_batch_size: int = 16
+    translator_backend: str = "transformers"
+    """Engine of every translation step (translation, EasyProject, back-translation): ``transformers``
+    or ``ctranslate2`` (converted on first use into ``<cache>/ctranslate2``)."""
+    compute_type: str = "auto"
+    """Precision of the ctranslate2 backend (auto: int8 on CPU, float16 on GPU)."""
     ner_batch_size: int = 32
     lenient: bool = False
 
     def cache_root(self) -> Path:
-        return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
+        return Path(self.cache_dir) if self.cache_dir else projner_cache_root()
 
     def runner(self) -> StepRunner:
         return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device)
@@ -76,6 +82,8 @@ class RunOptions:
             "source_lang": source, "target_lang": target, "model": self.translator,
             "num_beams": self.num_beams, "max_new_tokens": self.max_new_tokens,
             "batch_size": self.translate_batch_size, "device": self.device,
+            "backend": self.translator_backend, "compute_type": self.compute_type,
+            "converted_dir": str(self.cache_root() / "ctranslate2"),
         } | changes))
 
 
