@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from projner.languages import Language, get_language
@@ -154,12 +155,16 @@ class Translate(ModelStage):
 
         kind, index = ctranslate2_device(c.device, rank)
         self._device = torch.device(kind, index) if kind == "cuda" else torch.device(kind)
-        compute_type = resolved_compute_type(c.compute_type, c.device)
-        folder = convert(c.model, c.revision, self.revision(), compute_type, c.converted_dir or projner_cache_root() / "ctranslate2",
-                         c.tokenizer, c.tokenizer_revision)
-        return CTranslate2Generator(folder, self.target_code, device=kind, device_index=index,
-                                    compute_type=compute_type, num_beams=c.num_beams,
-                                    max_new_tokens=c.max_new_tokens, threads=torch.get_num_threads())
+        return CTranslate2Generator(self.ctranslate2_folder(), self.target_code, device=kind, device_index=index,
+                                    compute_type=resolved_compute_type(c.compute_type, c.device),
+                                    num_beams=c.num_beams, max_new_tokens=c.max_new_tokens,
+                                    threads=torch.get_num_threads())
+
+    def ctranslate2_folder(self) -> Path:
+        """The model in CTranslate2's format: converted on the first call, from the cache after."""
+        c = self.config
+        return convert(c.model, c.revision, self.revision(), resolved_compute_type(c.compute_type, c.device),
+                       c.converted_dir or projner_cache_root() / "ctranslate2", c.tokenizer, c.tokenizer_revision)
 
     def _token_count(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
