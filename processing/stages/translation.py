@@ -6,7 +6,9 @@ back in input order. An input longer than the model was trained on (512 tokens f
 at sentence ends, else word ends, else characters, and the pieces' translations are joined: nothing
 is truncated silently, and ``translation_pieces`` says how many pieces a sentence became. A
 translation that hit ``max_new_tokens`` before its end-of-sentence token is flagged in
-``translation_complete``.
+``translation_complete``. All of this is the stage's whatever engine generates: ``transformers`` or
+CTranslate2 (:mod:`projner.processing.translation_backends`), which gets the same input ids and
+gives back the same kind of output ids.
 """
 
 from __future__ import annotations
@@ -95,8 +97,9 @@ class Translated:
 class Translate(ModelStage):
     """``dataset.map(Translate(config), batched=True, with_rank=True)``: adds the translation.
 
-    The model loads on first use (in each worker process) and is never pickled, so the stage can be
-    sent to ``num_proc`` workers; with ``device="cuda"`` worker ``rank`` uses GPU ``rank % n``.
+    The model (``_model``: the backend's generator) loads on first use, in each worker process or
+    actor that holds the stage, and is never pickled, so the stage can be sent to ``num_proc``
+    workers; with ``device="cuda"`` worker ``rank`` uses GPU ``rank % n``, with either backend.
     """
 
     stage = "translate"
