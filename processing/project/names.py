@@ -35,6 +35,14 @@ from rapidfuzz.distance import Indel
 
 from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
 from projner.processing.project.link_index import LinkIndex
+from projner.processing.project.romanize import (
+    affix_similarity,
+    key_similarity,
+    romanize,
+    script_head,
+    script_of,
+    word_key,
+)
 from projner.processing.project.spans import Span
 
 
@@ -54,10 +62,32 @@ class NameMatchConfig:
     prefixed_names: bool = True
     """Also compare a target word's name stem (``weGermany`` → ``Germany``, see :func:`name_stem`);
     a word matched through its stem counts as capitalised."""
+    romanized: bool = True
+    """Compare words of different scripts by their romanized sound keys
+    (:mod:`~projner.processing.project.romanize`): ``Schulman`` and Thai ``ชูลแมน``."""
+    romanized_threshold: float = 0.7
+    """Least cross-script similarity: that of the two words' sound keys
+    (:func:`~projner.processing.project.romanize.key_similarity`), with a share
+    ``romanized_spelling_share`` of their romanized spellings' similarity mixed in."""
+    romanized_spelling_share: float = 0.25
+    """How much the romanized spellings themselves count beside the sound keys: the keys find
+    transliterations (``Kori``/Arabic ``kwry``), the spellings tell apart words whose keys collide
+    because the key drops ``h`` and merges vowels (``Berlin``/Korean ``bereulrin`` against
+    ``balhwihan``, both ``palan``)."""
+    affix_weight: float = 0.5
+    """What a symbol before the first or after the last matched one counts in a cross-script
+    similarity (1: as much as a mismatch inside the word): a case ending or particle (Korean
+    ``이탈리아를`` "Italy" + object marker) costs half a letter, so the whole word still links."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold must lie in (0, 1], got {self.threshold}")
+        if not 0.0 < self.romanized_threshold <= 1.0:
+            raise ValueError(f"romanized_threshold must lie in (0, 1], got {self.romanized_threshold}")
+        if not 0.0 <= self.romanized_spelling_share <= 1.0:
+            raise ValueError(f"romanized_spelling_share must lie in [0, 1], got {self.romanized_spelling_share}")
+        if not 0.0 <= self.affix_weight <= 1.0:
+            raise ValueError(f"affix_weight must lie in [0, 1], got {self.affix_weight}")
         if self.min_length < 1:
             raise ValueError(f"min_length must be >= 1, got {self.min_length}")
 
@@ -87,16 +117,17 @@ def name_stem(word: str) -> str | None:
 class _TargetWords:
     """The target words, case-folded (and their case) only where a comparison needs them."""
 
-    __slots__ = ("_folded", "_initials", "_stems", "words")
+    __slots__ = ("_folded", "_initials", "_scripts", "_stems", "words")
 
     def __init__(self, words: Sequence[str], prefixed_names: bool = False) -> None:
         self.words = words
         self._folded: dict[int, str] = {}
+        self._scripts: list[str | None] | None = None
         self._initials = [word[:1].casefold()[:1] for word in words]
         self._stems: dict[int, str] = {}
         if prefixed_names:
             for j, word in enumerate(words):
-                stem = name_stem(word)
+                stem = name_stem(word) or script_head(word)
                 if stem is not None:
                     self._stems[j] = stem.casefold()
 
@@ -116,10 +147,19 @@ class _TargetWords:
         """The word's case; a prefixed name (``weGermany``) is a capitalised word."""
         return UPPER if j in self._stems else first_case(self.words[j])
 
+    def script(self, j: int) -> str | None:
+        if self._scripts is None:
+            self._scripts = [script_of(word) for word in self.words]
+        return self._scripts[j]
+
+    def other_script(self, script: str) -> list[int]:
+        """The words with letters in a script other than ``script``."""
+        return [j for j in range(len(self.words)) if self.script(j) not in (None, script)]
+
 
 def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> dict[int, float]:
     """Target words that look like ``word`` (themselves or through their name stem), with the
-    best similarity."""
+    best similarity; in another script, those that sound like it."""
     folded = word.casefold()
     found: dict[int, float] = {}
     short = len(folded) < config.min_length
@@ -130,7 +170,35 @@ def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> d
             similarity = Indel.normalized_similarity(folded, other, score_cutoff=config.threshold)
             if similarity and similarity > found.get(j, 0.0):
                 found[j] = similarity
+    script = script_of(word) if config.romanized else None
+    if script is not None:
+        for j in targets.other_script(script):
+            similarity = sound_similarity(word, targets.words[j], config)
+            if similarity:
+                found[j] = max(similarity, found.get(j, 0.0))
     return found
+
+
+def sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
+    """How alike two words of different scripts sound, or 0 below ``config.romanized_threshold``.
+
+    Keys shorter than ``min_length`` must be equal: short keys collide by chance.
+    """
+    similarity = _sound_similarity(word, other, config)
+    return similarity if similarity >= config.romanized_threshold else 0.0
+
+
+def _sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
+    key, other_key = word_key(word), word_key(other)
+    if not key or not other_key:
+        return 0.0
+    if min(len(key), len(other_key)) < config.min_length:
+        return 1.0 if key == other_key else 0.0
+    share = config.romanized_spelling_share
+    similarity = (1 - share) * key_similarity(key, other_key, config.affix_weight)
+    if share:
+        similarity += share * affix_similarity(romanize(word), romanize(other), config.affix_weight)
+    return similarity
 
 
 def add_name_links(
@@ -196,7 +264,21 @@ def _uncross(entity: Span, i: int, kept: list[int], current: list[int], targets_
     taken = set(kept)
     for k in range(entity.start, entity.end):
         if k != i and taken.intersection(targets_of[k]):
-            targets_of[k] = sorted(set(j for j in targets_of[k] if j not in taken) | set(current))
+            targets_of[k] = sorted({j for j in targets_of[k] if j not in taken} | set(current))
+
+
+def _neighbour_similarity(word: str, j: int, words: _TargetWords, config: NameMatchConfig) -> float:
+    """Spelling similarity of ``word`` and target word ``j`` (0 for words under ``min_length``);
+    across scripts, that of their sound keys."""
+    other = words.words[j]
+    if not has_alnum(other):
+        return 0.0
+    script = script_of(word) if config.romanized else None
+    if script is not None and words.script(j) not in (None, script):
+        return _sound_similarity(word, other, config)
+    if len(other) < config.min_length:
+        return 0.0
+    return Indel.normalized_similarity(word.casefold(), words.folded(j))
 
 
 def _link_neighbours(
@@ -214,25 +296,24 @@ def _link_neighbours(
     linked to the article ``lo``, also takes the unlinked ``rurale`` after ``sviluppo``
     (``Development``). The new link is added, not substituted.
     """
-    shortest = config.min_length
     linked_targets = {j for targets in targets_of for j in targets}
     changed = False
     for entity in entities:
         for i in range(entity.start, entity.end):
-            folded = source_words[i].casefold()
-            if len(folded) < shortest or not has_alnum(folded):
+            word = source_words[i]
+            if len(word) < config.min_length or not has_alnum(word):
                 continue
             threshold = config.threshold if targets_of[i] else config.neighbour_threshold
-            if any(Indel.normalized_similarity(folded, words.folded(j)) >= threshold for j in targets_of[i]):
+            if any(_neighbour_similarity(word, j, words, config) >= threshold for j in targets_of[i]):
                 continue
             anchors = [j for k in range(entity.start, entity.end) for j in targets_of[k]]
             if not anchors:
                 break
             best, best_j = threshold, -1
             for j in range(max(0, min(anchors) - 1), min(len(words.words), max(anchors) + 2)):
-                if j in linked_targets or len(words.words[j]) < shortest or not has_alnum(words.words[j]):
+                if j in linked_targets:
                     continue
-                similarity = Indel.normalized_similarity(folded, words.folded(j))
+                similarity = _neighbour_similarity(word, j, words, config)
                 if similarity >= best:
                     best, best_j = similarity, j
             if best_j >= 0:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from projner.languages import Language, get_language
+from projner.languages import Language, canonical_codes, get_language
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -79,6 +79,7 @@ class TranslateConfig:
     """Where the ctranslate2 backend keeps converted models (default ``<datasets cache>/projner/ctranslate2``)."""
 
     def __post_init__(self) -> None:
+        canonical_codes(self, "source_lang", "target_lang")
         check_backend(self.backend, self.compute_type)
         if is_ctranslate2_folder(self.model) and self.backend != "ctranslate2":
             raise ValueError(f"{self.model} is a CTranslate2 model: translate with backend ctranslate2")
@@ -110,6 +111,15 @@ class Translate(ModelStage):
         self.target: Language = get_language(config.target_lang)
         self.source_code = self.source.require_nllb()
         self.target_code = self.target.require_nllb()
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.input_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.output_column, c.pieces_column, c.complete_column)
 
     def fingerprint_params(self) -> dict[str, Any]:
         """The model's parameters with the precision of the backend that runs, and the version of a
@@ -269,6 +279,15 @@ class EasyProjectTranslate:
     def revision(self) -> str | None:
         return self.translator.revision()
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.words_column, self.config.tags_column)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.marked_column, c.entities_column, c.translate.pieces_column, c.translate.complete_column)
+
     def fingerprint(self, previous: str) -> str:
         c = self.config
         columns = (c.words_column, c.tags_column, c.marked_column, c.entities_column)
@@ -317,6 +336,9 @@ class ProjectMarkedConfig:
     problems_column: str = "easyproject_problems"
     dropped_column: str = "dropped_reason"
 
+    def __post_init__(self) -> None:
+        canonical_codes(self, "target_lang")
+
 
 _PROBLEM_KINDS = (
     ("marker", "unbalanced markers"),
@@ -349,6 +371,17 @@ class ProjectMarked:
     def __init__(self, config: ProjectMarkedConfig) -> None:
         self.config = config
         self.target = get_language(config.target_lang)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.words_column, c.tags_column, c.marked_column, c.entities_column)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.text_column, c.tokens_column, c.offsets_column, c.output_tags_column,
+                c.output_entities_column, c.problems_column, c.dropped_column)
 
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, self.stage, self.config)

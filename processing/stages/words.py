@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from projner.languages import get_language
+from projner.languages import canonical_codes, get_language
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.text import detokenize, split_words
 
@@ -19,6 +19,9 @@ class DetokenizeConfig:
     words_column: str = "tokens"
     text_column: str = "sentence"
 
+    def __post_init__(self) -> None:
+        canonical_codes(self, "lang")
+
 
 class Detokenize:
     """``dataset.map(Detokenize(config), batched=True)``: adds the running-text column."""
@@ -28,6 +31,14 @@ class Detokenize:
     def __init__(self, config: DetokenizeConfig) -> None:
         self.config = config
         self.language = get_language(config.lang)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.words_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.text_column,)
 
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, self.stage, self.config)
@@ -46,6 +57,9 @@ class SplitWordsConfig:
     words_column: str = "tgt_tokens"
     offsets_column: str = "translation_offsets"
 
+    def __post_init__(self) -> None:
+        canonical_codes(self, "lang")
+
 
 class SplitWords:
     """``dataset.map(SplitWords(config), batched=True)``: adds words and their character spans.
@@ -59,6 +73,14 @@ class SplitWords:
     def __init__(self, config: SplitWordsConfig) -> None:
         self.config = config
         self.language = get_language(config.lang)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.text_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.words_column, self.config.offsets_column)
 
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, self.stage, self.config)
