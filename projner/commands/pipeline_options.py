@@ -22,6 +22,7 @@ from projner.commands.checks import positive_int
 from projner.errors import UserError
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
+from projner.processing.translation_backends import BACKENDS, COMPUTE_TYPES
 
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
 DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
@@ -70,6 +71,11 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                      help="ray engine: restarts of a lost worker and retries of its batches (-1: unlimited; "
                      "default 3)")
     run.add_argument("--translate-batch-size", type=int, default=16)
+    run.add_argument("--translator-backend", default="transformers", choices=BACKENDS,
+                     help="engine of every translation step: transformers (generate) or ctranslate2 (a copy "
+                     "converted on first use into the cache; pip install 'projner[fast]') (default transformers)")
+    run.add_argument("--compute-type", default="auto", choices=COMPUTE_TYPES,
+                     help="precision of the ctranslate2 backend (default auto: int8 on CPU, float16 on GPU)")
     run.add_argument("--ner-batch-size", type=int, default=32)
 
 
@@ -131,10 +137,15 @@ def run_options(args: argparse.Namespace) -> Any:
         translator=args.translator, ner_model=args.ner_model, aligner_model=args.aligner_model,
         ner_label_map=tuple(args.ner_label_map), cache_dir=args.cache_dir, num_proc=args.num_proc,
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
+<<<<<<< HEAD
         translate_batch_size=args.translate_batch_size, ner_batch_size=args.ner_batch_size,
         shard_rows=args.shard_rows, engine=args.engine,
         ray=RayConfig(address=args.ray_address, workers=args.ray_workers, gpus_per_worker=args.ray_gpus_per_worker,
                       retries=args.ray_retries),
+=======
+        translate_batch_size=args.translate_batch_size, translator_backend=args.translator_backend,
+        compute_type=args.compute_type, ner_batch_size=args.ner_batch_size, shard_rows=args.shard_rows,
+>>>>>>> main
     )
 
 
