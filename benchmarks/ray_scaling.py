@@ -105,8 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     import datasets
     import torch
 
+    from projner.processing.engines import RayConfig
     from projner.processing.engines.datasets_map import DatasetsEngine
-    from projner.processing.engines.ray_data import RayConfig, RayEngine, require_ray
+    from projner.processing.engines.ray_data import RayEngine, require_ray
     from projner.testing.tiny_models import build_ner
 
     ray = require_ray()

@@ -13,12 +13,8 @@ from typing import Any
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import LabelMap
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
-<<<<<<< HEAD
-from projner.processing.engines import ENGINES, build_engine
-from projner.processing.engines.ray_data import RayConfig
-=======
+from projner.processing.engines import ENGINES, RayConfig, build_engine
 from projner.processing.runtime import projner_cache_root
->>>>>>> main
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
 
 REFINEMENTS = ("markers", "back-translation", "intersection", "union")

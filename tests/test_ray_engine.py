@@ -22,8 +22,8 @@ import torch
 
 from projner.cli import main as cli_main
 from projner.processing.corpora import load_gold
-from projner.processing.engines import Step, build_engine
-from projner.processing.engines.ray_data import INSTALL_HINT, RayConfig
+from projner.processing.engines import RayConfig, Step, build_engine
+from projner.processing.engines.ray_data import INSTALL_HINT
 from projner.processing.options import RunOptions
 from projner.processing.pipelines import translate_test
 from projner.processing.results import PipelineResult, export

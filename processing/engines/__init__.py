@@ -44,6 +44,22 @@ class Step:
         return dataset if self.rows is None else dataset.select(range(*self.rows))
 
 
+@dataclass(frozen=True)
+class RayConfig:
+    """Where and how wide the stages run on Ray; none of it changes a stage's output."""
+
+    address: str | None = None
+    """None: a local Ray started for the run; ``auto``: the cluster running on this machine's
+    network (``ray start``); or a head's ``HOST:PORT`` / ``ray://HOST:PORT``."""
+    workers: int | None = None
+    """Actors per model stage; None: one per GPU slot (GPUs ÷ ``gpus_per_worker``), else one."""
+    gpus_per_worker: float | None = None
+    """GPUs each actor reserves (0.5: two actors share a GPU); None: 1 where the cluster has GPUs."""
+    cpus_per_worker: float = 1.0
+    retries: int = 3
+    """Restarts of a lost actor, resubmissions of its batches, reruns of a lost task (-1: unlimited)."""
+
+
 class Engine(Protocol):
     def map(self, dataset: datasets.Dataset, stage: Any, steps: Sequence[Step]) -> list[datasets.Dataset]:
         """``stage`` over each step's rows of ``dataset`` in batches of ``batch_size`` counted from
@@ -52,15 +68,16 @@ class Engine(Protocol):
         ...
 
 
-def build_engine(name: str, *, num_proc: int | None = None, device: str = "auto", ray: Any = None) -> Engine:
-    """The engine called ``name``; ``ray`` is a :class:`~.ray_data.RayConfig` (None: the defaults)."""
+def build_engine(name: str, *, num_proc: int | None = None, device: str = "auto",
+                 ray: RayConfig | None = None) -> Engine:
+    """The engine called ``name``; ``ray`` configures the ray engine (None: the defaults)."""
     from projner.processing.engines.datasets_map import DatasetsEngine
 
     local = DatasetsEngine(num_proc=num_proc, device=device)
     if name == "datasets":
         return local
     if name == "ray":
-        from projner.processing.engines.ray_data import RayConfig, RayEngine
+        from projner.processing.engines.ray_data import RayEngine
 
         return RayEngine(ray or RayConfig(), cached=local)
     raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {name!r}")

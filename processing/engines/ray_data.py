@@ -15,32 +15,15 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 import datasets
 import pyarrow as pa
 
-from projner.processing.engines import Engine, Step
+from projner.processing.engines import Engine, RayConfig, Step
 
 INSTALL_HINT = "the ray engine needs Ray Data: pip install 'projner[ray]'"
-
-
-@dataclass(frozen=True)
-class RayConfig:
-    """Where and how wide the stages run on Ray; none of it changes a stage's output."""
-
-    address: str | None = None
-    """None: a local Ray started for the run; ``auto``: the cluster running on this machine's
-    network (``ray start``); or a head's ``HOST:PORT`` / ``ray://HOST:PORT``."""
-    workers: int | None = None
-    """Actors per model stage; None: one per GPU slot (GPUs ÷ ``gpus_per_worker``), else one."""
-    gpus_per_worker: float | None = None
-    """GPUs each actor reserves (0.5: two actors share a GPU); None: 1 where the cluster has GPUs."""
-    cpus_per_worker: float = 1.0
-    retries: int = 3
-    """Restarts of a lost actor, resubmissions of its batches, reruns of a lost task (-1: unlimited)."""
 
 
 def require_ray() -> ModuleType:

@@ -123,7 +123,8 @@ def method_options(args: argparse.Namespace, **extra: Any) -> Any:
 
 
 def run_options(args: argparse.Namespace) -> Any:
-    from projner.processing.engines.ray_data import RayConfig, require_ray
+    from projner.processing.engines import RayConfig
+    from projner.processing.engines.ray_data import require_ray
     from projner.processing.options import RunOptions
 
     if args.engine == "ray":
@@ -137,15 +138,11 @@ def run_options(args: argparse.Namespace) -> Any:
         translator=args.translator, ner_model=args.ner_model, aligner_model=args.aligner_model,
         ner_label_map=tuple(args.ner_label_map), cache_dir=args.cache_dir, num_proc=args.num_proc,
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
-<<<<<<< HEAD
-        translate_batch_size=args.translate_batch_size, ner_batch_size=args.ner_batch_size,
-        shard_rows=args.shard_rows, engine=args.engine,
-        ray=RayConfig(address=args.ray_address, workers=args.ray_workers, gpus_per_worker=args.ray_gpus_per_worker,
-                      retries=args.ray_retries),
-=======
         translate_batch_size=args.translate_batch_size, translator_backend=args.translator_backend,
         compute_type=args.compute_type, ner_batch_size=args.ner_batch_size, shard_rows=args.shard_rows,
->>>>>>> main
+        engine=args.engine,
+        ray=RayConfig(address=args.ray_address, workers=args.ray_workers, gpus_per_worker=args.ray_gpus_per_worker,
+                      retries=args.ray_retries),
     )
 
 
