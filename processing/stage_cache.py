@@ -133,7 +133,7 @@ def _start_method(*, spawn: bool) -> contextlib.AbstractContextManager:
     import torch
 
     if spawn and torch.cuda.is_available():
-        from projner.processing.alignment import spawn_start_method
+        from projner.processing.stages.correspondence import spawn_start_method
 
         return spawn_start_method()
     return contextlib.nullcontext()

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz.distance import Indel
 
-from projner.processing.project.alignment import LinkIndex
 from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
+from projner.processing.project.link_index import LinkIndex
 from projner.processing.project.spans import Span
 
 

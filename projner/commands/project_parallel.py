@@ -171,7 +171,7 @@ def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dic
     from projner.builders.parallel import ParallelMismatchError, read_parallel
     from projner.labels import LabelMap
     from projner.processing.evaluate import ner_scores
-    from projner.processing.project.alignment import LinkRangeError
+    from projner.processing.project.link_index import LinkRangeError
     from projner.processing.project.pair import project_pair
     from projner.processing.project.spans import tags_to_spans
 
@@ -263,7 +263,7 @@ def _plain_config(config: Any) -> dict[str, Any]:
 def run_report(rows, entities, projections, projection_seconds, alignment_seconds, config, aligner,
                args, label_map) -> dict[str, Any]:
     """The report's counts and timings (scores are added by the caller where gold exists)."""
-    from projner.processing.projection import dropped_reason, entity_reasons
+    from projner.processing.stages.transfer import dropped_reason, entity_reasons
 
     incomplete = Counter(dropped_reason(p) for p in projections)
     incomplete.pop("", None)
@@ -289,7 +289,7 @@ def build_dataset(rows, entities, links, projections, config) -> Any:
     (``alignments`` as aligned or given, before name repair; entity scores; ``method``)."""
     import datasets
 
-    from projner.processing.projection import (
+    from projner.processing.stages.transfer import (
         dropped_reason,
         source_entity_dicts,
         target_entity_dicts,
