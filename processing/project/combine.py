@@ -8,10 +8,11 @@ one *voter*: a list of scored spans over the target words, non-overlapping. Two 
   them gave; a tie in type goes to the larger summed projection score. Kept spans that overlap are
   resolved by the exact solver (most voters first).
 - ``ilp``: every span any voter projected is a candidate. A voter supports a candidate with its
-  weight times its projection score, fully if it projected exactly that span with that type, in
-  part (``partial`` times the Dice overlap of the words) if it projected an overlapping span of the
-  same type: sources that disagree on a boundary ("gli Stati membri" / "Stati membri") still
-  agree that an entity of that type is there. A candidate's value is its support less
+  weight times its projection score if it projected exactly that span with that type, and with its
+  weight times ``partial`` times the Dice overlap of the words if it projected an overlapping span
+  of the same type: sources that disagree on a boundary ("gli Stati membri" / "Stati membri") still
+  agree that an entity of that type is there (the projection score is left out there: it says how
+  well the voter's own span fits, not the candidate). A candidate's value is its support less
   ``threshold`` times the voters' total weight, so a span needs that share of the evidence; the
   exact solver (:mod:`.solvers`) chooses the non-overlapping candidates of largest total value, one
   type per span.
@@ -51,7 +52,7 @@ class CombineConfig:
     """``ilp``: how much an overlapping span of the same type supports a candidate, per unit of Dice
     overlap (0: only exact agreement counts)."""
     use_scores: bool = True
-    """``ilp``: a voter's support is scaled by its projection score for the span."""
+    """``ilp``: a voter's exact support is its projection score for the span (else 1)."""
 
     def __post_init__(self) -> None:
         if self.method not in COMBINE_METHODS:
@@ -168,11 +169,11 @@ def _ilp_values(projections: Sequence[Sequence[ScoredSpan]],
                     if other.label != label or other.end <= start or end <= other.start:
                         continue
                     if (other.start, other.end) == (start, end):
-                        agreement = 1.0
+                        agreement = scored.score if config.use_scores else 1.0
                     else:
                         overlap = min(end, other.end) - max(start, other.start)
                         agreement = config.partial * 2 * overlap / (end - start + len(other))
-                    best = max(best, agreement * (scored.score if config.use_scores else 1.0))
+                    best = max(best, agreement)
                 support += weights[voter] * best
             if support - floor > _EPSILON:
                 values[(start, end, label)] = support - floor
