@@ -39,7 +39,11 @@ from projner.labels import LabelMap
 from projner.processing.align.links import symmetrize
 from projner.processing.align.statistical import EflomalAligner, EflomalConfig
 from projner.processing.evaluate import ner_scores
-from projner.processing.project.combine import CombineConfig, agreement_weights, combine_spans
+from projner.processing.project.combine import (
+    CombineConfig,
+    agreement_weights,
+    combine_spans,
+)
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.spans import ScoredSpan, spans_to_tags, tags_to_spans
 from projner.typology.distance import source_set_distances

@@ -68,10 +68,10 @@ def _correlations(rows: Sequence[SourceSetRow]) -> list[str]:
 
 def source_set_markdown(rows: Sequence[SourceSetRow], figures: dict[str, str], feature_set: str) -> str:
     """The source-set section of ``report.md`` (also written alone as ``source_sets.md``)."""
-    lines = ["# F1 by source set", "",
-             f"Distances: URIEL {feature_set} features (lang2vec), cosine. *nearest*: target to its "
+    intro = (f"Distances: URIEL {feature_set} features (lang2vec), cosine. *nearest*: target to its "
              "closest source; *centroid*: target to the mean vector of the set; *diversity*: mean "
-             "pairwise distance inside the set (0 for one source). F1: seqeval strict IOB2, in %."]
+             "pairwise distance inside the set (0 for one source). F1: seqeval strict IOB2, in %.")
+    lines = ["# F1 by source set", "", intro]
     for dataset in dict.fromkeys(r.result.dataset for r in rows):
         subset = [r for r in rows if r.result.dataset == dataset]
         methods = list(dict.fromkeys(r.result.method for r in subset))
