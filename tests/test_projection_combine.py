@@ -111,3 +111,45 @@ def test_bad_configs_and_weights_are_refused():
         CombineConfig(method="vote", min_agree=0)
     with pytest.raises(ValueError, match="2 weights for 3 voters"):
         combine_spans([[], [], []], CombineConfig(), [1.0, 1.0])
+
+
+def test_combine_stage_keeps_every_voter_column_and_says_who_voted_for_what():
+    import datasets
+
+    from projner.processing.stages.combination import (
+        Combine,
+        CombineColumns,
+        combine_dataset,
+        summed_counts,
+    )
+
+    def entity(start, end, label, score=1.0):
+        return {"start": start, "end": end, "label": label, "score": score}
+
+    dataset = datasets.Dataset.from_dict({
+        "id": ["0", "1"],
+        "tgt_tokens": [["Romano", "Prodi", "a", "Roma"], ["nulla"]],
+        "tgt_entities_en": [[entity(0, 2, "PER"), entity(3, 4, "LOC")], []],
+        "tgt_entities_de": [[entity(0, 2, "PER")], []],
+        "tgt_entities_es": [[entity(1, 2, "PER"), entity(3, 4, "ORG")], [entity(0, 1, "LOC")]],
+    })
+    columns = CombineColumns(voters=("tgt_entities_en", "tgt_entities_de", "tgt_entities_es"))
+    stage = Combine(columns, CombineConfig(method="vote"), names=("en", "de", "es"))
+    out = combine_dataset(dataset, stage)
+    assert out["projected_tags"] == [["B-PER", "I-PER", "O", "B-LOC"], ["O"]]
+    assert out["combine_voters"] == [[["en", "de"], ["en"]], []]  # es gave those words ORG
+    assert out["tgt_entities_es"] == dataset["tgt_entities_es"]
+    assert summed_counts(out, columns) == {"proposed": 4, "kept": 2, "dropped": 2,
+                                           "type_disagreements": 1, "ties": 1}
+    with pytest.raises(ValueError, match="already has projected_tags"):
+        combine_dataset(out, stage)
+    weighted = combine_dataset(dataset, Combine(columns))  # ilp: weights from the voters' agreement
+    assert weighted["projected_tags"][0][:2] == ["B-PER", "I-PER"]
+
+
+def test_combine_stage_names_the_row_of_a_bad_entity():
+    from projner.processing.stages.combination import Combine, CombineColumns
+
+    stage = Combine(CombineColumns(voters=("a",)))
+    with pytest.raises(ValueError, match="id 7, column 'a'.*runs past"):
+        stage({"id": ["7"], "tgt_tokens": [["x"]], "a": [[{"start": 0, "end": 2, "label": "PER", "score": 1.0}]]})

@@ -86,7 +86,8 @@ class CombineCounts:
     type_disagreements: int = 0
     """Kept spans whose words voters projected with more than one type."""
     ties: int = 0
-    """Kept spans chosen over an overlapping or differently typed competitor of equal value."""
+    """Kept spans chosen over an overlapping or differently typed competitor of equal value (in a
+    vote: a type that as many voters gave as the chosen one)."""
 
     def add(self, other: CombineCounts) -> None:
         for name in ("proposed", "kept", "dropped", "type_disagreements", "ties"):
@@ -100,7 +101,7 @@ class CombineCounts:
 @dataclass(frozen=True)
 class Combined:
     """One sentence's combined spans (score: the share of the voters' weight behind the span) and
-    for each span which voters projected exactly its words."""
+    for each span which voters projected exactly it, words and type."""
 
     spans: tuple[ScoredSpan, ...]
     voters: tuple[tuple[int, ...], ...]
@@ -120,10 +121,10 @@ def combine_spans(
             labels = by_words.setdefault((scored.span.start, scored.span.end), {})
             labels.setdefault(scored.span.label, []).append((voter, scored.score))
     if config.method == "vote":
-        values = _vote_values(by_words, config.needed(len(projections)))
+        values, type_ties = _vote_values(by_words, config.needed(len(projections)))
     else:
-        values = _ilp_values(projections, by_words, config, weights)
-    return _choose(values, by_words, weights)
+        values, type_ties = _ilp_values(projections, by_words, config, weights), set()
+    return _choose(values, by_words, weights, type_ties)
 
 
 def _check_weights(weights: Sequence[float] | None, voters: int) -> list[float]:
@@ -140,17 +141,22 @@ Candidate = tuple[int, int, str]
 
 
 def _vote_values(by_words: dict[tuple[int, int], dict[str, list[tuple[int, float]]]],
-                 needed: int) -> dict[Candidate, float]:
+                 needed: int) -> tuple[dict[Candidate, float], set[tuple[int, int]]]:
     """Spans at least ``needed`` voters projected, each with its majority type; value: voters
-    (plus their summed score, scaled far below one voter, so that more voters always win)."""
+    (plus their summed score, scaled far below one voter, so that more voters always win). Also
+    the spans whose type was a tie in voters (decided by score, or by name where scores tie too)."""
     values: dict[Candidate, float] = {}
+    type_ties: set[tuple[int, int]] = set()
     for (start, end), labels in by_words.items():
         voters = sum(len(v) for v in labels.values())
         if voters < needed:
             continue
-        label = max(sorted(labels), key=lambda lab: (len(labels[lab]), sum(s for _, s in labels[lab])))
+        ranked = sorted(labels, key=lambda lab: (-len(labels[lab]), -sum(s for _, s in labels[lab]), lab))
+        if len(ranked) > 1 and len(labels[ranked[0]]) == len(labels[ranked[1]]):
+            type_ties.add((start, end))
+        label = ranked[0]
         values[(start, end, label)] = voters + 1e-3 * sum(s for _, s in labels[label]) / (voters + 1)
-    return values
+    return values, type_ties
 
 
 def _ilp_values(projections: Sequence[Sequence[ScoredSpan]],
@@ -182,7 +188,7 @@ def _ilp_values(projections: Sequence[Sequence[ScoredSpan]],
 
 def _choose(values: dict[Candidate, float],
             by_words: dict[tuple[int, int], dict[str, list[tuple[int, float]]]],
-            weights: Sequence[float]) -> Combined:
+            weights: Sequence[float], type_ties: set[tuple[int, int]]) -> Combined:
     """The non-overlapping candidates of largest total value (one type per span), and the counts."""
     words = sorted({(s, e) for s, e, _ in values})
     entity_of = {span: k for k, span in enumerate(words)}
@@ -199,7 +205,8 @@ def _choose(values: dict[Candidate, float],
         counts.type_disagreements += len(labels) > 1
         rivals = [value for c, value in values.items() if c != (pair.start, pair.end, label)
                   and c[0] < pair.end and pair.start < c[1]]
-        counts.ties += any(abs(value - pair.score) <= _EPSILON for value in rivals)
+        counts.ties += ((pair.start, pair.end) in type_ties
+                        or any(abs(value - pair.score) <= _EPSILON for value in rivals))
         support = sum(weights[v] * score for v, score in labels.get(label, ()))
         share = min(1.0, support / sum(weights)) if weights else 0.0
         spans.append(ScoredSpan(Span(pair.start, pair.end, label), share))
