@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from projner.languages import get_language
+from projner.languages import canonical_codes, get_language
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.text import detokenize, split_words
 
@@ -18,6 +18,9 @@ class DetokenizeConfig:
     lang: str
     words_column: str = "tokens"
     text_column: str = "sentence"
+
+    def __post_init__(self) -> None:
+        canonical_codes(self, "lang")
 
 
 class Detokenize:
@@ -45,6 +48,9 @@ class SplitWordsConfig:
     text_column: str = "translation"
     words_column: str = "tgt_tokens"
     offsets_column: str = "translation_offsets"
+
+    def __post_init__(self) -> None:
+        canonical_codes(self, "lang")
 
 
 class SplitWords:
