@@ -36,3 +36,46 @@ def test_single_source_europarl_en_de_is_unchanged_to_the_last_digit(shared_data
     names = split.features["ner_tags"].feature.names
     tags = [[names[t] for t in row] for row in split["ner_tags"]]
     assert hashlib.sha256(json.dumps(tags).encode()).hexdigest() == EN_DE_PIN["tags_sha256"]
+
+
+def _projected(entities, ids=("a", "b"), words=(["Romano", "Prodi", "a", "Roma"], ["nulla"])):
+    return datasets.Dataset.from_dict({"id": list(ids), "tgt_tokens": [list(w) for w in words],
+                                       "tgt_tags": [["B-PER", "I-PER", "O", "B-LOC"], ["O"]],
+                                       "tgt_entities": entities})
+
+
+def entity(start, end, label, score=1.0):
+    return {"start": start, "end": end, "label": label, "score": score}
+
+
+def test_combine_projections_keeps_each_source_and_counts_the_decisions():
+    from projner.processing.multisource import combine_projections
+    from projner.processing.project.combine import CombineConfig
+
+    sources = [("en", _projected([[entity(0, 2, "PER"), entity(3, 4, "LOC")], []])),
+               ("de", _projected([[entity(0, 2, "PER"), entity(3, 4, "LOC")], []])),
+               ("es", _projected([[entity(1, 2, "PER")], [entity(0, 1, "ORG")]]))]
+    for config in (CombineConfig(method="vote"), CombineConfig()):
+        result = combine_projections(sources, config)
+        assert result.dataset["projected_tags"] == [["B-PER", "I-PER", "O", "B-LOC"], ["O"]]
+        assert result.dataset["tgt_tags"] == [["B-PER", "I-PER", "O", "B-LOC"], ["O"]]
+        assert result.dataset["tgt_entities_es"] == sources[2][1]["tgt_entities"]
+        assert result.dataset["combine_voters"][0] == [["en", "de"], ["en", "de"]]
+        assert result.report["sources"] == ["en", "de", "es"]
+        assert result.report["counts"]["kept"] == 2 and result.report["counts"]["dropped"] == 2
+    vote = combine_projections(sources, CombineConfig(method="vote"))
+    assert vote.report["min_agree"] == 2 and vote.report["weights"] is None
+    weights = combine_projections(sources).report["weights"]
+    assert weights["en"] == weights["de"] > weights["es"]
+
+
+def test_combine_projections_refuses_sources_of_other_sentences():
+    from projner.processing.multisource import combine_projections
+
+    one = ("en", _projected([[], []]))
+    with pytest.raises(ValueError, match="differ at target sentence 1"):
+        combine_projections([one, ("de", _projected([[], []], ids=("a", "c")))])
+    with pytest.raises(ValueError, match="distinct"):
+        combine_projections([one, one])
+    with pytest.raises(ValueError, match="no tgt_entities"):
+        combine_projections([one, ("de", _projected([[], []]).remove_columns("tgt_entities"))])
