@@ -12,10 +12,12 @@ every source's gold entities are projected with projner's default candidate matc
 
 - **single**: one source, its links symmetrised by intersection (the pipelines' default): what
   project-parallel gives today. ``single-gdfa`` is the same source through gdfa links.
-- **combined sets** (two sources, all the others): each source contributes one voter per view
-  (``--views``, default its intersection and its gdfa projection: voting raises precision, so each
-  voter may favour recall), combined by :func:`combine_spans` with ``--combine`` (ilp by default,
-  weights from the voters' agreement) and, for comparison, a majority ``vote``.
+- **combined sets** (two sources, all the others): each source contributes one voter per eflomal
+  run and symmetrisation (``--views``, default intersection and gdfa: 3 runs x 2 = 6 voters per
+  source). These are the same three runs whose links the single source votes on; combining keeps
+  what each run saw instead of voting it away first, and a recall-leaning view (gdfa) is safe where
+  agreement decides. Combined by :func:`combine_spans` with ``--combine`` (ilp by default, weights
+  from the voters' agreement) and, for comparison, a majority ``vote``.
 
 For every set: strict F1 (seqeval, IOB2) and the set's URIEL syntactic distance to the target
 (nearest source, centroid) and its diversity (mean pairwise distance). The closing table compares
@@ -37,7 +39,11 @@ from pathlib import Path
 from projner.builders.conll import read_conll
 from projner.labels import LabelMap
 from projner.processing.align.links import symmetrize
-from projner.processing.align.statistical import EflomalAligner, EflomalConfig
+from projner.processing.align.statistical import (
+    EflomalAligner,
+    EflomalConfig,
+    vote_links,
+)
 from projner.processing.evaluate import ner_scores
 from projner.processing.project.combine import (
     CombineConfig,
@@ -84,37 +90,44 @@ def read_corpus(data: Path, corpus: Corpus) -> tuple[dict[str, list[list[str]]],
     return words, tags
 
 
-def directional_links(words: dict[str, list[list[str]]], corpus: str, cache: Path | None) -> dict:
-    """eflomal's voted forward and reverse links for every unordered language pair."""
-    links = {}
+def aligner_runs(words: dict[str, list[list[str]]], corpus: str, cache: Path | None) -> dict:
+    """Every eflomal run's forward and reverse links (default settings) for every language pair."""
+    runs = {}
     for a, b in itertools.combinations(words, 2):
-        path = cache / f"{corpus}.{a}-{b}.json" if cache else None
+        path = cache / f"{corpus}.{a}-{b}.runs.json" if cache else None
         if path is not None and path.is_file():
             stored = json.loads(path.read_text())
         else:
             started = time.perf_counter()
-            forward, reverse = EflomalAligner(EflomalConfig()).align_directions(words[a], words[b])
-            stored = {"forward": forward, "reverse": reverse}
+            stored = [{"forward": f, "reverse": r}
+                      for f, r in EflomalAligner(EflomalConfig()).align_runs(words[a], words[b])]
             print(f"  aligned {a}-{b} in {time.perf_counter() - started:.0f} s", flush=True)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps(stored))
-        links[(a, b)] = ([[tuple(x) for x in s] for s in stored["forward"]],
-                         [[tuple(x) for x in s] for s in stored["reverse"]])
-    return links
+        runs[(a, b)] = [([[tuple(x) for x in s] for s in run["forward"]],
+                         [[tuple(x) for x in s] for s in run["reverse"]]) for run in stored]
+    return runs
 
 
-def project_all(words, tags, links, views: list[str]) -> dict[tuple[str, str, str], Projection]:
-    """(source, target, view) → the source's gold entities projected on the target's words."""
+def project_all(words, tags, runs, views: list[str]) -> dict[tuple[str, str, str], Projection]:
+    """(source, target, view) → the source's gold entities projected on the target's words. Views:
+    ``intersection`` and ``gdfa`` of the voted links (what the pipelines use) and ``run<k>/<sym>``,
+    one eflomal run symmetrised by each of ``views``."""
     config = ProjectionConfig()
+    needed = EflomalConfig().votes_needed
     projections = {}
-    for (a, b), (forward, reverse) in links.items():
-        for view in views:
-            joined = [symmetrize(f, r, view) for f, r in zip(forward, reverse)]
-            for source, target, pairs in ((a, b, joined), (b, a, [[(j, i) for i, j in s] for s in joined])):
-                projections[(source, target, view)] = [
-                    list(project_pair(src, tags_to_spans(gold), tgt, sentence_links, config).spans)
-                    for src, gold, tgt, sentence_links in zip(words[source], tags[source], words[target], pairs)]
+    for (a, b), pair_runs in runs.items():
+        voted = (vote_links([r[0] for r in pair_runs], needed), vote_links([r[1] for r in pair_runs], needed))
+        directions = {"": voted} | {f"run{k}/": run for k, run in enumerate(pair_runs)}
+        for prefix, (forward, reverse) in directions.items():
+            for symmetrization in (["intersection", "gdfa"] if not prefix else views):
+                joined = [symmetrize(f, r, symmetrization) for f, r in zip(forward, reverse)]
+                flipped = [[(j, i) for i, j in s] for s in joined]
+                for source, target, pairs in ((a, b, joined), (b, a, flipped)):
+                    projections[(source, target, prefix + symmetrization)] = [
+                        list(project_pair(src, tags_to_spans(gold), tgt, links, config).spans)
+                        for src, gold, tgt, links in zip(words[source], tags[source], words[target], pairs)]
     return projections
 
 
@@ -139,8 +152,9 @@ def run_corpus(data: Path, key: str, views: list[str], config: CombineConfig, ca
     print(f"\n## {corpus.name}: {', '.join(corpus.files)} (views {'+'.join(views)}; combine "
           f"{config.describe()}; vote: majority of the voters)\n", flush=True)
     words, tags = read_corpus(data, corpus)
-    links = directional_links(words, key, cache)
-    projections = project_all(words, tags, links, sorted(set(views) | {"intersection", "gdfa"}))
+    runs = aligner_runs(words, key, cache)
+    projections = project_all(words, tags, runs, views)
+    voter_views = [f"run{k}/{v}" for k in range(EflomalConfig().runs) for v in views]
     records = []
     print(f"{'target':<7}{'sources':<14}{'F1':>7}{'vote':>7}{'nearest':>9}{'centroid':>9}{'divers.':>9}")
     for target in words:
@@ -153,7 +167,7 @@ def run_corpus(data: Path, key: str, views: list[str], config: CombineConfig, ca
                 scores = {"single": f1(gold, projections[(sources[0], target, "intersection")]),
                           "single-gdfa": f1(gold, projections[(sources[0], target, "gdfa")])}
             else:
-                voters = [projections[(s, target, view)] for s in sources for view in views]
+                voters = [projections[(s, target, view)] for s in sources for view in voter_views]
                 scores = {config.method: f1(gold, combined(voters, config)),
                           "vote": f1(gold, combined(voters, CombineConfig(method="vote")))}
             for method, value in scores.items():
