@@ -11,8 +11,9 @@ Needs the ``report`` extra (matplotlib, lang2vec).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from projner.errors import UserError
 
 HELP = "table and plots of F1 per language and method against typological distance (URIEL)"
 
@@ -46,17 +47,14 @@ def run(args: argparse.Namespace) -> int:
     from projner.typology.source_sets import source_set_rows
 
     if args.summary_feature not in FEATURE_SETS:
-        print(f"projner report: --summary-feature must be one of {', '.join(FEATURE_SETS)}",
-              file=sys.stderr)
-        return 2
+        raise UserError(f"--summary-feature must be one of {', '.join(FEATURE_SETS)}")
     try:
         results = read_results(args.results)
         set_rows = source_set_rows(results, args.summary_feature)
         results = [r for r in results if not r.sources]
         report = build_report(results, args.source) if results else None
     except (ResultsError, LanguageError, ValueError) as err:
-        print(f"projner report: {err}", file=sys.stderr)
-        return 1
+        raise UserError(str(err)) from None
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
     if set_rows:
@@ -67,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
     for dataset in report.datasets:
         methods = report.plotted_methods(dataset, args.methods)
         if args.methods and not methods:
-            print(f"projner report: none of --methods is on {dataset}; available: "
-                  + ", ".join(report.methods(dataset)), file=sys.stderr)
-            return 1
+            raise UserError(f"none of --methods is on {dataset}; available: " + ", ".join(report.methods(dataset)))
         names = [f"f1_by_language_{slug(dataset)}.png", f"f1_vs_distance_{slug(dataset)}.png"]
         plot_by_language(report, dataset, methods, out / names[0])
         plot_against_distance(report, dataset, methods, out / names[1])
