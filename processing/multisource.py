@@ -11,14 +11,20 @@ names the first sentence that differs.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import datasets
 
+from projner.dataset_cards.provenance import Component
+from projner.languages import get_language
+from projner.processing.evaluate import ner_scores
+from projner.processing.options import Origin
 from projner.processing.project.combine import CombineConfig
+from projner.processing.results import PipelineResult
 from projner.processing.stages.combination import (
     Combine,
     CombineColumns,
@@ -92,3 +98,56 @@ def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
               "weights": dict(zip(names, weights)) if weights else None,
               "counts": summed_counts(combined, stage_columns)}
     return CombinedProjection(combined, report)
+
+
+@dataclass(frozen=True)
+class SourcePairs:
+    """One source of a multi-source projection: its sentence pairs with the target and its language."""
+
+    name: str
+    """How the source is called in the output's columns and the report (its language code, a file)."""
+    pairs: datasets.Dataset | datasets.DatasetDict
+    """What :func:`~projner.processing.pipelines.project_parallel` takes: ``src_tokens``, ``src_tags``,
+    ``tgt_tokens`` (the same target sentences for every source), optionally ``tgt_tags``, ``alignments``."""
+    lang: str | None = None
+    origin: Origin = field(default_factory=Origin)
+
+
+def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str | None = None,
+                             combine: CombineConfig | None = None, split: str | None = None,
+                             **options: Any) -> PipelineResult:
+    """Project several labelled sources onto the same target sentences, each on its own (aligned and
+    projected by :func:`~projner.processing.pipelines.project_parallel` with ``options``), then
+    combine them (:func:`combine_projections`). One source is exactly ``project_parallel``.
+
+    The report holds, per split, every source's own report (``sources``), the combination's counts,
+    the voters' weights and, where the target has gold tags, the combined projection's scores.
+    """
+    from projner.processing.pipelines import project_parallel
+
+    if not sources:
+        raise ValueError("project-parallel needs at least one source")
+    runs = [project_parallel(s.pairs, source_lang=s.lang, target_lang=target_lang, origin=s.origin, split=split,
+                             **options) for s in sources]
+    if len(sources) == 1:
+        return runs[0]
+    config = combine or CombineConfig()
+    names = [s.name for s in sources]
+    outputs, reports = {}, {}
+    for split_name in runs[0].dataset:
+        combined = combine_projections([(name, run.dataset[split_name]) for name, run in zip(names, runs)], config)
+        report = {"sentences": len(combined.dataset), **combined.report,
+                  "source_reports": {name: run.reports[split_name] for name, run in zip(names, runs)}}
+        if "tgt_tags" in combined.dataset.column_names:
+            report |= ner_scores(combined.dataset["tgt_tags"], combined.dataset["projected_tags"])
+        outputs[split_name], reports[split_name] = combined.dataset, report
+    first = runs[0].provenance
+    languages = [get_language(s.lang).code for s in sources if s.lang]
+    provenance = replace(
+        first, source_language=",".join(languages) if len(languages) == len(sources) else None,
+        method=Component("combine", json.loads(json.dumps({
+            "combine": asdict(config), "sources": names,
+            "per_source": {"method": first.method.name, "params": first.method.params}}))),
+    )
+    return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
+                          gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)

@@ -79,3 +79,54 @@ def test_combine_projections_refuses_sources_of_other_sentences():
         combine_projections([one, one])
     with pytest.raises(ValueError, match="no tgt_entities"):
         combine_projections([one, ("de", _projected([[], []]).remove_columns("tgt_entities"))])
+
+
+def _write_conll(path, sentences):
+    path.write_text("\n\n".join("\n".join(f"{w}\t{t}" for w, t in s) for s in sentences) + "\n", encoding="utf-8")
+    return path
+
+
+def test_project_parallel_with_several_sources_combines_them_and_keeps_each(tmp_path, capsys):
+    """Three sources onto one Italian target through given links (identity links where the words
+    match): the majority fixes the one source whose links put the name on the wrong word."""
+    target = _write_conll(tmp_path / "it.conll", [
+        [("Romano", "B-PER"), ("Prodi", "I-PER"), ("visita", "O"), ("Roma", "B-LOC")],
+        [("Il", "O"), ("Parlamento", "B-ORG"), ("vota", "O")]])
+    sources, links = [], []
+    for lang, first, second in (("en", "0-0 1-1 2-2 3-3", "0-0 1-1 2-2"), ("de", "0-0 1-1 2-2 3-3", "0-0 1-1 2-2"),
+                                ("es", "0-0 1-1 2-3 3-2", "0-0 1-2 2-1")):
+        sources.append(_write_conll(tmp_path / f"{lang}.conll", [
+            [("Romano", "B-PER"), ("Prodi", "I-PER"), ("visits", "O"), ("Rome", "B-LOC")],
+            [("The", "O"), ("Parliament", "B-ORG"), ("votes", "O")]]))
+        links.append(tmp_path / f"{lang}.links")
+        links[-1].write_text(f"{first}\n{second}\n")
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    code = main(["project-parallel", "--source", *map(str, sources), "--source-lang", "en", "de", "es",
+                 "--alignments", *map(str, links), "--target", str(target), "--target-lang", "it",
+                 "--combine", "vote", "--no-name-links", "--output", str(out), "--report", str(report)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "source es: 3 of 3 entities projected, F1 33.33" in printed
+    assert "strict IOB2 of the combination: F1 100.00" in printed
+    data = json.loads(report.read_text())
+    assert data["sources"] == ["en", "de", "es"] and data["min_agree"] == 2
+    assert data["counts"]["kept"] == 3 and data["source_reports"]["en"]["f1"] == 1.0
+    split = datasets.load_dataset(str(out), "it")["train"]
+    assert [(e["start"], e["end"], e["label"]) for e in split["tgt_entities_es"][1]] == [(2, 3, "ORG")]
+    assert split["combine_voters"][1] == [["en", "de"]]
+    provenance = json.loads((out / "it" / "provenance.json").read_text())
+    assert provenance["source_language"] == "en,de,es" and provenance["method"]["name"] == "combine"
+
+
+def test_project_parallel_sources_need_one_link_file_and_language_each(tmp_path, capsys):
+    target = _write_conll(tmp_path / "it.conll", [[("Roma", "B-LOC")]])
+    source = _write_conll(tmp_path / "en.conll", [[("Rome", "B-LOC")]])
+    (tmp_path / "l").write_text("0-0\n")
+    code = main(["project-parallel", "--source", str(source), str(source), "--source-lang", "en",
+                 "--alignments", str(tmp_path / "l"), str(tmp_path / "l"), "--target", str(target),
+                 "--output", str(tmp_path / "o")])
+    assert code == 2
+    assert "2 --source file(s) but 2 --alignments and 1 --source-lang" in capsys.readouterr().err
+    code = main(["project-parallel", "--source", str(source), str(source), "--source-lang", "en", "xx-nope",
+                 "--target", str(target), "--output", str(tmp_path / "o")])
+    assert code == 2 and "--source-lang" in capsys.readouterr().err

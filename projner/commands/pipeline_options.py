@@ -195,9 +195,9 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--aligner", default="eflomal",
                         help="word aligner backend (default: eflomal, trained on the pair; neural: an "
                              "encoder, see the neural aligner options)")
-    parser.add_argument("--alignments", type=Path,
+    parser.add_argument("--alignments", type=Path, nargs="+",
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
-                             "pair) to use instead of running an aligner")
+                             "pair) to use instead of running an aligner; one file per --source")
     parser.add_argument("--symmetrization", choices=SYMMETRIZATIONS, default=DEFAULT_SYMMETRIZATION,
                         help=f"how the aligner's two directions combine (default: {DEFAULT_SYMMETRIZATION})")
     parser.add_argument("--aligner-runs", type=int, default=None,
@@ -251,9 +251,10 @@ def check_names(args: argparse.Namespace, options: tuple[str, ...] = ("source_la
     from projner.languages import LanguageError, get_language
 
     for option in options:
-        if getattr(args, option, None):
+        given = getattr(args, option, None)
+        for code in (given if isinstance(given, list) else [given] if given else []):
             try:
-                get_language(getattr(args, option))
+                get_language(code)
             except LanguageError as err:
                 raise ValueError(f"--{option.replace('_', '-')}: {err}") from None
     split = getattr(args, "split", None)
