@@ -19,7 +19,8 @@ from typing import Any
 
 import datasets
 
-from projner.dataset_cards.provenance import Component
+from projner.dataset_cards.provenance import Component, Provenance
+from projner.labels import LabelMap
 from projner.languages import get_language
 from projner.processing.evaluate import ner_scores
 from projner.processing.options import Origin
@@ -33,8 +34,10 @@ from projner.processing.stages.combination import (
     voter_weights,
 )
 
-KEPT_TARGET_COLUMNS = ("id", "tgt_tokens", "tgt_tags")
-"""The target side's own columns, taken from the first source's dataset where it has them."""
+PAIR_TARGET = ("tgt_tokens", ("id", "tgt_tags"))
+"""project-parallel's target side: its words column and the columns kept from the first source."""
+ORIGINAL_TARGET = ("tokens", ("id", "ner_tags"))
+"""translate-test's target side: the original sentence's words and gold tags."""
 
 
 @dataclass(frozen=True)
@@ -48,26 +51,29 @@ def voter_column(prefix: str, name: str) -> str:
     return f"{prefix}_{re.sub(r'[^0-9A-Za-z_-]+', '_', name)}"
 
 
-def _check_same_target(first: tuple[str, datasets.Dataset], other: tuple[str, datasets.Dataset]) -> None:
+def _check_same_target(first: tuple[str, datasets.Dataset], other: tuple[str, datasets.Dataset],
+                       words: str) -> None:
     (name_a, a), (name_b, b) = first, other
     if len(a) != len(b):
         raise ValueError(f"sources {name_a!r} and {name_b!r} cover {len(a)} and {len(b)} target sentences; "
                          "several sources must be projected onto the same target sentences")
     ids_a = a["id"] if "id" in a.column_names else list(range(len(a)))
     ids_b = b["id"] if "id" in b.column_names else list(range(len(b)))
-    for row, (id_a, id_b, words_a, words_b) in enumerate(zip(ids_a, ids_b, a["tgt_tokens"], b["tgt_tokens"])):
+    for row, (id_a, id_b, words_a, words_b) in enumerate(zip(ids_a, ids_b, a[words], b[words])):
         if id_a != id_b or words_a != words_b:
             raise ValueError(f"sources {name_a!r} and {name_b!r} differ at target sentence {row} "
                              f"(ids {id_a!r} / {id_b!r}): several sources must share the target's words")
 
 
 def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
-                        config: CombineConfig | None = None, **map_kwargs: Any) -> CombinedProjection:
+                        config: CombineConfig | None = None, *,
+                        target: tuple[str, tuple[str, ...]] = PAIR_TARGET, **map_kwargs: Any) -> CombinedProjection:
     """One dataset over the target sentences: every source's projection as its own columns, and the
     combination (``projected_tags``, ``tgt_entities``, ``combine_voters``, ``combine_counts``).
 
-    ``projected``: ``(source name, projected dataset)`` pairs, each with ``tgt_tokens`` and
-    ``tgt_entities`` (what the Project stage writes); names must be distinct. ``config``: default
+    ``projected``: ``(source name, projected dataset)`` pairs, each with the target's words
+    (``target``: its words column and the target columns kept, :data:`PAIR_TARGET` or
+    :data:`ORIGINAL_TARGET`) and ``tgt_entities`` (what the Project stage writes); names must be distinct. ``config``: default
     :class:`CombineConfig` (ilp, voter weights from their agreement over the dataset).
     """
     config = config or CombineConfig()
@@ -76,20 +82,20 @@ def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
     names = [name for name, _ in projected]
     if len(set(names)) != len(names):
         raise ValueError(f"source names must be distinct, got {names}")
+    words, kept = target
     for name, dataset in projected:
-        missing = [c for c in ("tgt_tokens", "tgt_entities") if c not in dataset.column_names]
+        missing = [c for c in (words, "tgt_entities") if c not in dataset.column_names]
         if missing:
             raise ValueError(f"source {name!r} has no {', '.join(missing)} column: project it first")
     for other in projected[1:]:
-        _check_same_target(projected[0], other)
+        _check_same_target(projected[0], other, words)
     first = projected[0][1]
-    columns: dict[str, list] = {c: first[c] for c in KEPT_TARGET_COLUMNS if c in first.column_names}
+    table = first.select_columns([c for c in (words, *kept) if c in first.column_names])
     for name, dataset in projected:
-        columns[voter_column("tgt_entities", name)] = dataset["tgt_entities"]
+        table = table.add_column(voter_column("tgt_entities", name), dataset["tgt_entities"])
         if "projected_tags" in dataset.column_names:
-            columns[voter_column("projected_tags", name)] = dataset["projected_tags"]
-    table = datasets.Dataset.from_dict(columns)
-    stage_columns = CombineColumns(voters=tuple(voter_column("tgt_entities", n) for n in names))
+            table = table.add_column(voter_column("projected_tags", name), dataset["projected_tags"])
+    stage_columns = CombineColumns(voters=tuple(voter_column("tgt_entities", n) for n in names), target_tokens=words)
     weights = voter_weights(table, stage_columns) if config.method == "ilp" else None
     stage = Combine(stage_columns, config, names=tuple(names), weights=weights)
     combined = combine_dataset(table, stage, **map_kwargs)
@@ -137,17 +143,66 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
     for split_name in runs[0].dataset:
         combined = combine_projections([(name, run.dataset[split_name]) for name, run in zip(names, runs)], config)
         report = {"sentences": len(combined.dataset), **combined.report,
-                  "source_reports": {name: run.reports[split_name] for name, run in zip(names, runs)}}
+                  **_source_reports(names, [run.reports[split_name] for run in runs])}
         if "tgt_tags" in combined.dataset.column_names:
             report |= ner_scores(combined.dataset["tgt_tags"], combined.dataset["projected_tags"])
         outputs[split_name], reports[split_name] = combined.dataset, report
-    first = runs[0].provenance
     languages = [get_language(s.lang).code for s in sources if s.lang]
-    provenance = replace(
-        first, source_language=",".join(languages) if len(languages) == len(sources) else None,
-        method=Component("combine", json.loads(json.dumps({
-            "combine": asdict(config), "sources": names,
-            "per_source": {"method": first.method.name, "params": first.method.params}}))),
-    )
+    provenance = _combined_provenance(runs[0].provenance, languages if len(languages) == len(sources) else [],
+                                      names, config)
     return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
                           gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def translate_test_pivots(target: datasets.Dataset | datasets.DatasetDict, lang: str, pivots: Sequence[str], *,
+                          combine: CombineConfig | None = None, split: str | None = None,
+                          **options: Any) -> PipelineResult:
+    """translate-test through several pivot languages at once: the target sentences are translated
+    into each pivot, labelled and projected back on their own
+    (:func:`~projner.processing.pipelines.translate_test` with ``options``), and the projections
+    onto the original words are combined and scored against the gold. One pivot is exactly
+    ``translate_test``."""
+    from projner.processing.pipelines import translate_test
+
+    if not pivots:
+        raise ValueError("translate-test needs at least one pivot language")
+    codes = [get_language(p).code for p in pivots]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"pivot languages must be distinct, got {list(pivots)}")
+    runs = [translate_test(target, lang, pivot_lang=code, split=split, **options) for code in codes]
+    if len(runs) == 1:
+        return runs[0]
+    config = combine or CombineConfig()
+    outputs, reports = {}, {}
+    for split_name in runs[0].dataset:
+        combined = combine_projections([(code, run.dataset[split_name]) for code, run in zip(codes, runs)], config,
+                                       target=ORIGINAL_TARGET)
+        first = runs[0].reports[split_name]
+        labels = combined.dataset.features["ner_tags"].feature.names
+        gold = [[labels[t] for t in row] for row in combined.dataset["ner_tags"]]
+        eval_map = LabelMap.parse(first["eval_label_map"])
+        report = {"task": "translate-test", "lang": first["lang"], "split": split_name,
+                  **ner_scores(gold, combined.dataset["projected_tags"], label_map=eval_map or None),
+                  "sentences": len(combined.dataset), "eval_label_map": first["eval_label_map"],
+                  **combined.report, **_source_reports(codes, [run.reports[split_name] for run in runs])}
+        outputs[split_name], reports[split_name] = combined.dataset, report
+    provenance = _combined_provenance(runs[0].provenance, codes, codes, config)
+    return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
+                          gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def _source_reports(names: Sequence[str], reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Every source's own report, and their steps' timings and cache use under the source's name."""
+    return {"source_reports": dict(zip(names, reports)),
+            "timings": {f"{name} {step}": seconds for name, report in zip(names, reports)
+                        for step, seconds in report.get("timings", {}).items()},
+            "cached_steps": [f"{name} {step}" for name, report in zip(names, reports)
+                             for step in report.get("cached_steps", [])]}
+
+
+def _combined_provenance(first: Provenance, languages: Sequence[str], names: Sequence[str],
+                         config: CombineConfig) -> Provenance:
+    """The first source's provenance, naming every source language and the combination as the method."""
+    return replace(first, source_language=",".join(languages) or None, method=Component("combine", json.loads(
+        json.dumps({"combine": asdict(config), "sources": list(names),
+                    "per_source": {"method": first.method.name, "params": first.method.params}}))))

@@ -9,6 +9,7 @@ import datasets
 import pytest
 
 from projner.cli import main
+from projner.labels import LabelMap
 
 EN_DE_PIN = {
     "f1": 0.9114688128772637, "precision": 0.9207317073170732, "recall": 0.9023904382470119,
@@ -130,3 +131,34 @@ def test_project_parallel_sources_need_one_link_file_and_language_each(tmp_path,
     code = main(["project-parallel", "--source", str(source), str(source), "--source-lang", "en", "xx-nope",
                  "--target", str(target), "--output", str(tmp_path / "o")])
     assert code == 2 and "--source-lang" in capsys.readouterr().err
+
+
+def test_translate_test_through_two_pivots_combines_the_projections_back(tiny_models, tmp_path, fixtures):
+    """Plumbing with the tiny random models: each pivot translated, labelled and projected back on its
+    own, then combined on the original words and scored against the gold."""
+    from projner.processing.corpora import load_gold
+    from projner.processing.evaluate import ner_scores
+    from projner.processing.multisource import translate_test_pivots
+    from projner.processing.options import RunOptions
+    from projner.processing.project.combine import CombineConfig
+
+    run = RunOptions(translator=str(tiny_models["translator"]), ner_model=str(tiny_models["ner"]),
+                     aligner_model=str(tiny_models["aligner"]), cache_dir=str(tmp_path / "cache"), num_beams=1,
+                     max_new_tokens=8)
+    data = load_gold("masakhaner2", "yo", "test", data_dir=str(fixtures / "masakhaner2"),
+                     cache_dir=tmp_path / "gold").dataset
+    result = translate_test_pivots(data, "yo", ["en", "fr"], run=run, combine=CombineConfig(method="vote", min_agree=1))
+    out = result.dataset["test"]
+    assert len(out) == len(data) and out["tokens"] == data["tokens"]
+    assert {"tgt_entities_en", "tgt_entities_fr", "combine_voters", "combine_counts"} <= set(out.column_names)
+    report = result.report
+    assert set(report["source_reports"]) == {"en", "fr"}
+    assert report["source_reports"]["fr"]["sentences"] == len(data)
+    names = out.features["ner_tags"].feature.names
+    gold = [[names[t] for t in row] for row in out["ner_tags"]]
+    assert report["f1"] == ner_scores(gold, out["projected_tags"],
+                                      label_map=LabelMap.parse(report["eval_label_map"]) or None)["f1"]
+    for spans, en, fr in zip(out["tgt_entities"], out["tgt_entities_en"], out["tgt_entities_fr"]):
+        proposed = {(e["start"], e["end"]) for e in en + fr}
+        assert {(e["start"], e["end"]) for e in spans} <= proposed  # nothing comes from nowhere
+    assert result.provenance.source_language == "en,fr" and result.provenance.method.name == "combine"
