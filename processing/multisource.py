@@ -19,7 +19,7 @@ from typing import Any
 
 import datasets
 
-from projner.dataset_cards.provenance import Component, Provenance
+from projner.dataset_cards.provenance import Component, Provenance, SourceDataset
 from projner.labels import LabelMap
 from projner.languages import get_language
 from projner.processing.evaluate import ner_scores
@@ -206,3 +206,89 @@ def _combined_provenance(first: Provenance, languages: Sequence[str], names: Seq
     return replace(first, source_language=",".join(languages) or None, method=Component("combine", json.loads(
         json.dumps({"combine": asdict(config), "sources": list(names),
                     "per_source": {"method": first.method.name, "params": first.method.params}}))))
+
+
+@dataclass(frozen=True)
+class SourceCorpus:
+    """One labelled source corpus of a multi-source translate-train run."""
+
+    name: str
+    dataset: datasets.Dataset | datasets.DatasetDict
+    lang: str
+    origin: Origin = field(default_factory=Origin)
+
+
+def translate_train_sources(sources: Sequence[SourceCorpus], target_lang: str, *, split: str | None = None,
+                            **options: Any) -> PipelineResult:
+    """translate-train from several labelled corpora, each in its own language, into one target
+    language: each is translated and projected on its own
+    (:func:`~projner.processing.pipelines.translate_train` with ``options``), and the silver
+    sentences are pooled into one corpus with a ``source_language`` column. Their translations are
+    different sentences, so there are no shared target words to vote on: pooling, not combining,
+    is what several sources mean here. One source is exactly ``translate_train``.
+    """
+    from projner.processing.pipelines import translate_train
+
+    if not sources:
+        raise ValueError("translate-train needs at least one source corpus")
+    names = [s.name for s in sources]
+    if len(set(names)) != len(names):
+        raise ValueError(f"source names must be distinct, got {names}")
+    runs = [translate_train(s.dataset, target_lang, source_lang=s.lang, origin=s.origin, split=split, **options)
+            for s in sources]
+    if len(runs) == 1:
+        return runs[0]
+    labels = [run.provenance.labels for run in runs]
+    if any(set(other) != set(labels[0]) for other in labels[1:]):
+        raise ValueError("the source corpora's entity types differ after their label maps ("
+                         + "; ".join(f"{n}: {', '.join(sorted(set(lab)))}" for n, lab in zip(names, labels))
+                         + "): map them onto the same types (--source-label-map) to pool them")
+    outputs, reports = {}, {}
+    for split_name in runs[0].dataset:
+        parts = [run.dataset[split_name] for run in runs]
+        common = [c for c in parts[0].column_names if all(c in p.column_names for p in parts)]
+        parts = [p.select_columns(common) for p in parts]
+        parts = [p.add_column("source_language", [get_language(s.lang).code] * len(p))
+                 for p, s in zip(parts, sources)]
+        try:
+            features = datasets.Features({c: _typed_feature([p.features[c] for p in parts]) for c in common
+                                          + ["source_language"]})
+            pooled = datasets.concatenate_datasets([p.cast(features) for p in parts])
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"the source corpora's outputs cannot be pooled into one split {split_name!r}: {err}") \
+                from None
+        own = [run.reports[split_name] for run in runs]
+        report = {"task": "translate-train", "lang": own[0]["lang"], "split": split_name,
+                  **{key: sum(r[key] for r in own) for key in ("sentences", "kept", "source_entities",
+                                                                "projected_entities")},
+                  "dropped": _summed([r.get("dropped", {}) for r in own]), "sources": names,
+                  "no_gold_reason": own[0]["no_gold_reason"], **_source_reports(names, own)}
+        outputs[split_name], reports[split_name] = pooled, report
+    provenance = replace(runs[0].provenance, source_language=",".join(get_language(s.lang).code for s in sources),
+                         source_dataset=_pooled_source([run.provenance.source_dataset for run in runs]))
+    return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=runs[0].keep_dropped,
+                          gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def _pooled_source(records: Sequence[SourceDataset]) -> SourceDataset:
+    """One record for pooled corpora: the shared one, or their names with every licence to respect."""
+    if all(r == records[0] for r in records):
+        return records[0]
+    licences = "; ".join(f"{r.name}: {r.license_name or r.license}" for r in records)
+    return SourceDataset(name=" + ".join(r.name for r in records), license="other", license_name="several",
+                         citation=None, homepage=None,
+                         license_details=f"Pooled from several corpora; every one's terms apply: {licences}.")
+
+
+def _typed_feature(candidates: Sequence[Any]) -> Any:
+    """A column's feature across parts: one that knows its types (a part whose lists were all empty
+    only knows ``null``)."""
+    return next((f for f in candidates if "null" not in repr(f)), candidates[0])
+
+
+def _summed(counts: Sequence[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for table in counts:
+        for key, value in table.items():
+            total[key] = total.get(key, 0) + value
+    return total

@@ -162,3 +162,26 @@ def test_translate_test_through_two_pivots_combines_the_projections_back(tiny_mo
         proposed = {(e["start"], e["end"]) for e in en + fr}
         assert {(e["start"], e["end"]) for e in spans} <= proposed  # nothing comes from nowhere
     assert result.provenance.source_language == "en,fr" and result.provenance.method.name == "combine"
+
+
+def test_translate_train_from_two_languages_pools_both_silver_corpora(tiny_models, tmp_path, fixtures, capsys):
+    """CoNLL files in English and German, each translated into Yorùbá and projected on its own (tiny
+    random models: plumbing only), pooled with the language each sentence came from."""
+    folder = fixtures / "europarl-ner"
+    common = ["--translator", str(tiny_models["translator"]), "--ner-model", str(tiny_models["ner"]),
+              "--aligner-model", str(tiny_models["aligner"]), "--num-beams", "1", "--max-new-tokens", "6",
+              "--cache-dir", str(tmp_path / "cache"), "--aligner", "eflomal", "--limit", "3", "--keep-partial"]
+    code = main(["translate-train", "--source", str(folder / "en-europarl.test.conll02"),
+                 str(folder / "de-europarl.test.conll02"), "--source-lang", "en", "de", "--lang", "yo",
+                 "--report", str(tmp_path / "r.json"), "--output", str(tmp_path / "out"), *common])
+    assert code == 0, capsys.readouterr()
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["sentences"] == 6 and set(report["source_reports"]) == {"en:en-europarl.test", "de:de-europarl.test"}
+    assert report["kept"] == sum(r["kept"] for r in report["source_reports"].values())
+    provenance = json.loads((tmp_path / "out" / "yo" / "provenance.json").read_text())
+    assert provenance["source_language"] == "en,de"
+    split = datasets.load_dataset(str(tmp_path / "out"), "yo")["train"]
+    assert sorted(set(split["source_language"])) == ["de", "en"]
+    assert main(["translate-train", "--source", str(folder / "de-europarl.test.conll02"), "--lang", "yo",
+                 *common]) == 2
+    assert "give its language with --source-lang" in capsys.readouterr().err

@@ -181,5 +181,5 @@ def test_source_set_results_get_their_own_table_figure_and_distances(tmp_path, c
     assert "| Italian (`it`) | en+de+es |  | 94.0 | 92.0 |" in (out / "source_sets.md").read_text()
     records.append(dict(records[0]))
     path.write_text(json.dumps(records))
-    assert main(["report", str(path), "--output", str(out)]) == 1
+    assert main(["report", str(path), "--output", str(out)]) == 2
     assert "two results for single on Europarl-NER it from es" in capsys.readouterr().err

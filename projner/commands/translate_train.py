@@ -1,9 +1,14 @@
-"""``projner translate-train``: a silver corpus from labelled English (CoNLL-2003) by translation
-and projection, written as a Hub dataset folder with its provenance and card."""
+"""``projner translate-train``: a silver corpus from labelled sentences (CoNLL-2003 English, or
+CoNLL files in any language with ``--source-lang``) by translation and projection, written as a Hub
+dataset folder with its provenance and card. Several sources are each translated and projected,
+then pooled (:func:`projner.processing.multisource.translate_train_sources`)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
 
 from projner.commands.pipeline_options import (
     add_common_arguments,
@@ -18,8 +23,13 @@ HELP = "translate labelled English into a language and project its entities: a s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", default="conll2003", choices=("conll2003",),
-                        help="labelled source corpus (a local copy through --data-dir)")
+    parser.add_argument("--source", nargs="+", default=["conll2003"],
+                        help="labelled source corpus: conll2003 (a local copy through --data-dir) or CoNLL "
+                             "files (token TAG) in any language (--source-lang); several are each translated "
+                             "and projected, then pooled")
+    parser.add_argument("--source-lang", nargs="+",
+                        help="language code of each --source, in order (default: en for conll2003; "
+                             "required for a file)")
     parser.add_argument("--lang", required=True, help="target language code")
     parser.add_argument("--split", default="train", help="source split to translate (default train)")
     parser.add_argument("--source-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
@@ -40,15 +50,57 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
-    from projner.processing.pipelines import translate_train
+    from projner.commands.pipeline_options import finish
+    from projner.processing.multisource import translate_train_sources
 
     check_paths(args)
-    gold = load_gold_split(args, args.source, "en")
-    result = translate_train(
-        gold.dataset, args.lang, source_lang="en", run=run_options(args), split=gold.split,
-        method=method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
-                              retype_dropped=args.retype_dropped),
-        source_label_map=tuple(args.source_label_map), origin=gold_origin(gold, "source"),
-    )
+    langs = args.source_lang or [None] * len(args.source)
+    if len(langs) != len(args.source):
+        print(f"projner translate-train: error: {len(args.source)} --source but {len(langs)} --source-lang: "
+              "give one language per source, in order", file=sys.stderr)
+        return 2
+    try:
+        read = [source_corpus(args, name, lang) for name, lang in zip(args.source, langs)]
+        result = translate_train_sources(
+            [corpus for corpus, _ in read], args.lang, run=run_options(args), split=read[0][1],
+            method=method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
+                                  retype_dropped=args.retype_dropped),
+            source_label_map=tuple(args.source_label_map),
+        )
+    except (OSError, ValueError) as err:
+        print(f"projner translate-train: error: {err}", file=sys.stderr)
+        return 2
     return finish(result, args, print_summary)
+
+
+def source_corpus(args: argparse.Namespace, name: str, lang: str | None) -> tuple[Any, str]:
+    """A ``--source`` and its split name: the CoNLL-2003 builder's split, or a CoNLL file read as a
+    dataset of IOB2 strings."""
+    from projner.commands.pipeline_options import gold_origin, load_gold_split
+    from projner.dataset_cards.provenance import SourceDataset
+    from projner.processing.multisource import SourceCorpus
+    from projner.processing.options import Origin
+
+    if name == "conll2003":
+        if lang not in (None, "en"):
+            raise ValueError(f"--source conll2003 is English, not {lang!r}")
+        gold = load_gold_split(args, name, "en")
+        return SourceCorpus(name, gold.dataset, "en", gold_origin(gold, "source")), gold.split
+    path = Path(name)
+    if not path.is_file():
+        raise ValueError(f"--source {name!r} is neither conll2003 nor a CoNLL file")
+    if not lang:
+        raise ValueError(f"--source {name}: give its language with --source-lang")
+    import datasets
+
+    from projner.builders.conll import read_conll
+
+    sentences = [s for s in read_conll(path, lenient=args.lenient) if s.tokens]
+    dataset = datasets.Dataset.from_dict({"id": [str(k) for k in range(len(sentences))],
+                                          "tokens": [s.tokens for s in sentences],
+                                          "ner_tags": [s.tags for s in sentences]})
+    if args.limit:
+        dataset = dataset.select(range(min(args.limit, len(dataset))))
+    source = SourceDataset(name=path.name, license="unknown", citation=None, homepage=None,
+                           license_details=f"The licence of {path.name} was not recorded: the output inherits it.")
+    return SourceCorpus(f"{lang}:{path.stem}", dataset, lang, Origin(source, {"source": str(path)})), args.split
