@@ -7,7 +7,6 @@ import argparse
 from projner.commands.pipeline_options import (
     add_common_arguments,
     add_method_arguments,
-    check_paths,
     method_options,
     print_summary,
     run_options,
@@ -53,15 +52,22 @@ def pivot_list(text: str) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
+    from projner.commands.pipeline_options import (
+        finish,
+        gold_origin,
+        load_gold_split,
+        prepare,
+        user_errors,
+    )
     from projner.processing.multisource import translate_test_pivots
     from projner.processing.project.combine import CombineConfig
 
-    check_paths(args)
-    gold = load_gold_split(args, args.dataset, args.lang)
-    result = translate_test_pivots(
-        gold.dataset, args.lang, args.pivots, run=run_options(args), split=gold.split,
-        combine=CombineConfig(method=args.combine, min_agree=args.min_agree),
-        method=method_options(args, backtranslation=args.backtranslation, refinement=args.refinement),
-        origin=gold_origin(gold, "dataset"))
+    prepare(args, dataset=args.dataset)
+    with user_errors():
+        gold = load_gold_split(args, args.dataset, args.lang)
+        result = translate_test_pivots(
+            gold.dataset, args.lang, args.pivots, run=run_options(args), split=gold.split,
+            combine=CombineConfig(method=args.combine, min_agree=args.min_agree),
+            method=method_options(args, backtranslation=args.backtranslation, refinement=args.refinement),
+            origin=gold_origin(gold, "dataset"))
     return finish(result, args, print_summary)

@@ -6,14 +6,12 @@ then pooled (:func:`projner.processing.multisource.translate_train_sources`)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from projner.commands.pipeline_options import (
     add_common_arguments,
     add_method_arguments,
-    check_paths,
     method_options,
     print_summary,
     run_options,
@@ -50,16 +48,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish
+    from projner.commands.pipeline_options import finish, prepare, user_errors
     from projner.processing.multisource import translate_train_sources
 
-    check_paths(args)
+    prepare(args, translating=True)
     langs = args.source_lang or [None] * len(args.source)
-    if len(langs) != len(args.source):
-        print(f"projner translate-train: error: {len(args.source)} --source but {len(langs)} --source-lang: "
-              "give one language per source, in order", file=sys.stderr)
-        return 2
-    try:
+    with user_errors():
+        if len(langs) != len(args.source):
+            raise ValueError(f"{len(args.source)} --source but {len(langs)} --source-lang: give one language "
+                             "per source, in order")
         read = [source_corpus(args, name, lang) for name, lang in zip(args.source, langs)]
         result = translate_train_sources(
             [corpus for corpus, _ in read], args.lang, run=run_options(args), split=read[0][1],
@@ -67,9 +64,6 @@ def run(args: argparse.Namespace) -> int:
                                   retype_dropped=args.retype_dropped),
             source_label_map=tuple(args.source_label_map),
         )
-    except (OSError, ValueError) as err:
-        print(f"projner translate-train: error: {err}", file=sys.stderr)
-        return 2
     return finish(result, args, print_summary)
 
 
