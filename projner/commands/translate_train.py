@@ -17,7 +17,7 @@ from projner.commands.pipeline_options import (
     run_options,
 )
 
-HELP = "translate labelled English into a language and project its entities: a silver NER corpus"
+HELP = "translate labelled sentences into a language and project their entities: a silver NER corpus"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
