@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from projner.builders.conll import repair_iob2
 from projner.errors import UserError
 from projner.labels import OUTSIDE, LabelMap
+from projner.processing.defaults import DEFAULT_NER_MODEL
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -28,7 +29,6 @@ from projner.processing.runtime import (
     pick_dtype,
 )
 
-DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 _SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}
 
 

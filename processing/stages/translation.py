@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from projner.languages import Language, canonical_codes, get_language
+from projner.processing.defaults import DEFAULT_TRANSLATOR, EASYPROJECT_TRANSLATOR
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -26,11 +27,6 @@ from projner.processing.runtime import (
     pick_dtype,
 )
 from projner.processing.text import piece_spans
-
-DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
-EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
-"""NLLB-200 3.3B fine-tuned by Chen et al. (2023) to carry ``[ ]`` entity markers through translation;
-it ships no tokenizer of its own: use the base model's (``tokenizer=DEFAULT_TRANSLATOR``)."""
 
 
 @dataclass(frozen=True)

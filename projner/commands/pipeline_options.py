@@ -12,17 +12,21 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.aligner_options import (
-    DEFAULT_ALIGNER_MODEL,
+    METHODS,
     add_neural_arguments,
     neural_options,
 )
 from projner.commands.checks import positive_int
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
+from projner.processing.defaults import (
+    DEFAULT_ALIGN_LAYER,
+    DEFAULT_ALIGN_METHOD,
+    DEFAULT_ALIGNER_MODEL,
+    DEFAULT_NER_MODEL,
+    DEFAULT_TRANSLATOR,
+    EASYPROJECT_TRANSLATOR,
+)
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
-
-DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
-DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,9 +75,10 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
     group.add_argument("--aligner", default="neural", choices=("neural", "eflomal"),
                        help="neural (encoder similarities, --aligner-model) or eflomal (statistical, trained "
                        "on the sentences at hand) (default neural)")
-    group.add_argument("--align-method", default="itermax", choices=("argmax", "itermax", "match", "softmax"),
-                       help="link extraction of the neural aligner (default itermax)")
-    group.add_argument("--align-layer", type=int, default=8, help="encoder layer of the neural aligner (default 8)")
+    group.add_argument("--align-method", default=DEFAULT_ALIGN_METHOD, choices=METHODS,
+                       help=f"link extraction of the neural aligner (default {DEFAULT_ALIGN_METHOD})")
+    group.add_argument("--align-layer", type=int, default=DEFAULT_ALIGN_LAYER,
+                       help=f"encoder layer of the neural aligner (default {DEFAULT_ALIGN_LAYER})")
     group.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
                        help=f"eflomal's combination of directions (default {DEFAULT_SYMMETRIZATION})")
     group.add_argument("--align-batch-size", type=int, default=32)
@@ -134,6 +139,8 @@ def gold_origin(gold: Any, report_name: str) -> Any:
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
     """After a pipeline: print its summary, write ``--report`` and export ``--output``."""
     if args.report:
+        from projner.outputs import write_report
+
         write_report(args.report, result.report)
     summary(result.report)
     if args.output:
@@ -142,13 +149,6 @@ def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
         export(result, args.output)
         print_written(args.output, result.config_name)
     return 0
-
-
-def write_report(path: str | Path, report: dict[str, Any]) -> None:
-    from projner.dataset_cards.folder import write_json
-
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    write_json(Path(path), report)
 
 
 def print_written(output: str | Path, config: str) -> None:
