@@ -85,7 +85,7 @@ def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_say
     assert {k: report[k] for k in ("f1", "precision", "recall")} == {k: expected[k] for k in ("f1", "precision", "recall")}
     assert all(0.0 <= report[k] <= 1.0 for k in ("f1", "precision", "recall"))
     assert report["eval_label_map"] == ["DATE=O"]  # the CoNLL model cannot produce DATE
-    assert sum(report["dropped"].values()) == sum(1 for r in ds["dropped_reason"] if r)
+    assert sum(report["incomplete_sentences"].values()) == sum(1 for r in ds["projection_issues"] if r)
     assert list(report["timings"]) == TEST_STEPS and report["cached_steps"] == []
     # the Hub folder holds every scored sentence, incomplete ones included with their reason
     assert json.loads((output / "yo" / "report.json").read_text())["scores"]["f1"] == report["f1"]
@@ -93,9 +93,9 @@ def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_say
     names = saved.features["ner_tags"].feature.names
     assert [[names[i] for i in row] for row in saved["ner_tags"]] == ds["projected_tags"]
     assert saved["tokens"] == ds["tokens"] and saved["original_ner_tags"] == ds["ner_tags"]
-    assert saved["dropped_reason"] == ds["dropped_reason"]
+    assert saved["projection_issues"] == ds["projection_issues"] and "dropped_reason" not in saved.column_names
     statistics = json.loads((output / "yo" / "statistics.json").read_text())["splits"]["test"]
-    assert statistics["sentences"] == 3 and statistics["incomplete"] == report["dropped"]
+    assert statistics["sentences"] == 3 and statistics["incomplete"] == report["incomplete_sentences"]
     card = (output / "README.md").read_text()
     assert f"**{100 * report['f1']:.1f}**" in card
     provenance = json.loads((output / "yo" / "provenance.json").read_text())
@@ -156,8 +156,9 @@ def test_translate_test_with_back_translation_and_ner_candidates(tiny_models, tm
     assert len(ds) == 3 and all(len(a) == len(b) for a, b in zip(ds["projected_tags"], ds["tokens"]))
     for words, links in zip(ds["bt_tokens"], ds["bt_alignments"]):
         assert all(0 <= i < len(words) for i, _ in links)  # projected from the back-translation
-    assert sum(result.report["backtranslation_dropped"].values()) == sum(1 for r in ds["bt_dropped_reason"] if r)
-    for problems, reason in zip(ds["bt_problems"], ds["bt_dropped_reason"]):
+    assert sum(result.report["backtranslation_incomplete"].values()) == sum(
+        1 for r in ds["bt_projection_issues"] if r)
+    for problems, reason in zip(ds["bt_problems"], ds["bt_projection_issues"]):
         assert not reason or problems  # a back-translation counted as incomplete says why
     assert "candidate-selector" in {m["role"] for m in result.report["models"]}
 

@@ -293,7 +293,7 @@ class ProjectMarkedConfig:
     output_tags_column: str = "projected_tags"
     output_entities_column: str = "tgt_entities"
     problems_column: str = "easyproject_problems"
-    dropped_column: str = "dropped_reason"
+    issues_column: str = "projection_issues"
 
     def __post_init__(self) -> None:
         canonical_codes(self, "target_lang")
@@ -320,7 +320,7 @@ class ProjectMarked:
 
     Adds (default names) the clean ``translation``, its ``tgt_tokens`` and ``translation_offsets``,
     ``projected_tags``, ``tgt_entities`` (score: similarity of the span to the entity's translation),
-    ``easyproject_problems`` (every message, for inspection) and ``dropped_reason``: empty when every
+    ``easyproject_problems`` (every message, for inspection) and ``projection_issues``: empty when every
     entity found its marked span and every marked span its entity, else the kinds of problem met
     (``entity without marked span+unbalanced markers``…), so the sentence is counted, not lost.
     """
@@ -340,7 +340,7 @@ class ProjectMarked:
     def outputs(self) -> tuple[str, ...]:
         c = self.config
         return (c.text_column, c.tokens_column, c.offsets_column, c.output_tags_column,
-                c.output_entities_column, c.problems_column, c.dropped_column)
+                c.output_entities_column, c.problems_column, c.issues_column)
 
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, self.stage, self.config)
@@ -361,7 +361,7 @@ class ProjectMarked:
 
         c = self.config
         matching = EasyProjectConfig(threshold=c.threshold, elimination=c.elimination)
-        text, tokens, offsets_out, tags_out, entities_out, problems_out, dropped = (
+        text, tokens, offsets_out, tags_out, entities_out, problems_out, issues = (
             [] for _ in range(7))
         for words, tags, marked, entity_translations in zip(
             batch[c.words_column], batch[c.tags_column], batch[c.marked_column], batch[c.entities_column]
@@ -377,7 +377,7 @@ class ProjectMarked:
             entities_out.append([s.as_dict() for s in spans])
             problems_out.append(list(result.problems))
             incomplete = any("no marked span" in p or "matches no entity" in p for p in result.problems)
-            dropped.append("+".join(problem_kinds(result.problems)) if incomplete else "")
+            issues.append("+".join(problem_kinds(result.problems)) if incomplete else "")
         return {c.text_column: text, c.tokens_column: tokens, c.offsets_column: offsets_out,
                 c.output_tags_column: tags_out, c.output_entities_column: entities_out,
-                c.problems_column: problems_out, c.dropped_column: dropped}
+                c.problems_column: problems_out, c.issues_column: issues}

@@ -46,7 +46,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
     data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
                       "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
-                      "sentence (dropped_reason kept), translate-train leaves incomplete ones out (counted)")
+                      "sentence (projection_issues kept), translate-train leaves those with a dropped_reason out "
+                      "(counted)")
     data.add_argument("--report", help="write the run report (JSON) here")
     data.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
     run = parser.add_argument_group("execution")
@@ -170,8 +171,9 @@ def print_summary(report: dict[str, Any]) -> None:
         lines.append(f"{report['task']} {report['lang']}: {report['sentences']} sentences, {report['kept']} kept; "
                      f"entities: {report['source_entities']} in the source, {report['projected_entities']} "
                      "projected into the kept sentences")
-    if report.get("dropped"):
-        lines.append("dropped: " + json.dumps(report["dropped"], ensure_ascii=False))
+    for key in ("dropped", "incomplete_sentences"):
+        if report.get(key):
+            lines.append(f"{key.split('_')[0]}: " + json.dumps(report[key], ensure_ascii=False))
     lines.append("steps: " + ", ".join(f"{name} {seconds:.1f}s" + _cache_note(report, name)
                                         for name, seconds in report["timings"].items()))
     print("\n".join(lines), file=sys.stdout)
