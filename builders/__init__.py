@@ -6,13 +6,12 @@ imported on first use, so code that only needs the CoNLL reader stays light.
 
 from __future__ import annotations
 
-from projner.lazy import lazy_exports
+from projner.lazy import by_module, lazy_exports
 
-__all__, __getattr__ = lazy_exports(__name__, {
-    "PanX": "projner.builders.panx",
-    "MasakhaNER2": "projner.builders.masakhaner2",
-    "EuroparlNER": "projner.builders.parallel",
-    "ParallelConll": "projner.builders.parallel",
-    "Conll2003": "projner.builders.conll2003",
-    "parallel_pairs": "projner.builders.parallel",
+EXPORTS = by_module({
+    "projner.builders.panx": ("PanX",),
+    "projner.builders.masakhaner2": ("MasakhaNER2",),
+    "projner.builders.parallel": ("EuroparlNER", "ParallelConll", "parallel_pairs"),
+    "projner.builders.conll2003": ("Conll2003",),
 })
+__all__, __getattr__ = lazy_exports(__name__, EXPORTS)

@@ -7,10 +7,18 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+Exports = Mapping[str, str]
+"""Exported name → the module that defines it."""
 
-def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[list[str], Callable[[str], Any]]:
+
+def by_module(modules: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """``{module: (name, ...)}`` as ``{name: module}``."""
+    return {name: module for module, names in modules.items() for name in names}
+
+
+def lazy_exports(package: str, exports: Exports) -> tuple[list[str], Callable[[str], Any]]:
     """``__all__`` and the module ``__getattr__`` of ``package``: each name of ``exports`` is read
-    from its module (``name → module``) when first asked for."""
+    from its module when first asked for."""
 
     def __getattr__(name: str) -> Any:
         if name in exports:

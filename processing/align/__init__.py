@@ -1,15 +1,12 @@
 """Word alignment: links and symmetrisation, statistical and neural aligners, AER."""
 
-from projner.lazy import lazy_exports
+from projner.lazy import by_module, lazy_exports
 
-__all__, __getattr__ = lazy_exports(__name__, {
-    "make_aligner": "projner.processing.align.backends",
-    "read_pharaoh": "projner.processing.align.links",
-    "parse_pharaoh": "projner.processing.align.links",
-    "format_pharaoh": "projner.processing.align.links",
-    "symmetrize": "projner.processing.align.links",
-    "NeuralAlignerConfig": "projner.processing.align.neural",
-    "EflomalConfig": "projner.processing.align.statistical",
-    "Refinement": "projner.processing.align.refine",
-    "refine": "projner.processing.align.refine",
+EXPORTS = by_module({
+    "projner.processing.align.backends": ("make_aligner",),
+    "projner.processing.align.links": ("read_pharaoh", "parse_pharaoh", "format_pharaoh", "symmetrize"),
+    "projner.processing.align.neural": ("NeuralAligner", "NeuralAlignerConfig"),
+    "projner.processing.align.statistical": ("EflomalConfig",),
+    "projner.processing.align.refine": ("Refinement", "refine"),
 })
+__all__, __getattr__ = lazy_exports(__name__, EXPORTS)

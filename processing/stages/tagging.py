@@ -132,18 +132,12 @@ class Label(ModelStage):
     """``dataset.map(Label(config), batched=True, with_rank=True)``: adds tags and scored entities."""
 
     stage = "label"
+    input_fields = ("words_column",)
+    output_fields = ("tags_column", "entities_column")
 
     def __init__(self, config: LabelConfig) -> None:
         self.config = config
         self.label_map = LabelMap.parse(config.label_map)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.words_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.tags_column, self.config.entities_column)
 
     def _load(self, rank: int | None) -> None:
         if self._model is not None:

@@ -26,6 +26,7 @@ from projner.processing.runtime import (
     pick_device,
     pick_dtype,
 )
+from projner.processing.stages.base import ConfigStage
 from projner.processing.text import piece_spans
 
 
@@ -75,6 +76,8 @@ class Translate(ModelStage):
     """
 
     stage = "translate"
+    input_fields = ("input_column",)
+    output_fields = ("output_column", "pieces_column", "complete_column")
 
     def __init__(self, config: TranslateConfig) -> None:
         self.config = config
@@ -82,15 +85,6 @@ class Translate(ModelStage):
         self.target: Language = get_language(config.target_lang)
         self.source_code = self.source.require_nllb()
         self.target_code = self.target.require_nllb()
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.input_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        c = self.config
-        return (c.output_column, c.pieces_column, c.complete_column)
 
     def fingerprint_params(self) -> dict[str, Any]:
         """The model's parameters, and the version of a tokenizer loaded from elsewhere."""
@@ -315,7 +309,7 @@ def problem_kinds(problems: Sequence[str]) -> list[str]:
     return sorted(kinds)
 
 
-class ProjectMarked:
+class ProjectMarked(ConfigStage):
     """``.map`` adapter of EasyProject's marker parsing and matching (``project_marked``).
 
     Adds (default names) the clean ``translation``, its ``tgt_tokens`` and ``translation_offsets``,
@@ -326,24 +320,13 @@ class ProjectMarked:
     """
 
     stage = "easyproject_match"
+    input_fields = ("words_column", "tags_column", "marked_column", "entities_column")
+    output_fields = ("text_column", "tokens_column", "offsets_column", "output_tags_column",
+                     "output_entities_column", "problems_column", "issues_column")
 
     def __init__(self, config: ProjectMarkedConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.target = get_language(config.target_lang)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        c = self.config
-        return (c.words_column, c.tags_column, c.marked_column, c.entities_column)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        c = self.config
-        return (c.text_column, c.tokens_column, c.offsets_column, c.output_tags_column,
-                c.output_entities_column, c.problems_column, c.issues_column)
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
 
     def _split(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         from projner.processing.text import split_words

@@ -17,24 +17,17 @@ from projner.commands.aligner_options import (
     neural_options,
 )
 from projner.commands.checks import positive_int
+from projner.processing import defaults
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
-from projner.processing.defaults import (
-    DEFAULT_ALIGN_LAYER,
-    DEFAULT_ALIGN_METHOD,
-    DEFAULT_ALIGNER_MODEL,
-    DEFAULT_NER_MODEL,
-    DEFAULT_TRANSLATOR,
-    EASYPROJECT_TRANSLATOR,
-)
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     models = parser.add_argument_group("models (Hub ids or local folders)")
-    models.add_argument("--translator", default=DEFAULT_TRANSLATOR, help=f"NLLB-200 model (default {DEFAULT_TRANSLATOR})")
-    models.add_argument("--ner-model", default=DEFAULT_NER_MODEL, help=f"token classifier (default {DEFAULT_NER_MODEL})")
-    models.add_argument("--aligner-model", default=DEFAULT_ALIGNER_MODEL,
-                        help=f"encoder of the neural aligner (default {DEFAULT_ALIGNER_MODEL})")
+    models.add_argument("--translator", default=defaults.DEFAULT_TRANSLATOR, help=f"NLLB-200 model (default {defaults.DEFAULT_TRANSLATOR})")
+    models.add_argument("--ner-model", default=defaults.DEFAULT_NER_MODEL, help=f"token classifier (default {defaults.DEFAULT_NER_MODEL})")
+    models.add_argument("--aligner-model", default=defaults.DEFAULT_ALIGNER_MODEL,
+                        help=f"encoder of the neural aligner (default {defaults.DEFAULT_ALIGNER_MODEL})")
     models.add_argument("--ner-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the NER model's types onto the dataset's (default MISC=O)")
     models.add_argument("--num-beams", type=int, default=4, help="beam size of the translator (default 4)")
@@ -76,17 +69,16 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
     group.add_argument("--aligner", default="neural", choices=("neural", "eflomal"),
                        help="neural (encoder similarities, --aligner-model) or eflomal (statistical, trained "
                        "on the sentences at hand) (default neural)")
-    group.add_argument("--align-method", default=DEFAULT_ALIGN_METHOD, choices=METHODS,
-                       help=f"link extraction of the neural aligner (default {DEFAULT_ALIGN_METHOD})")
-    group.add_argument("--align-layer", type=int, default=DEFAULT_ALIGN_LAYER,
-                       help=f"encoder layer of the neural aligner (default {DEFAULT_ALIGN_LAYER})")
-    group.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
-                       help=f"eflomal's combination of directions (default {DEFAULT_SYMMETRIZATION})")
+    group.add_argument("--align-method", default=defaults.DEFAULT_ALIGN_METHOD, choices=METHODS,
+                       help=f"link extraction of the neural aligner (default {defaults.DEFAULT_ALIGN_METHOD})")
+    group.add_argument("--align-layer", type=int, default=defaults.DEFAULT_ALIGN_LAYER,
+                       help=f"encoder layer of the neural aligner (default {defaults.DEFAULT_ALIGN_LAYER})")
+    add_symmetrization_argument(group)
     group.add_argument("--align-batch-size", type=int, default=32)
-    group.add_argument("--easyproject-model", default=EASYPROJECT_TRANSLATOR,
-                       help=f"marker-carrying translator (default {EASYPROJECT_TRANSLATOR})")
-    group.add_argument("--easyproject-tokenizer", default=DEFAULT_TRANSLATOR,
-                       help=f"its tokenizer ('model' for the model's own; default {DEFAULT_TRANSLATOR})")
+    group.add_argument("--easyproject-model", default=defaults.EASYPROJECT_TRANSLATOR,
+                       help=f"marker-carrying translator (default {defaults.EASYPROJECT_TRANSLATOR})")
+    group.add_argument("--easyproject-tokenizer", default=defaults.DEFAULT_TRANSLATOR,
+                       help=f"its tokenizer ('model' for the model's own; default {defaults.DEFAULT_TRANSLATOR})")
     group.add_argument("--easyproject-threshold", type=float, default=0.5,
                        help="least similarity of a marked span to an entity's translation (default 0.5)")
 
@@ -192,6 +184,12 @@ def check_paths(args: argparse.Namespace) -> None:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
 
 
+def add_symmetrization_argument(parser: Any) -> None:
+    """``--symmetrization``, the same flag in every command that runs eflomal."""
+    parser.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
+                        help=f"how eflomal's two directions combine (default {DEFAULT_SYMMETRIZATION})")
+
+
 def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     """The aligner and projection options of ``project-parallel`` and ``demo``."""
     parser.add_argument("--aligner", default="eflomal",
@@ -200,8 +198,7 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alignments", type=Path,
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner")
-    parser.add_argument("--symmetrization", choices=SYMMETRIZATIONS, default=DEFAULT_SYMMETRIZATION,
-                        help=f"how the aligner's two directions combine (default: {DEFAULT_SYMMETRIZATION})")
+    add_symmetrization_argument(parser)
     parser.add_argument("--aligner-runs", type=int, default=None,
                         help="eflomal runs combined by link voting (default: the backend's, 3)")
     parser.add_argument("--extra-parallel", nargs=2, type=Path, metavar=("SRC.txt", "TGT.txt"),
