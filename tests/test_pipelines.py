@@ -18,7 +18,7 @@ from projner.cli import main as cli_main
 from projner.processing import pipelines
 from projner.processing.corpora import load_gold
 from projner.processing.evaluate import ner_scores
-from projner.processing.options import MethodOptions, Origin, RunOptions
+from projner.processing.options import MethodOptions, RunOptions
 from projner.processing.pipelines import model_transfer, translate_test, translate_train
 from projner.processing.project.spans import tags_to_spans
 from projner.processing.results import export
@@ -53,11 +53,8 @@ def options(tiny_models, tmp_path: Path, **changes) -> RunOptions:
 
 def gold(name: str, lang: str, split: str, data_dir: Path, tmp_path: Path, limit: int | None = None):
     """A gold split as the CLI resolves it, and what the run records about it."""
-    from projner.dataset_cards.sources import known_source
-
     read = load_gold(name, lang, split, data_dir=str(data_dir), cache_dir=tmp_path / "gold", limit=limit)
-    return read.dataset, Origin(source=known_source(read.name, config=read.config, split=read.split),
-                                report={"dataset": name}, gold=f"{read.name} {read.config} {read.split}")
+    return read.dataset, read.origin("dataset")
 
 
 def gold_strings(dataset: datasets.Dataset) -> list[list[str]]:

@@ -22,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
     cli.check_paths(args)
     gold = cli.load_gold_split(args, args.dataset, args.lang)
     result = model_transfer(gold.dataset, args.lang, run=cli.run_options(args), split=gold.split,
-                            origin=cli.gold_origin(gold, "dataset"))
+                            origin=gold.origin("dataset"))
     return cli.finish(result, args, cli.print_summary)

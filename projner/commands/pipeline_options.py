@@ -118,17 +118,6 @@ def load_gold_split(args: argparse.Namespace, name: str, lang: str) -> Any:
                      cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
 
 
-def gold_origin(gold: Any, report_name: str) -> Any:
-    """What a run on a builder's split records: the source's licence and citation, its name and the
-    lines the reader skipped."""
-    from projner.dataset_cards.sources import known_source
-    from projner.processing.options import Origin
-
-    return Origin(source=known_source(gold.name, config=gold.config, split=gold.split),
-                  report={report_name: gold.name, "input_skipped": gold.skipped},
-                  gold=f"{gold.name} {gold.config} {gold.split}")
-
-
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
     """After a pipeline: print its summary, write ``--report`` and export ``--output``."""
     if args.report:

@@ -34,5 +34,5 @@ def run(args: argparse.Namespace) -> int:
     result = translate_test(gold.dataset, args.lang, run=cli.run_options(args), split=gold.split,
                             method=cli.method_options(args, backtranslation=args.backtranslation,
                                                       refinement=args.refinement),
-                            origin=cli.gold_origin(gold, "dataset"))
+                            origin=gold.origin("dataset"))
     return cli.finish(result, args, cli.print_summary)

@@ -41,6 +41,6 @@ def run(args: argparse.Namespace) -> int:
         gold.dataset, args.lang, source_lang="en", run=cli.run_options(args), split=gold.split,
         method=cli.method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
                                   retype_dropped=args.retype_dropped),
-        source_label_map=tuple(args.source_label_map), origin=cli.gold_origin(gold, "source"),
+        source_label_map=tuple(args.source_label_map), origin=gold.origin("source"),
     )
     return cli.finish(result, args, cli.print_summary)
