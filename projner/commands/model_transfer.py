@@ -19,8 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from projner.processing.pipelines import model_transfer
 
-    cli.check_paths(args)
-    gold = cli.load_gold_split(args, args.dataset, args.lang)
-    result = model_transfer(gold.dataset, args.lang, run=cli.run_options(args), split=gold.split,
-                            origin=gold.origin("dataset"))
+    cli.prepare(args, dataset=args.dataset)
+    with cli.user_errors():
+        gold = cli.load_gold_split(args, args.dataset, args.lang)
+        result = model_transfer(gold.dataset, args.lang, run=cli.run_options(args), split=gold.split,
+                                origin=gold.origin("dataset"))
     return cli.finish(result, args, cli.print_summary)

@@ -29,10 +29,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from projner.processing.pipelines import translate_test
 
-    cli.check_paths(args)
-    gold = cli.load_gold_split(args, args.dataset, args.lang)
-    result = translate_test(gold.dataset, args.lang, run=cli.run_options(args), split=gold.split,
-                            method=cli.method_options(args, backtranslation=args.backtranslation,
-                                                      refinement=args.refinement),
-                            origin=gold.origin("dataset"))
+    cli.prepare(args, dataset=args.dataset)
+    with cli.user_errors():
+        gold = cli.load_gold_split(args, args.dataset, args.lang)
+        result = translate_test(gold.dataset, args.lang, run=cli.run_options(args), split=gold.split,
+                                method=cli.method_options(args, backtranslation=args.backtranslation,
+                                                          refinement=args.refinement),
+                                origin=gold.origin("dataset"))
     return cli.finish(result, args, cli.print_summary)

@@ -35,12 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from projner.processing.pipelines import translate_train
 
-    cli.check_paths(args)
-    gold = cli.load_gold_split(args, args.source, "en")
-    result = translate_train(
-        gold.dataset, args.lang, source_lang="en", run=cli.run_options(args), split=gold.split,
-        method=cli.method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
-                                  retype_dropped=args.retype_dropped),
-        source_label_map=tuple(args.source_label_map), origin=gold.origin("source"),
-    )
+    cli.prepare(args, translating=True)
+    with cli.user_errors():
+        gold = cli.load_gold_split(args, args.source, "en")
+        result = translate_train(
+            gold.dataset, args.lang, source_lang="en", run=cli.run_options(args), split=gold.split,
+            method=cli.method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
+                                      retype_dropped=args.retype_dropped),
+            source_label_map=tuple(args.source_label_map), origin=gold.origin("source"),
+        )
     return cli.finish(result, args, cli.print_summary)
