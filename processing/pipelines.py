@@ -600,6 +600,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
 
     ds = _target_input(given, columns, "translate-train", name)
     labels = label_names(ds, "ner_tags")
+    label_map.check_types(entity_types(labels), where=f"the source's {name} split")
     _, drops = split_label_map(label_map)
     code, source_code = get_language(lang).code, get_language(source_lang).code
     chain = Chain(run.runner(), ds, content_fingerprint(ds, "translate-train", name))

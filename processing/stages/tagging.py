@@ -169,7 +169,9 @@ class Label(ModelStage):
 
             id2label = AutoConfig.from_pretrained(self.config.model, revision=self.config.revision).id2label
         types = frozenset(self.config.target_types)
-        return [target_tag(id2label[i], self.label_map, types, self.config.model) for i in range(len(id2label))]
+        labels = [id2label[i] for i in range(len(id2label))]
+        self.label_map.check_types(_model_types(labels), where=f"the NER model {self.config.model}")
+        return [target_tag(label, self.label_map, types, self.config.model) for label in labels]
 
     def label(self, sentences: Sequence[Sequence[str]], rank: int | None = None) -> list[Labelled]:
         """Tags, probabilities and entities for each sentence (lists of words), in input order."""
@@ -257,3 +259,9 @@ class Label(ModelStage):
             c.tags_column: [item.tags for item in labelled],
             c.entities_column: [[e.as_dict() for e in item.entities] for item in labelled],
         }
+
+
+def _model_types(labels: Sequence[str]) -> list[str]:
+    """The entity types of a model's labels (``B-PER``, ``I-PER`` → ``PER``); other names are skipped
+    here and refused, by name, where they are mapped."""
+    return list(dict.fromkeys(label.partition("-")[2] for label in labels if label[:2] in ("B-", "I-")))

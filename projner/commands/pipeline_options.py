@@ -23,6 +23,7 @@ from projner.errors import UserError
 from projner.processing import defaults
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
+from projner.processing.translation_backends import BACKENDS, COMPUTE_TYPES
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,6 +55,11 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                      f"unfinished shard (default {DEFAULT_SHARD_ROWS})")
     run.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda (default auto)")
     run.add_argument("--translate-batch-size", type=int, default=16)
+    run.add_argument("--translator-backend", default="transformers", choices=BACKENDS,
+                     help="engine of every translation step: transformers (generate) or ctranslate2 (a copy "
+                     "converted on first use into the cache; pip install 'projner[fast]') (default transformers)")
+    run.add_argument("--compute-type", default="auto", choices=COMPUTE_TYPES,
+                     help="precision of the ctranslate2 backend (default auto: int8 on CPU, float16 on GPU)")
     run.add_argument("--ner-batch-size", type=int, default=32)
 
 
@@ -107,8 +113,8 @@ def run_options(args: argparse.Namespace) -> Any:
         translator=args.translator, ner_model=args.ner_model, aligner_model=args.aligner_model,
         ner_label_map=tuple(args.ner_label_map), cache_dir=args.cache_dir, num_proc=args.num_proc,
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
-        translate_batch_size=args.translate_batch_size, ner_batch_size=args.ner_batch_size,
-        shard_rows=args.shard_rows,
+        translate_batch_size=args.translate_batch_size, translator_backend=args.translator_backend,
+        compute_type=args.compute_type, ner_batch_size=args.ner_batch_size, shard_rows=args.shard_rows,
     )
 
 
