@@ -72,19 +72,6 @@ def entity_type_list(text: str) -> tuple[str, ...]:
     return types
 
 
-def files_source(source: Path, target: Path) -> Any:
-    """What the card can honestly say about two local CoNLL files: their names, nothing more."""
-    from projner.dataset_cards.provenance import SourceDataset
-
-    files = f"{source.name} + {target.name}"
-    return SourceDataset(
-        name=files, license="unknown", citation=None, homepage=None,
-        license_details=f"The licence of the input files ({files}) was not recorded: the output inherits it. "
-        "Check it before publishing, and record it as source_dataset.license (a Hub licence id) in "
-        "<config>/provenance.json, then run `projner export FOLDER`.",
-    )
-
-
 def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *, source_datasets: Sequence[Any],
               gold: str | None, label_map: list[str], source_langs: Sequence[str | None], target_lang: str | None,
               split: str) -> Any:
@@ -163,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
     from projner.commands.pipeline_options import check_names, check_outputs, finish
     from projner.dataset_cards.export import UNKNOWN_LANGUAGE_CONFIG
+    from projner.dataset_cards.sources import local_files
     from projner.languages import get_language
 
     try:
@@ -171,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_files(args, args.source, args.target, gold=None, label_map=args.label_map,
-                               source_datasets=[files_source(s, args.target) for s in args.source],
+                               source_datasets=[local_files(s, args.target) for s in args.source],
                                source_langs=args.source_lang or [None] * len(args.source),
                                target_lang=args.target_lang, split=args.split)
         if "source_reports" not in result.report:

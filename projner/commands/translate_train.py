@@ -9,13 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from projner.commands.pipeline_options import (
-    add_common_arguments,
-    add_method_arguments,
-    method_options,
-    print_summary,
-    run_options,
-)
+from projner.commands import pipeline_options as cli
 
 HELP = "translate labelled sentences into a language and project their entities: a silver NER corpus"
 
@@ -33,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the source's types (default MISC=O); renames apply before "
                         "projection, dropped types (TYPE=O) after retyping (see --retype-dropped)")
-    add_method_arguments(parser, methods=("heuristic", "candidates", "easyproject"))
+    cli.add_method_arguments(parser, methods=("heuristic", "candidates", "easyproject"))
     parser.add_argument("--retype-dropped", action=argparse.BooleanOptionalAction, default=True,
                         help="project the types the label map drops (MISC) too, give each projected span the "
                         "type the corpus's other projections give its text (a translated nationality that "
@@ -44,42 +38,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            help="keep sentences where some entity was not projected (default: drop, counted)")
     selection.add_argument("--min-score", type=float,
                            help="drop (and count) sentences with a projected entity scored below this")
-    add_common_arguments(parser)
+    cli.add_common_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish, prepare, user_errors
     from projner.processing.multisource import translate_train_sources
 
-    prepare(args, translating=True)
+    cli.prepare(args, translating=True)
     langs = args.source_lang or [None] * len(args.source)
-    with user_errors():
+    with cli.user_errors():
         if len(langs) != len(args.source):
             raise ValueError(f"{len(args.source)} --source but {len(langs)} --source-lang: give one language "
                              "per source, in order")
         read = [source_corpus(args, name, lang) for name, lang in zip(args.source, langs)]
         result = translate_train_sources(
-            [corpus for corpus, _ in read], args.lang, run=run_options(args), split=read[0][1],
-            method=method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
+            [corpus for corpus, _ in read], args.lang, run=cli.run_options(args), split=read[0][1],
+            method=cli.method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
                                   retype_dropped=args.retype_dropped),
             source_label_map=tuple(args.source_label_map),
         )
-    return finish(result, args, print_summary)
+    return cli.finish(result, args, cli.print_summary)
 
 
 def source_corpus(args: argparse.Namespace, name: str, lang: str | None) -> tuple[Any, str]:
     """A ``--source`` and its split name: the CoNLL-2003 builder's split, or a CoNLL file read as a
     dataset of IOB2 strings."""
-    from projner.commands.pipeline_options import gold_origin, load_gold_split
-    from projner.dataset_cards.provenance import SourceDataset
+    from projner.dataset_cards.sources import local_files
     from projner.processing.multisource import SourceCorpus
     from projner.processing.options import Origin
 
     if name == "conll2003":
         if lang not in (None, "en"):
             raise ValueError(f"--source conll2003 is English, not {lang!r}")
-        gold = load_gold_split(args, name, "en")
-        return SourceCorpus(name, gold.dataset, "en", gold_origin(gold, "source")), gold.split
+        gold = cli.load_gold_split(args, name, "en")
+        return SourceCorpus(name, gold.dataset, "en", gold.origin("source")), gold.split
     path = Path(name)
     if not path.is_file():
         raise ValueError(f"--source {name!r} is neither conll2003 nor a CoNLL file")
@@ -95,6 +87,5 @@ def source_corpus(args: argparse.Namespace, name: str, lang: str | None) -> tupl
                                           "ner_tags": [s.tags for s in sentences]})
     if args.limit:
         dataset = dataset.select(range(min(args.limit, len(dataset))))
-    source = SourceDataset(name=path.name, license="unknown", citation=None, homepage=None,
-                           license_details=f"The licence of {path.name} was not recorded: the output inherits it.")
-    return SourceCorpus(f"{lang}:{path.stem}", dataset, lang, Origin(source, {"source": str(path)})), args.split
+    return SourceCorpus(f"{lang}:{path.stem}", dataset, lang, Origin(local_files(path), {"source": str(path)})), \
+        args.split
