@@ -312,7 +312,11 @@ class ProjectMarked:
         self.target = get_language(config.target_lang)
 
     def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
+        """From the config and the target's word segmenter (see ``SplitWords.fingerprint``)."""
+        from projner.processing.segmenters import segmenter_version
+
+        return stage_fingerprint(previous, self.stage, self.config,
+                                 model_id=segmenter_version(self.target.segmenter))
 
     def _split(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         from projner.processing.text import split_words
