@@ -21,6 +21,7 @@ import datasets
 
 from projner.labels import OUTSIDE, LabelMap, entity_types
 from projner.languages import get_language
+from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
 from projner.processing.evaluate import ner_scores
 from projner.processing.fingerprint import stage_fingerprint
@@ -119,8 +120,8 @@ class MethodOptions:
             raise ValueError(f"candidates must be ngram or ner, got {self.candidates!r}")
         if self.refinement not in REFINEMENTS:
             raise ValueError(f"refinement must be one of {', '.join(REFINEMENTS)}, got {self.refinement!r}")
-        if self.aligner not in ("neural", "eflomal"):
-            raise ValueError(f"aligner must be neural or eflomal, got {self.aligner!r}")
+        if self.aligner not in BACKENDS:
+            raise ValueError(f"aligner must be one of {', '.join(BACKENDS)}, got {self.aligner!r}")
 
     def projection_config(self) -> Any:
         from projner.processing.project.pair import ProjectionConfig
@@ -140,10 +141,10 @@ class MethodOptions:
         return RetypeConfig(types=tuple(sorted(drops.mapping)))
 
     def aligner_options(self, run: RunOptions) -> dict[str, Any]:
-        if self.aligner == "neural":
-            return {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,
-                    "batch_size": self.align_batch_size, "device": run.device}
-        return {"symmetrization": self.symmetrization}
+        neural = {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,
+                  "batch_size": self.align_batch_size, "device": run.device}
+        eflomal = {"symmetrization": self.symmetrization}
+        return {"neural": neural, "eflomal": eflomal, "neural+eflomal": neural | eflomal}[self.aligner]
 
     def describe(self) -> dict[str, Any]:
         """The method's provenance entry: its name and every parameter that shaped the output."""
@@ -268,12 +269,14 @@ def _align(chain: Chain, options: RunOptions, method: MethodOptions, models: _Mo
            source: str, target: str, output: str = "alignments") -> dict[str, Any]:
     """Align two word columns; a statistical aligner sees the whole corpus in one batch (it learns
     from it). Returns the aligner's provenance entry."""
+    from projner.processing.align.backends import learns_from_batch, uses_encoder
     from projner.processing.alignment import Align
 
     options_ = method.aligner_options(options)
     align = Align(method.aligner, source_column=source, target_column=target, output_column=output, **options_)
-    neural = method.aligner == "neural"
-    chain.step(name, align, uses_model=neural, batch_size=1000 if neural else max(1, len(chain.dataset)))
+    neural = uses_encoder(method.aligner)
+    batch_size = max(1, len(chain.dataset)) if learns_from_batch(method.aligner) else 1000
+    chain.step(name, align, uses_model=neural, batch_size=batch_size)
     if neural:
         from projner.processing.runtime import model_revision
 

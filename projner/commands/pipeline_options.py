@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.aligner_options import DEFAULT_ALIGNER_MODEL
+from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
@@ -57,9 +58,9 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
                        "target side (default ngram)")
     group.add_argument("--ner-weight", type=float, default=0.0,
                        help="weight of the target-side NER probability in candidate scores (with --candidates ner)")
-    group.add_argument("--aligner", default="neural", choices=("neural", "eflomal"),
-                       help="neural (encoder similarities, --aligner-model) or eflomal (statistical, trained "
-                       "on the sentences at hand) (default neural)")
+    group.add_argument("--aligner", default="neural", choices=tuple(BACKENDS),
+                       help="neural (encoder similarities, --aligner-model), eflomal (statistical, trained "
+                       "on the sentences at hand) or neural+eflomal (the union of both) (default neural)")
     group.add_argument("--align-method", default="itermax", choices=("argmax", "itermax", "match", "softmax"),
                        help="link extraction of the neural aligner (default itermax)")
     group.add_argument("--align-layer", type=int, default=8, help="encoder layer of the neural aligner (default 8)")

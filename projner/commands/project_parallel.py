@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.aligner_options import add_neural_arguments, neural_options
+from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 
 HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
@@ -49,8 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
     """The aligner and projection options (shared with ``projner demo``)."""
     parser.add_argument("--aligner", default="eflomal",
-                        help="word aligner backend (default: eflomal, trained on the pair; neural: an "
-                             "encoder, see the neural aligner options)")
+                        help=f"word aligner backend, one of {', '.join(BACKENDS)} (default: eflomal, trained on the pair; neural: an "
+                             "encoder, see the neural aligner options; neural+eflomal: the union of both)")
     parser.add_argument("--alignments", type=Path,
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner")
@@ -105,16 +106,16 @@ def _align(args: argparse.Namespace, rows: list[dict]) -> tuple[list, dict[str, 
     if args.alignments is not None:
         return _read_alignments(args.alignments, len(rows)), {
             "name": "file", "params": {"path": str(args.alignments)}}
-    from projner.processing.align.backends import make_aligner
+    from projner.processing.align.backends import make_aligner, uses_encoder
 
     if args.aligner == "neural":
         eflomal_only = [flag for flag, given in (("--aligner-runs", args.aligner_runs is not None),
                                                  ("--extra-parallel", bool(args.extra_parallel))) if given]
         if eflomal_only:
             raise CommandError(f"{', '.join(eflomal_only)}: eflomal options, not for --aligner neural")
-        options: dict[str, Any] = neural_options(args)
-    else:
-        options = {"symmetrization": args.symmetrize}
+    options: dict[str, Any] = neural_options(args) if uses_encoder(args.aligner) else {}
+    if args.aligner != "neural":
+        options["symmetrization"] = args.symmetrize
     if args.aligner_runs is not None:
         options["runs"] = args.aligner_runs
     if args.extra_parallel:
