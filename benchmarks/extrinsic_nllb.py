@@ -51,13 +51,12 @@ from projner.processing.evaluate import ner_scores
 from projner.processing.pipelines import (
     UNMAPPED_TAGS,
     MethodOptions,
-    SelectConfig,
-    SelectSentences,
     project_corpus,
     split_label_map,
 )
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.spans import tags_to_spans
+from projner.processing.stages.selection import SelectConfig, SelectSentences
 from projner.processing.text import APOSTROPHE_LETTERS
 from projner.training.crf import CrfConfig, FeatureCache
 from projner.training.data import TaggedSentence, clean_sentence, load_sentences

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from projner.processing.translate import Translate, TranslateConfig
+    from projner.processing.stages.translation import Translate, TranslateConfig
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -14,7 +14,8 @@ import json
 import os
 import posixpath
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import datasets
@@ -25,10 +26,11 @@ from projner.builders.conll import (
     ConllError,
     ReadReport,
     Sentence,
+    Skipped,
     UnlabelledFileError,
     read_conll,
 )
-from projner.labels import LabelMap
+from projner.labels import LabelMap, entity_types
 from projner.languages import Language, get_language
 
 REPORT_FILE = "projner_read_report.json"
@@ -50,13 +52,17 @@ class MissingSplitWarning(UserWarning):
 class NerConfig(datasets.BuilderConfig):
     """Options every builder takes; one config per language, options overridable at construction.
 
-    ``lenient``: skip (and count) bad lines instead of raising. ``label_map``: entity-type
+    ``lenient``: skip (and count) bad lines instead of raising. ``strict``: a known defect of an
+    official file (a tag without a token) and a label map entry naming a type the dataset lacks
+    are errors; by default the first is read as the official loader reads it (skipped, counted in
+    the read report, warned about) and the second is a warning. ``label_map``: entity-type
     rewrites such as ``("MISC=O",)``, applied by name before encoding. ``splits``: which splits
     to build (e.g. leave out an unlabelled test file); None builds every split found.
     """
 
     language: str | None = None
     lenient: bool = False
+    strict: bool = False
     label_map: Sequence[str] | LabelMap = ()
     splits: Sequence[str] | None = None
 
@@ -74,14 +80,18 @@ class BuildReport:
 
     def skipped(self) -> dict[str, dict[str, int]]:
         """Skipped items per split, by reason (splits without skips are absent)."""
+        return self._per_split(lambda report: report.skipped)
+
+    def tolerated(self) -> dict[str, dict[str, int]]:
+        """Known defects of official files read as their loader reads them, per split, by reason."""
+        return self._per_split(lambda report: report.tolerated)
+
+    def _per_split(self, items: Callable[[ReadReport], list[Skipped]]) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
         for split, reports in self.reads.items():
-            counts: dict[str, int] = {}
-            for report in reports:
-                for reason, count in report.counts().items():
-                    counts[reason] = counts.get(reason, 0) + count
+            counts = Counter(item.reason for report in reports for item in items(report))
             if counts:
-                out[split] = counts
+                out[split] = dict(counts)
         return out
 
     def summary(self) -> str:
@@ -90,9 +100,9 @@ class BuildReport:
         for split, reports in self.reads.items():
             files = ", ".join(os.path.basename(report.path) for report in reports)
             line = f"{split}: {self.sentences(split)} examples from {files}"
-            counts = self.skipped().get(split)
-            if counts:
-                line += "; skipped " + ", ".join(f"{n} × {reason}" for reason, n in sorted(counts.items()))
+            for what, counts in (("skipped", self.skipped().get(split)), ("tolerated", self.tolerated().get(split))):
+                if counts:
+                    line += f"; {what} " + ", ".join(f"{n} × {reason}" for reason, n in sorted(counts.items()))
             lines.append(line)
         lines += [f"{split}: left out, {path} not found" for split, path in self.missing.items()]
         return "\n".join(lines)
@@ -142,6 +152,8 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
         self._reports: dict[str, list[ReadReport]] = {}
         self._missing: dict[str, str] = {}
         super().__init__(*args, dataset_name=dataset_name or self.DATASET_NAME, **kwargs)
+        self.label_map.check_types(entity_types(self.declared_labels), strict=self.config.strict,
+                                   where=f"{self.dataset_name}/{self.config.name}")
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -176,9 +188,14 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
         return given if isinstance(given, LabelMap) else LabelMap.parse(given)
 
     @property
+    def declared_labels(self) -> tuple[str, ...]:
+        """The dataset's own label names, before any label map."""
+        return self.LABELS
+
+    @property
     def labels(self) -> tuple[str, ...]:
         """The label names after the label map: the ``ClassLabel`` the dataset is encoded with."""
-        return self.label_map.map_labels(self.LABELS)
+        return self.label_map.map_labels(self.declared_labels)
 
     def _info(self) -> datasets.DatasetInfo:
         notes = [self.DESCRIPTION.strip()]
@@ -276,7 +293,8 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
 
     def _examples(self, files: tuple[str, ...], reports: list[ReadReport]) -> Iterator[dict]:
         sentences = read_conll(files[0], labels=self.labels, label_map=self.label_map or None,
-                               lenient=self.config.lenient, report=reports[0], **self._reader_options())
+                               lenient=self.config.lenient, report=reports[0],
+                               tolerate_missing_tokens=not self.config.strict, **self._reader_options())
         for index, sentence in enumerate(sentences):
             yield self._example(index, sentence)
 

@@ -8,11 +8,12 @@ nothing is lost without a trace.
 from __future__ import annotations
 
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from projner.labels import OUTSIDE, LabelMap, split_tag
+from projner.labels import LabelMap, split_tag
 
 DOCSTART = "-DOCSTART-"
 
@@ -55,6 +56,12 @@ class ReadReport:
     path: str
     sentences: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    types: Counter = field(default_factory=Counter)
+    """Entities per type as written in the file (before any label map), so a typo shows as a rare type."""
+    repaired: list[int] = field(default_factory=list)
+    """Lines whose ``I-X`` started an entity and was read as ``B-X`` (where the read repairs)."""
+    tolerated: list[Skipped] = field(default_factory=list)
+    """Known defects of official files read as their official loader does, warned about (not strict)."""
 
     def counts(self) -> dict[str, int]:
         """Skipped items by reason."""
@@ -63,13 +70,17 @@ class ReadReport:
     def to_dict(self) -> dict:
         """Plain JSON-ready form, so a report can be stored beside a built dataset."""
         return {"path": self.path, "sentences": self.sentences,
-                "skipped": [[s.line, s.reason, s.text] for s in self.skipped]}
+                "skipped": [[s.line, s.reason, s.text] for s in self.skipped],
+                "types": dict(self.types), "repaired": self.repaired,
+                "tolerated": [[s.line, s.reason, s.text] for s in self.tolerated]}
 
     @classmethod
     def from_dict(cls, data: dict) -> ReadReport:
         path = data["path"]
         skipped = [Skipped(path, line, reason, text) for line, reason, text in data["skipped"]]
-        return cls(path, data["sentences"], skipped)
+        tolerated = [Skipped(path, line, reason, text) for line, reason, text in data.get("tolerated", [])]
+        return cls(path, data["sentences"], skipped, Counter(data.get("types", {})),
+                   list(data.get("repaired", [])), tolerated)
 
 
 def _decoded_lines(path: str, report: ReadReport, lenient: bool) -> Iterator[tuple[int, str | None]]:
@@ -144,6 +155,8 @@ def read_conll(
     lenient: bool = False,
     report: ReadReport | None = None,
     keep_empty: bool = False,
+    repair: bool = False,
+    tolerate_missing_tokens: bool = False,
 ) -> Iterator[Sentence]:
     """Yield the sentences of a CoNLL file.
 
@@ -154,6 +167,11 @@ def read_conll(
     ``lenient``: skip bad lines and count them in ``report`` instead of raising.
     ``keep_empty``: also yield (with no tokens) a sentence whose every line lenient reading
     skipped, so that sentence-aligned files stay aligned; it is counted as skipped either way.
+    ``repair``: an ``I-X`` that starts an entity becomes ``B-X`` (after the label map), its line
+    recorded in ``report.repaired`` (seqeval's strict mode would otherwise count it as an error).
+    ``tolerate_missing_tokens``: a tagged line without a token (a known defect of official files,
+    which their loader reads as an empty token) is skipped, recorded in ``report.tolerated`` and
+    warned about once per file, instead of being an error.
     """
     path = os.fspath(path)
     report = report if report is not None else ReadReport(path)
@@ -163,6 +181,8 @@ def read_conll(
     columns = 2 if labelled else 1
     tokens: list[str] = []
     tags: list[str] = []
+    raw_tags: list[str] = []
+    tag_lines: list[int] = []
     start = 0
     skipped_in_sentence = False
 
@@ -172,15 +192,20 @@ def read_conll(
         report.skipped.append(Skipped(path, number, reason, text))
 
     def flush() -> Iterator[Sentence]:
-        nonlocal tokens, tags, skipped_in_sentence
+        nonlocal tokens, tags, raw_tags, tag_lines, skipped_in_sentence
         if tokens:
             report.sentences += 1
+            if labelled:
+                report.types.update(etype for etype, _ in entity_starts(raw_tags))
+                if repair:
+                    report.repaired.extend(tag_lines[i] for _, i in entity_starts(tags) if tags[i][0] == "I")
+                    tags = repair_iob2(tags)
             yield Sentence(tokens, tags if labelled else None, start)
         elif skipped_in_sentence:
             report.skipped.append(Skipped(path, start, "empty sentence", ""))
             if keep_empty:
                 yield Sentence([], [] if labelled else None, start)
-        tokens, tags, skipped_in_sentence = [], [], False
+        tokens, tags, raw_tags, tag_lines, skipped_in_sentence = [], [], [], [], False
 
     for number, text in _decoded_lines(path, report, lenient):
         if text is None:  # undecodable, already counted
@@ -196,6 +221,10 @@ def read_conll(
             continue
         if not tokens and not skipped_in_sentence:
             start = number
+        missing_token = labelled and (len(fields) == 1 or not fields[0]) and _is_tag(fields[-1])
+        if missing_token and tolerate_missing_tokens and len(fields) <= columns:
+            report.tolerated.append(Skipped(path, number, MISSING_TOKEN, text))
+            continue
         if len(fields) != columns:
             problem(number, _column_problem(fields, columns), text)
             skipped_in_sentence = True
@@ -213,12 +242,11 @@ def read_conll(
             continue
         if labelled:
             tag = fields[1]
-            try:
-                split_tag(tag)
-            except ValueError:
+            if not _is_tag(tag):
                 problem(number, f"tag {tag!r} is not IOB2 (O, B-TYPE or I-TYPE)", text)
                 skipped_in_sentence = True
                 continue
+            raw = tag
             if label_map is not None:
                 tag = label_map.map_tag(tag)
             if allowed is not None and tag not in allowed:
@@ -226,18 +254,44 @@ def read_conll(
                 skipped_in_sentence = True
                 continue
             tags.append(tag)
+            raw_tags.append(raw)
+            tag_lines.append(number)
         tokens.append(token)
     yield from flush()
+    if report.tolerated:
+        first = report.tolerated[0]
+        warnings.warn(
+            f"{path}: {len(report.tolerated)} line(s) with a tag but no token skipped (first: line {first.line}, "
+            f"{first.text!r}); the official loader reads them as empty tokens. strict=True makes this an error",
+            KnownDefectWarning, stacklevel=2,
+        )
 
 
+MISSING_TOKEN = "tag without a token (known defect, line skipped)"
+
+
+class KnownDefectWarning(UserWarning):
+    """A known defect of an official file, read as its official loader does and counted."""
+
+
+def _is_tag(text: str) -> bool:
+    try:
+        split_tag(text)
+    except ValueError:
+        return False
+    return True
+
+
+def entity_starts(tags: Sequence[str]) -> Iterator[tuple[str, int]]:
+    """``(type, position)`` of each entity a tag sequence starts: a ``B-X``, or an ``I-X`` that does
+    not continue an ``X`` (which IOB1 readers and seqeval's lenient mode take as a start)."""
+    previous = ""
+    for position, tag in enumerate(tags):
+        prefix, etype = split_tag(tag)
+        if prefix == "B" or (prefix == "I" and etype != previous):
+            yield etype, position
+        previous = etype
 def repair_iob2(tags: Sequence[str]) -> list[str]:
     """IOB1-style tags to IOB2: an ``I-X`` that does not continue an ``X`` entity becomes ``B-X``."""
-    out: list[str] = []
-    previous = OUTSIDE
-    for tag in tags:
-        prefix, etype = split_tag(tag)
-        if prefix == "I" and (previous == OUTSIDE or split_tag(previous)[1] != etype):
-            tag = f"B-{etype}"
-        out.append(tag)
-        previous = tag
-    return out
+    starts = {position for _, position in entity_starts(tags)}
+    return [f"B-{tag[2:]}" if position in starts else tag for position, tag in enumerate(tags)]

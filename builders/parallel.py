@@ -10,6 +10,7 @@ import itertools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import datasets
 
@@ -38,6 +39,7 @@ def read_parallel(
     label_map: LabelMap | None = None,
     lenient: bool = False,
     reports: tuple[ReadReport, ReadReport] | None = None,
+    repair: bool = False,
 ) -> Iterator[dict]:
     """Examples ``{id, src_tokens, src_tags, tgt_tokens, tgt_tags}`` from two aligned CoNLL files.
 
@@ -45,10 +47,11 @@ def read_parallel(
     naming both files and both counts (checked before anything is yielded). ``id`` is the sentence's
     position in the files, so it stays the same when lenient reading drops a pair: a pair whose one
     side lost all its lines is dropped, and the other side's sentence is counted in its report.
+    ``repair``: an ``I-X`` starting an entity becomes ``B-X``, its line listed in the report.
     """
     source, target = os.fspath(source), os.fspath(target)
     src_report, tgt_report = reports or (ReadReport(source), ReadReport(target))
-    common = {"labels": labels, "label_map": label_map, "lenient": lenient, "keep_empty": True}
+    common = {"labels": labels, "label_map": label_map, "lenient": lenient, "keep_empty": True, "repair": repair}
     src = list(read_conll(source, report=src_report, **common))
     tgt = list(read_conll(target, labelled=target_labelled, report=tgt_report, **common))
     if len(src) != len(tgt):
@@ -72,6 +75,38 @@ def read_parallel(
             "tgt_tokens": t.tokens,
             "tgt_tags": t.tags,
         }
+
+
+RARE_TYPE_COUNT = 3
+"""An entity type seen fewer times than this in a file is reported: a tag typo (``B-PRE``) looks so."""
+
+
+def type_report(source: ReadReport, target: ReadReport | None = None, *,
+                rare_below: int = RARE_TYPE_COUNT) -> dict[str, Any]:
+    """Entities per type on each side, and the types a typo would create: rare ones, and (where
+    both sides are labelled) those found on one side only. Reported, never silently published."""
+    sides = {"source": source.types} | ({"target": target.types} if target is not None else {})
+    report: dict[str, Any] = {
+        "entity_types": {side: dict(sorted(counts.items())) for side, counts in sides.items()},
+        "rare_types": {side: sorted(t for t, n in counts.items() if n < rare_below)
+                       for side, counts in sides.items() if any(n < rare_below for n in counts.values())},
+    }
+    if target is not None:
+        report["source_only_types"] = sorted(set(source.types) - set(target.types))
+        report["target_only_types"] = sorted(set(target.types) - set(source.types))
+    return report
+
+
+def type_warnings(report: dict[str, Any], files: dict[str, str]) -> list[str]:
+    """One line per suspicious type in a :func:`type_report`, naming the file it is in."""
+    lines = []
+    for side, types in report["rare_types"].items():
+        counts = report["entity_types"][side]
+        lines += [f"{files[side]}: entity type {t} occurs {counts[t]} time(s); a tag typo?" for t in types]
+    for side, other in (("source", "target"), ("target", "source")):
+        for etype in report.get(f"{side}_only_types", []):
+            lines.append(f"{files[side]}: entity type {etype} is not in {files[other]}")
+    return lines
 
 
 @dataclass
@@ -120,8 +155,8 @@ class ParallelConll(_ParallelBuilder):
     DESCRIPTION = "Sentence-aligned CoNLL files paired into source/target examples."
 
     @property
-    def labels(self) -> tuple[str, ...]:
-        return self.label_map.map_labels(tuple(self.config.labels))
+    def declared_labels(self) -> tuple[str, ...]:
+        return tuple(self.config.labels)
 
     def _source_files(self) -> dict[str, Source]:
         if not (self.config.source_file and self.config.target_file):

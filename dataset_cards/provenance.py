@@ -50,7 +50,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from projner.labels import LabelMap
+from projner.labels import LabelMap, entity_types
 
 TASKS: tuple[str, ...] = ("project-parallel", "translate-test", "translate-train", "model-transfer")
 """The pipelines whose outputs can be exported."""
@@ -199,7 +199,7 @@ class Provenance:
                 "model): list each with its Hub id and revision"
             )
         mapped = LabelMap.parse(self.label_map) if self.label_map else None
-        if mapped and mapped.map_labels(self.labels) != tuple(self.labels):
+        if mapped and any(mapped.maps_away(etype) for etype in entity_types(self.labels)):
             raise ProvenanceError(
                 f"provenance.labels {list(self.labels)} still hold types the label map "
                 f"{list(self.label_map)} removes or renames; list the labels after mapping"

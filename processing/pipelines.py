@@ -23,10 +23,12 @@ from projner.labels import OUTSIDE, LabelMap, entity_types
 from projner.languages import get_language
 from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
+from projner.processing.corpora import GoldInput, load_gold
 from projner.processing.evaluate import ner_scores
-from projner.processing.fingerprint import stage_fingerprint
-from projner.processing.gold import GoldInput, GoldTags, load_gold
-from projner.processing.stage_cache import Chain, StepRunner
+from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, Chain, StepRunner
+from projner.processing.stages.correspondence import RefineLinks
+from projner.processing.stages.selection import SelectConfig, SelectSentences
+from projner.processing.stages.tag_columns import GoldTags, MapTags
 
 REFINEMENTS = ("markers", "back-translation", "intersection", "union")
 """How translate-test uses the back-translation of the labelled English: ``markers`` (the paper's
@@ -61,15 +63,18 @@ class RunOptions:
     translate_batch_size: int = 16
     ner_batch_size: int = 32
     lenient: bool = False
+    shard_rows: int = DEFAULT_SHARD_ROWS
+    """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
 
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
 
     def runner(self) -> StepRunner:
-        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device)
+        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device,
+                          shard_rows=self.shard_rows)
 
     def translate_config(self, source: str, target: str, **changes: Any) -> Any:
-        from projner.processing.translate import TranslateConfig
+        from projner.processing.stages.translation import TranslateConfig
 
         return TranslateConfig(**({
             "source_lang": source, "target_lang": target, "model": self.translator,
@@ -170,78 +175,8 @@ class PipelineResult:
 # --- stages the pipelines share ----------------------------------------------------------------
 
 
-class RefineLinks:
-    """``.map`` adapter of :func:`projner.processing.align.refine.refine`: English→original links
-    through the back-translation, alone or combined with the direct links."""
-
-    stage = "refine_links"
-
-    def __init__(self, mode: str, *, direct: str = "direct_alignments",
-                 english_to_back: str = "en_bt_alignments", back_to_target: str = "bt_alignments",
-                 output: str = "alignments") -> None:
-        from projner.processing.align.refine import Refinement
-
-        self.mode = Refinement(mode).value
-        self.columns = {"direct": direct, "english_to_back": english_to_back,
-                        "back_to_target": back_to_target, "output": output}
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, {"mode": self.mode, "columns": self.columns})
-
-    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
-        from projner.processing.align.refine import refine
-
-        c = self.columns
-        rows = len(batch[c["english_to_back"]])
-        direct = batch[c["direct"]] if c["direct"] in batch else [[]] * rows
-        links = [
-            [list(link) for link in refine(map(tuple, d), map(tuple, e2b), map(tuple, b2t), self.mode)]
-            for d, e2b, b2t in zip(direct, batch[c["english_to_back"]], batch[c["back_to_target"]])
-        ]
-        return {c["output"]: links}
-
-
-@dataclass(frozen=True)
-class SelectConfig:
-    """Which projected sentences a silver corpus keeps; the rest are dropped with their reason."""
-
-    keep_partial: bool = False
-    min_score: float | None = None
-    method: str = ""
-    models: tuple[str, ...] = ()
-
-
-class SelectSentences:
-    """Final translate-train stage: adds ``dropped_reason`` (from ``projection_issues``, empty
-    translations and low scores) and the ``method``/``models`` provenance columns. Nothing is
-    removed here; export leaves dropped sentences out and counts them by reason."""
-
-    stage = "select"
-
-    def __init__(self, config: SelectConfig) -> None:
-        self.config = config
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
-
-    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
-        c = self.config
-        reasons: list[str] = []
-        for words, issues, entities in zip(batch["tgt_tokens"], batch["projection_issues"], batch["tgt_entities"]):
-            found: list[str] = []
-            if not words:
-                found.append("empty translation")
-            elif issues and not c.keep_partial:
-                found.append(issues)
-            if c.min_score is not None and any(e["score"] < c.min_score for e in entities):
-                found.append("low score")
-            reasons.append("+".join(found))
-        n = len(reasons)
-        return {"dropped_reason": reasons, "method": [c.method] * n, "models": [list(c.models)] * n}
-
-
 def _label_stage(options: RunOptions, target_types: Sequence[str], **columns: str) -> Any:
-    from projner.processing.label import Label, LabelConfig
+    from projner.processing.stages.tagging import Label, LabelConfig
 
     return Label(LabelConfig(
         target_types=tuple(target_types), label_map=options.ner_label_map, model=options.ner_model,
@@ -270,7 +205,7 @@ def _align(chain: Chain, options: RunOptions, method: MethodOptions, models: _Mo
     """Align two word columns; a statistical aligner sees the whole corpus in one batch (it learns
     from it). Returns the aligner's provenance entry."""
     from projner.processing.align.backends import learns_from_batch, uses_encoder
-    from projner.processing.alignment import Align
+    from projner.processing.stages.correspondence import Align
 
     options_ = method.aligner_options(options)
     align = Align(method.aligner, source_column=source, target_column=target, output_column=output, **options_)
@@ -347,6 +282,7 @@ def _finish(options: RunOptions, runner: StepRunner, dataset: datasets.Dataset |
     """
     report["timings"] = runner.timings
     report["cached_steps"] = runner.cached_steps
+    report["cached_shards"] = runner.cached_shards
     if options.report:
         write_json(options.report, report)
     export_report = {"statistics": report} | ({"scores": scores, "gold": gold_name} if scores else {})
@@ -408,14 +344,14 @@ def translate_test(
 ) -> PipelineResult:
     """The paper's protocol: gold target sentence → English → English NER → projection back onto the
     original target words → seqeval strict IOB2 against the gold (all sentences, projected or not)."""
-    from projner.processing.projection import Project, ProjectColumns
-    from projner.processing.text import (
+    from projner.processing.stages.transfer import Project, ProjectColumns
+    from projner.processing.stages.translation import Translate
+    from projner.processing.stages.words import (
         Detokenize,
         DetokenizeConfig,
         SplitWords,
         SplitWordsConfig,
     )
-    from projner.processing.translate import Translate
 
     if method.method == "easyproject":
         raise ValueError("translate-test projects onto the original sentence: EasyProject's markers are used "
@@ -473,7 +409,7 @@ def _backtranslate_with_markers(chain: Chain, options: RunOptions, method: Metho
                                 lang: str) -> None:
     """The labelled English back into the target language through EasyProject: ``bt_tokens`` with
     the entities' spans as ``bt_tags`` (``bt_dropped_reason`` where markers could not be matched)."""
-    from projner.processing.translate import (
+    from projner.processing.stages.translation import (
         EasyProjectTranslate,
         EasyProjectTranslateConfig,
         ProjectMarked,
@@ -500,8 +436,8 @@ def _refined_alignment(chain: Chain, options: RunOptions, method: MethodOptions,
     """English→original links refined through a plain back-translation (issue 4's refinement):
     English→back-translation and back-translation→original (monolingual) links composed, alone or
     intersected/united with the direct links."""
-    from projner.processing.text import SplitWords, SplitWordsConfig
-    from projner.processing.translate import Translate
+    from projner.processing.stages.translation import Translate
+    from projner.processing.stages.words import SplitWords, SplitWordsConfig
 
     back = chain.step("backtranslate", Translate(options.translate_config(
         "en", lang, input_column="translation", output_column="backtranslation",
@@ -546,18 +482,18 @@ def translate_train(
     retyped from the corpus's own evidence, and what remains of them becomes O
     (:func:`project_corpus`).
     """
-    from projner.processing.text import (
-        Detokenize,
-        DetokenizeConfig,
-        SplitWords,
-        SplitWordsConfig,
-    )
-    from projner.processing.translate import (
+    from projner.processing.stages.translation import (
         EasyProjectTranslate,
         EasyProjectTranslateConfig,
         ProjectMarked,
         ProjectMarkedConfig,
         Translate,
+    )
+    from projner.processing.stages.words import (
+        Detokenize,
+        DetokenizeConfig,
+        SplitWords,
+        SplitWordsConfig,
     )
 
     if method.backtranslation:
@@ -645,22 +581,6 @@ def split_label_map(label_map: LabelMap) -> tuple[LabelMap, LabelMap]:
     return LabelMap(renames), LabelMap(drops)
 
 
-class MapTags:
-    """``.map`` stage: a tag column through a label map into a new column (the old one stays)."""
-
-    stage = "map_tags"
-
-    def __init__(self, label_map: LabelMap, source: str, output: str) -> None:
-        self.label_map, self.source, self.output = label_map, source, output
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, {"label_map": self.label_map.as_strings(),
-                                                        "source": self.source, "output": self.output})
-
-    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
-        return {self.output: [self.label_map.map_tags(tags) for tags in batch[self.source]]}
-
-
 def source_tag_steps(chain: Chain, labels: Sequence[str], drops: LabelMap) -> str:
     """The gold tags as strings in ``src_tags`` (after ``drops``), the unmapped ones kept in
     ``src_unmapped_tags`` where ``drops`` removes a type; returns the column projection reads."""
@@ -684,8 +604,8 @@ def project_corpus(chain: Chain, projection: Any, drops: LabelMap, retype: Any, 
     what the report and provenance record: the retyping config and the counts of what dropped-type
     spans became.
     """
-    from projner.processing.projection import Project, ProjectColumns
-    from projner.processing.retyping import Retype, retype_counts
+    from projner.processing.stages.corpus_types import Retype, retype_counts
+    from projner.processing.stages.transfer import Project, ProjectColumns
 
     if retype is None:
         columns = ProjectColumns(source_tokens=source_tokens, source_tags="src_tags", external_spans=external_spans)

@@ -18,33 +18,71 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import datasets
+if TYPE_CHECKING:
+    import datasets
+
+
+DEFAULT_SHARD_ROWS = 1000
+"""Rows a model stage maps at a time (each shard cached on its own), so a killed run loses at most one."""
 
 
 @dataclass(frozen=True)
 class StepRecord:
-    """One stage of a run: its fingerprint, wall time and whether it came from the cache."""
+    """One stage of a run: its fingerprint, wall time, whether it came from the cache, and (for a
+    stage run in shards) how many of its shards were already cached."""
 
     name: str
     fingerprint: str
     seconds: float
     cached: bool
+    shards: int = 1
+    shards_cached: int = 0
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Rows ``[start, end)`` of a stage's input, cached under a fingerprint of their own."""
+
+    start: int
+    end: int
+    fingerprint: str
+
+
+def shard_plan(rows: int, shard_rows: int, fingerprint: str) -> list[Shard]:
+    """Contiguous shards of ``shard_rows`` rows; each fingerprint is the stage's with the row range.
+
+    The plan depends only on the row count and the shard size, so a rerun finds the shards a killed
+    run finished, and an uninterrupted run maps exactly the same shards (so the same batches).
+    """
+    from projner.processing.fingerprint import stage_fingerprint
+
+    if rows <= shard_rows:
+        return [Shard(0, rows, fingerprint)]
+    return [Shard(start, min(start + shard_rows, rows),
+                  stage_fingerprint(fingerprint, "shard", {"start": start, "end": min(start + shard_rows, rows)}))
+            for start in range(0, rows, shard_rows)]
 
 
 class StepRunner:
     """Runs ``.map`` stages with explicit fingerprints and cache files under ``cache_dir``.
 
-    With ``num_proc`` a model stage is sharded and each shard cached on its own; a stage counts as
-    cached only when every shard of one sharding is there (``datasets`` recomputes missing shards).
+    A model stage runs over contiguous shards of ``shard_rows`` rows, each cached on its own, so a
+    run killed in the middle of translation resumes at its first missing shard. With ``num_proc``
+    ``datasets`` shards a model stage by worker instead (one file per rank); a stage counts as cached
+    only when every shard of one sharding is there (``datasets`` recomputes missing shards).
     """
 
-    def __init__(self, cache_dir: str | os.PathLike, *, num_proc: int | None = None, device: str = "auto") -> None:
+    def __init__(self, cache_dir: str | os.PathLike, *, num_proc: int | None = None, device: str = "auto",
+                 shard_rows: int = DEFAULT_SHARD_ROWS) -> None:
+        if shard_rows < 1:
+            raise ValueError(f"shard_rows must be at least 1, got {shard_rows}")
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         self.num_proc = num_proc if num_proc and num_proc > 1 else None
         self.device = device
+        self.shard_rows = shard_rows
         self.records: list[StepRecord] = []
 
     def cache_file(self, name: str, fingerprint: str) -> Path:
@@ -72,12 +110,29 @@ class StepRunner:
         batch_size: int = 256,
     ) -> datasets.Dataset:
         """``dataset.map(stage, batched=True)`` cached under ``fingerprint``; model stages get the
-        worker rank (for their GPU) and run in ``num_proc`` processes, spawned when on CUDA."""
-        cached = self.is_cached(name, fingerprint)
-        processes = self.num_proc if uses_model else None
+        worker rank (for their GPU) and run in contiguous shards, or in ``num_proc`` processes
+        (spawned when on CUDA)."""
         started = time.perf_counter()
+        if uses_model and not self.num_proc:
+            plan = shard_plan(len(dataset), self.shard_rows, fingerprint)
+            cached = [self.is_cached(name, shard.fingerprint) for shard in plan]
+            parts = [self._map(dataset.select(range(shard.start, shard.end)) if len(plan) > 1 else dataset,
+                               name, stage, shard.fingerprint, uses_model=True, batch_size=batch_size)
+                     for shard in plan]
+            out = parts[0] if len(parts) == 1 else _concatenate(parts)
+            self.records.append(StepRecord(name, fingerprint, time.perf_counter() - started, all(cached),
+                                           shards=len(plan), shards_cached=sum(cached)))
+            return out
+        cached_whole = self.is_cached(name, fingerprint)
+        out = self._map(dataset, name, stage, fingerprint, uses_model=uses_model, batch_size=batch_size)
+        self.records.append(StepRecord(name, fingerprint, time.perf_counter() - started, cached_whole))
+        return out
+
+    def _map(self, dataset: datasets.Dataset, name: str, stage: Callable, fingerprint: str, *,
+             uses_model: bool, batch_size: int) -> datasets.Dataset:
+        processes = self.num_proc if uses_model else None
         with _start_method(spawn=bool(processes) and self.device != "cpu"):
-            out = dataset.map(
+            return dataset.map(
                 stage,
                 batched=True,
                 batch_size=batch_size,
@@ -88,8 +143,6 @@ class StepRunner:
                 load_from_cache_file=True,
                 desc=name,
             )
-        self.records.append(StepRecord(name, fingerprint, time.perf_counter() - started, cached))
-        return out
 
     @property
     def timings(self) -> dict[str, float]:
@@ -98,6 +151,11 @@ class StepRunner:
     @property
     def cached_steps(self) -> list[str]:
         return [r.name for r in self.records if r.cached]
+
+    @property
+    def cached_shards(self) -> dict[str, list[int]]:
+        """``{step: [shards found cached, shards]}`` for every step run in several shards."""
+        return {r.name: [r.shards_cached, r.shards] for r in self.records if r.shards > 1}
 
 
 class Chain:
@@ -127,13 +185,19 @@ class Chain:
         self.dataset = self.dataset.rename_column(old, new, new_fingerprint=self.fingerprint)
 
 
+def _concatenate(parts: list[datasets.Dataset]) -> datasets.Dataset:
+    from datasets import concatenate_datasets
+
+    return concatenate_datasets(parts)
+
+
 def _start_method(*, spawn: bool) -> contextlib.AbstractContextManager:
     """CUDA cannot be used in forked workers: GPU stages start theirs fresh (each loads its model
     lazily); the start method is restored afterwards."""
     import torch
 
     if spawn and torch.cuda.is_available():
-        from projner.processing.alignment import spawn_start_method
+        from projner.processing.stages.correspondence import spawn_start_method
 
         return spawn_start_method()
     return contextlib.nullcontext()

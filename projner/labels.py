@@ -6,10 +6,24 @@ so every conversion between two label sets goes through the tag strings and an e
 
 from __future__ import annotations
 
+import difflib
+import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 OUTSIDE = "O"
+
+TYPE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+"""What an entity type is called: a letter, then letters, digits or ``_`` (PER, DATE, NORP)."""
+
+
+class LabelMapError(ValueError):
+    """A label map entry that is malformed, or (strictly) names a type absent from the data."""
+
+
+class LabelMapWarning(UserWarning):
+    """A label map entry naming a type the data does not have: it changes nothing."""
 
 PANX_LABELS: tuple[str, ...] = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
 """``ner_tags`` names of XTREME PAN-X on the Hub, in their order."""
@@ -57,20 +71,48 @@ class LabelMap:
 
     @classmethod
     def parse(cls, items: Iterable[str]) -> LabelMap:
-        """Build from ``TYPE=NEW`` strings, e.g. ``["MISC=O", "PERSON=PER"]``."""
+        """Build from ``TYPE=NEW`` strings, e.g. ``["MISC=O", "PERSON=PER"]``.
+
+        Each entry has exactly one ``=`` and names entity types on both sides (``O`` drops a type);
+        entries apply at once, so ``LOC=PER PER=LOC`` swaps two types.
+        """
         mapping: dict[str, str] = {}
         for item in items:
-            source, sep, target = item.partition("=")
-            source, target = source.strip(), target.strip()
-            if not sep or not source or not target:
-                raise ValueError(f"label map entry {item!r} is not of the form TYPE=NEW (e.g. MISC=O)")
-            for name in (source, target):
-                if name.startswith(("B-", "I-")):
-                    raise ValueError(
-                        f"label map entry {item!r} names a tag; name entity types (MISC=O, not B-MISC=O)"
-                    )
+            source, target = _parse_entry(item)
+            if mapping.get(source, target) != target:
+                raise LabelMapError(f"label map entry {item!r}: {source} is already mapped to {mapping[source]}")
             mapping[source] = target
         return cls(mapping)
+
+    def absent_types(self, present: Iterable[str]) -> tuple[str, ...]:
+        """The types this map rewrites that are not in ``present`` (a typo, or the wrong data)."""
+        found = set(present)
+        return tuple(t for t in self.mapping if t not in found)
+
+    def check_types(self, present: Iterable[str], *, where: str, strict: bool = False) -> None:
+        """Warn (or, ``strict``, raise) where the map names a type absent from ``where``.
+
+        Such an entry changes nothing, silently, so it is said with the types that are there and
+        the close match (``misc=O`` in data with ``MISC``).
+        """
+        present = tuple(dict.fromkeys(present))
+        for etype in self.absent_types(present):
+            close = difflib.get_close_matches(etype, present, n=1, cutoff=0.5) or [
+                t for t in present if t.lower() == etype.lower()]
+            hint = f"; did you mean {close[0]}?" if close else ""
+            message = (f"label map entry {etype}={self.mapping[etype]}: {where} has no entity type {etype} "
+                       f"(types present: {', '.join(present) or 'none'}){hint}")
+            if strict:
+                raise LabelMapError(message)
+            warnings.warn(message, LabelMapWarning, stacklevel=2)
+
+    def image_types(self) -> frozenset[str]:
+        """The types this map produces (O excluded)."""
+        return frozenset(t for t in self.mapping.values() if t != OUTSIDE)
+
+    def maps_away(self, etype: str) -> bool:
+        """Whether ``etype`` can no longer occur after mapping (dropped or renamed, not a target)."""
+        return etype in self.mapping and etype not in self.image_types()
 
     def map_type(self, etype: str) -> str:
         """The new entity type, or ``O`` where the type is dropped."""
@@ -99,3 +141,20 @@ class LabelMap:
 
     def __bool__(self) -> bool:
         return bool(self.mapping)
+
+
+def _parse_entry(item: str) -> tuple[str, str]:
+    """``"MISC=O"`` → ``("MISC", "O")``; an error saying what is wrong with anything else."""
+    parts = [part.strip() for part in item.split("=")]
+    if len(parts) != 2 or not all(parts):
+        raise LabelMapError(f"label map entry {item!r} is not of the form TYPE=NEW with one '=' (e.g. MISC=O)")
+    source, target = parts
+    for name in parts:
+        if name.startswith(("B-", "I-")):
+            raise LabelMapError(f"label map entry {item!r} names a tag; name entity types (MISC=O, not B-MISC=O)")
+        if not TYPE_NAME_RE.match(name):
+            raise LabelMapError(f"label map entry {item!r}: {name!r} is not an entity type name "
+                                "(a letter, then letters, digits or '_')")
+    if source == OUTSIDE:
+        raise LabelMapError(f"label map entry {item!r}: O is not an entity type; map a type to O to drop it")
+    return source, target

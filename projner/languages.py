@@ -167,3 +167,13 @@ def get_language(code: str) -> Language:
     close = difflib.get_close_matches(code.strip().lower(), _index().keys(), n=5, cutoff=0.6)
     hint = f"; close matches: {', '.join(close)}" if close else ""
     raise LanguageError(f"unknown language code {code!r}{hint}")
+
+
+def canonical_codes(config: object, *fields: str) -> None:
+    """Replace a frozen config's language fields by their canonical codes (``hausa``/``hau`` → ``ha``).
+
+    Called from ``__post_init__``: a stage's cache key then names the language, not its spelling,
+    and an unknown code fails when the config is made, before any model loads.
+    """
+    for name in fields:
+        object.__setattr__(config, name, get_language(getattr(config, name)).code)

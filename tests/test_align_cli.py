@@ -17,7 +17,7 @@ from projner.processing.align.neural import (
     TokenType,
 )
 from projner.processing.align.pairs import PairsError, parse_pair
-from projner.processing.alignment import Align, align_dataset
+from projner.processing.stages.correspondence import Align, align_dataset
 from projner.testing.tiny_models import SAMPLE_TEXT
 
 pytestmark = pytest.mark.usefixtures("single_thread")

@@ -14,11 +14,17 @@ import pytest
 
 import projner.builders
 from projner.builders.base import MissingSplitWarning
-from projner.builders.conll import ConllError, UnlabelledFileError
+from projner.builders.conll import (
+    MISSING_TOKEN,
+    ConllError,
+    KnownDefectWarning,
+    UnlabelledFileError,
+)
 from projner.builders.conll2003 import Conll2003
 from projner.builders.masakhaner2 import MasakhaNER2
 from projner.builders.panx import PanX
 from projner.builders.parallel import EuroparlNER, ParallelConll
+from projner.labels import LabelMapError, LabelMapWarning
 
 datasets.disable_progress_bars()
 
@@ -209,16 +215,31 @@ def bad_copy(fixtures: Path, root: Path) -> Path:
     return train
 
 
-def test_bad_line_raises_the_readers_error_not_a_generic_one(fixtures, tmp_path, cache):
+def test_strict_build_raises_the_readers_error_not_a_generic_one(fixtures, tmp_path, cache):
     train = bad_copy(fixtures, tmp_path / "data")
     with pytest.raises(ConllError) as err:
-        MasakhaNER2(config_name="yor", data_dir=str(tmp_path / "data"), cache_dir=cache).download_and_prepare()
+        MasakhaNER2(config_name="yor", data_dir=str(tmp_path / "data"), cache_dir=cache,
+                    strict=True).download_and_prepare()
     assert (err.value.path, err.value.line, err.value.text) == (str(train), 2, " O")
+
+
+def test_default_build_skips_a_tag_without_token_as_a_known_defect_warned_and_counted(fixtures, tmp_path, cache):
+    train = bad_copy(fixtures, tmp_path / "data")
+    builder = MasakhaNER2(config_name="yor", data_dir=str(tmp_path / "data"), cache_dir=cache)
+    with pytest.warns(KnownDefectWarning, match=r"train.txt: 1 line\(s\) with a tag but no token .*line 2"):
+        ds = build(builder)
+    assert builder.read_report.tolerated() == {"train": {MISSING_TOKEN: 1}}
+    assert builder.read_report.skipped() == {}
+    assert ds["train"].num_rows == len(blocks(train))
+    original = blocks(fixtures / "masakhaner2" / "yor" / "train.txt")[0].split("\n")
+    assert ds["train"][0]["tokens"] == [line.split()[0] for line in original]
+    assert f"tolerated 1 × {MISSING_TOKEN}" in ds["train"].info.description
 
 
 def test_lenient_report_is_exposed_recorded_and_survives_the_cache(fixtures, tmp_path, cache):
     train = bad_copy(fixtures, tmp_path / "data")
-    options = {"config_name": "yor", "data_dir": str(tmp_path / "data"), "cache_dir": cache, "lenient": True}
+    options = {"config_name": "yor", "data_dir": str(tmp_path / "data"), "cache_dir": cache, "lenient": True,
+               "strict": True}
     builder = MasakhaNER2(**options)
     ds = build(builder)
     expected = {"train": {"expected 2 columns, found 1 (the token is missing)": 1}}
@@ -290,3 +311,24 @@ def test_parallel_conll_with_an_unlabelled_target(fixtures, tmp_path, cache):
     assert ds["test"].num_rows == 4
     assert ds["test"]["tgt_tags"] == [None] * 4
     assert ds["test"].features["src_tags"].feature.names == HUB_PANX_NAMES
+
+
+def test_a_label_map_naming_a_type_the_dataset_lacks_warns_or_with_strict_fails(fixtures, cache):
+    options = {"config_name": "yor", "data_dir": str(fixtures / "masakhaner2"), "cache_dir": cache}
+    with pytest.warns(LabelMapWarning, match=r"masakhaner2/yor has no entity type MISC \(types present: PER, ORG, "
+                                             r"LOC, DATE\)"):
+        MasakhaNER2(label_map=("MISC=O",), **options)
+    with pytest.raises(LabelMapError, match="no entity type MISC"):
+        MasakhaNER2(label_map=("MISC=O",), strict=True, **options)
+
+
+def test_a_label_map_swap_builds(fixtures, cache):
+    options = {"config_name": "yor", "data_dir": str(fixtures / "masakhaner2"), "cache_dir": cache}
+    plain = build(MasakhaNER2(**options))["validation"]
+    swapped = build(MasakhaNER2(label_map=("LOC=PER", "PER=LOC"), **options))["validation"]
+    names = swapped.features["ner_tags"].feature.names
+    swap = {"PER": "LOC", "LOC": "PER"}
+    for before, after in zip(plain["ner_tags"], swapped["ner_tags"]):
+        expected = [tag if tag == "O" else f"{tag[:2]}{swap.get(tag[2:], tag[2:])}"
+                    for tag in (HUB_MASAKHANER2_NAMES[i] for i in before)]
+        assert [names[i] for i in after] == expected

@@ -48,3 +48,21 @@ def test_codes_are_unique():
     for attr in ("iso639_3", "nllb", "panx", "masakhaner2", "iso639_1", "name"):
         values = [getattr(lang, attr) for lang in LANGUAGES if getattr(lang, attr)]
         assert len(values) == len(set(values)), attr
+
+
+def test_stage_configs_hold_canonical_codes_so_every_spelling_is_one_cache_key():
+    from projner.processing.stages.translation import (
+        ProjectMarkedConfig,
+        Translate,
+        TranslateConfig,
+    )
+    from projner.processing.stages.words import DetokenizeConfig, SplitWordsConfig
+
+    spellings = [TranslateConfig("en", code, model="m") for code in ("hau", "ha", "hausa", "Hausa", "hau_Latn")]
+    assert {config.target_lang for config in spellings} == {"ha"}
+    assert len({Translate(config).fingerprint("previous") for config in spellings}) == 1
+    assert DetokenizeConfig(lang="yoruba") == DetokenizeConfig(lang="yo")
+    assert SplitWordsConfig(lang="swh").lang == SplitWordsConfig(lang="swa").lang == "sw"
+    assert ProjectMarkedConfig(target_lang="deu").target_lang == "de"
+    with pytest.raises(LanguageError, match="close matches: yor"):
+        TranslateConfig("en", "yorr")

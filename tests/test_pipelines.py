@@ -19,17 +19,16 @@ from projner.processing import pipelines
 from projner.processing.evaluate import ner_scores
 from projner.processing.pipelines import (
     MethodOptions,
-    RefineLinks,
     RunOptions,
-    SelectConfig,
-    SelectSentences,
     model_transfer,
     translate_test,
     translate_train,
 )
 from projner.processing.project.spans import tags_to_spans
-from projner.processing.projection import Project
 from projner.processing.stage_cache import StepRunner
+from projner.processing.stages.correspondence import RefineLinks
+from projner.processing.stages.selection import SelectConfig, SelectSentences
+from projner.processing.stages.transfer import Project
 
 TEST_STEPS = ["detokenize", "translate", "split_words", "label_source", "align", "project"]
 

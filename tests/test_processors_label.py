@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from projner.labels import LabelMap
-from projner.processing.label import (
+from projner.processing.project.spans import tags_to_spans
+from projner.processing.stages.tagging import (
     Label,
     LabelConfig,
     LabelMappingError,
@@ -17,7 +18,6 @@ from projner.processing.label import (
     target_tag,
     windows,
 )
-from projner.processing.project.spans import tags_to_spans
 from projner.testing.tiny_models import CONLL_IOB1_LABELS
 
 SENTENCES = [

@@ -11,11 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from projner.languages import get_language
-from projner.processing.text import (
+from projner.processing.stages.words import (
     Detokenize,
     DetokenizeConfig,
     SplitWords,
     SplitWordsConfig,
+)
+from projner.processing.text import (
     detokenize,
     is_combining_only,
     piece_spans,

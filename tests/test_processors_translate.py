@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from projner.languages import LanguageError
-from projner.processing.translate import Translate, TranslateConfig
+from projner.processing.stages.translation import Translate, TranslateConfig
 
 SENTENCES = [
     "Olúwadámilọ́lá lọ sí ìlú Èkó ní ọjọ́ Ajé.",
@@ -108,7 +108,7 @@ def test_languages_without_an_nllb_code_fail_early():
 
 
 def test_easyproject_stage_marks_entities_and_translates_each_entity_once(tiny_models, monkeypatch):
-    from projner.processing.translate import (
+    from projner.processing.stages.translation import (
         EasyProjectTranslate,
         EasyProjectTranslateConfig,
         Translated,
@@ -137,7 +137,7 @@ def test_easyproject_stage_marks_entities_and_translates_each_entity_once(tiny_m
 
 
 def test_project_marked_reads_spans_back_and_counts_what_it_cannot_match():
-    from projner.processing.translate import ProjectMarked, ProjectMarkedConfig
+    from projner.processing.stages.translation import ProjectMarked, ProjectMarkedConfig
 
     stage = ProjectMarked(ProjectMarkedConfig(target_lang="de"))
     out = stage({

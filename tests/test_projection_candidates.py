@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projner.processing.project.alignment import index_links
 from projner.processing.project.candidates import CandidateConfig
+from projner.processing.project.link_index import index_links
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.scores import ExternalSpan, ScoreConfig, SentenceScorer
 from projner.processing.project.solvers import Pair, solve_exact

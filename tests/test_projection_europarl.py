@@ -9,9 +9,9 @@ import pytest
 from projner.builders.parallel import read_parallel
 from projner.labels import LabelMap
 from projner.processing.align.links import read_pharaoh
-from projner.processing.project.alignment import index_links
 from projner.processing.project.casing import has_alnum
 from projner.processing.project.heuristic import HeuristicConfig, heuristic_ranges
+from projner.processing.project.link_index import index_links
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.scores import ScoreConfig
 from projner.processing.project.spans import Span, spans_to_tags, tags_to_spans

@@ -2,12 +2,12 @@
 
 import pytest
 
-from projner.processing.project.alignment import LinkRangeError, index_links
 from projner.processing.project.heuristic import (
     HeuristicConfig,
     heuristic_ranges,
     project_heuristic,
 )
+from projner.processing.project.link_index import LinkRangeError, index_links
 from projner.processing.project.names import NameMatchConfig, add_name_links
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.spans import Span

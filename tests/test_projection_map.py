@@ -4,7 +4,7 @@ import datasets
 import pytest
 
 from projner.processing.project.pair import ProjectionConfig
-from projner.processing.projection import Project, ProjectColumns, project_dataset
+from projner.processing.stages.transfer import Project, ProjectColumns, project_dataset
 
 ROWS = {
     "id": ["a", "b", "c"],

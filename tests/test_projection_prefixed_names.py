@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projner.processing.project.alignment import index_links
+from projner.processing.project.link_index import index_links
 from projner.processing.project.names import NameMatchConfig, add_name_links, name_stem
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.scores import ScoreConfig

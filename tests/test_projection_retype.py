@@ -6,13 +6,13 @@ import pytest
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.retype import RetypeConfig, retype_spans
 from projner.processing.project.spans import Span
-from projner.processing.projection import Project, ProjectColumns, project_dataset
-from projner.processing.retyping import (
+from projner.processing.stages.corpus_types import (
     Retype,
     RetypeColumns,
     retype_counts,
     retype_dataset,
 )
+from projner.processing.stages.transfer import Project, ProjectColumns, project_dataset
 
 
 def test_misc_spans_take_the_type_their_text_has_elsewhere_in_the_corpus():

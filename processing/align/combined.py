@@ -10,7 +10,7 @@ the measurements that made it the combined default).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from projner.processing.align.links import Link
@@ -25,8 +25,8 @@ DEFAULT_COMBINATION = "union"
 class CombinedConfig:
     """How the two aligners' links are combined, and each aligner's own settings."""
 
-    neural: NeuralAlignerConfig = NeuralAlignerConfig()
-    eflomal: EflomalConfig = EflomalConfig()
+    neural: NeuralAlignerConfig = field(default_factory=NeuralAlignerConfig)
+    eflomal: EflomalConfig = field(default_factory=EflomalConfig)
     combination: str = DEFAULT_COMBINATION
     """``union`` (links either aligner finds) or ``intersection`` (links both find)."""
 

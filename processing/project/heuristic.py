@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from projner.processing.project.alignment import LinkIndex
+from projner.processing.project.link_index import LinkIndex
 from projner.processing.project.spans import ScoredSpan, Span
 
 

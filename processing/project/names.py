@@ -33,8 +33,14 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz.distance import Indel
 
-from projner.processing.project.alignment import LinkIndex
 from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
+from projner.processing.project.link_index import LinkIndex
+from projner.processing.project.romanize import (
+    key_similarity,
+    script_head,
+    script_of,
+    word_key,
+)
 from projner.processing.project.spans import Span
 
 
@@ -54,10 +60,24 @@ class NameMatchConfig:
     prefixed_names: bool = True
     """Also compare a target word's name stem (``weGermany`` → ``Germany``, see :func:`name_stem`);
     a word matched through its stem counts as capitalised."""
+    romanized: bool = True
+    """Compare words of different scripts by their romanized sound keys
+    (:mod:`~projner.processing.project.romanize`): ``Schulman`` and Thai ``ชูลแมน``."""
+    romanized_threshold: float = 0.8
+    """Least :func:`~projner.processing.project.romanize.key_similarity` of two sound keys (which
+    match more easily than spellings: five vowels are one symbol)."""
+    affix_weight: float = 0.5
+    """What a symbol before the first or after the last matched one counts in a cross-script
+    similarity (1: as much as a mismatch inside the word): a case ending or particle (Korean
+    ``이탈리아를`` "Italy" + object marker) costs half a letter, so the whole word still links."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold must lie in (0, 1], got {self.threshold}")
+        if not 0.0 < self.romanized_threshold <= 1.0:
+            raise ValueError(f"romanized_threshold must lie in (0, 1], got {self.romanized_threshold}")
+        if not 0.0 <= self.affix_weight <= 1.0:
+            raise ValueError(f"affix_weight must lie in [0, 1], got {self.affix_weight}")
         if self.min_length < 1:
             raise ValueError(f"min_length must be >= 1, got {self.min_length}")
 
@@ -87,16 +107,17 @@ def name_stem(word: str) -> str | None:
 class _TargetWords:
     """The target words, case-folded (and their case) only where a comparison needs them."""
 
-    __slots__ = ("_folded", "_initials", "_stems", "words")
+    __slots__ = ("_folded", "_initials", "_scripts", "_stems", "words")
 
     def __init__(self, words: Sequence[str], prefixed_names: bool = False) -> None:
         self.words = words
         self._folded: dict[int, str] = {}
+        self._scripts: list[str | None] | None = None
         self._initials = [word[:1].casefold()[:1] for word in words]
         self._stems: dict[int, str] = {}
         if prefixed_names:
             for j, word in enumerate(words):
-                stem = name_stem(word)
+                stem = name_stem(word) or script_head(word)
                 if stem is not None:
                     self._stems[j] = stem.casefold()
 
@@ -116,10 +137,19 @@ class _TargetWords:
         """The word's case; a prefixed name (``weGermany``) is a capitalised word."""
         return UPPER if j in self._stems else first_case(self.words[j])
 
+    def script(self, j: int) -> str | None:
+        if self._scripts is None:
+            self._scripts = [script_of(word) for word in self.words]
+        return self._scripts[j]
+
+    def other_script(self, script: str) -> list[int]:
+        """The words with letters in a script other than ``script``."""
+        return [j for j in range(len(self.words)) if self.script(j) not in (None, script)]
+
 
 def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> dict[int, float]:
     """Target words that look like ``word`` (themselves or through their name stem), with the
-    best similarity."""
+    best similarity; in another script, those that sound like it."""
     folded = word.casefold()
     found: dict[int, float] = {}
     short = len(folded) < config.min_length
@@ -130,7 +160,26 @@ def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> d
             similarity = Indel.normalized_similarity(folded, other, score_cutoff=config.threshold)
             if similarity and similarity > found.get(j, 0.0):
                 found[j] = similarity
+    script = script_of(word) if config.romanized else None
+    if script is not None:
+        for j in targets.other_script(script):
+            similarity = sound_similarity(word, targets.words[j], config)
+            if similarity:
+                found[j] = max(similarity, found.get(j, 0.0))
     return found
+
+
+def sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
+    """The similarity of two words' sound keys, or 0 below ``config.romanized_threshold``.
+
+    Keys shorter than ``min_length`` must be equal: short keys collide by chance.
+    """
+    key, other_key = word_key(word), word_key(other)
+    if not key or not other_key:
+        return 0.0
+    if min(len(key), len(other_key)) < config.min_length:
+        return 1.0 if key == other_key else 0.0
+    return key_similarity(key, other_key, config.affix_weight, score_cutoff=config.romanized_threshold)
 
 
 def add_name_links(
@@ -196,7 +245,7 @@ def _uncross(entity: Span, i: int, kept: list[int], current: list[int], targets_
     taken = set(kept)
     for k in range(entity.start, entity.end):
         if k != i and taken.intersection(targets_of[k]):
-            targets_of[k] = sorted(set(j for j in targets_of[k] if j not in taken) | set(current))
+            targets_of[k] = sorted({j for j in targets_of[k] if j not in taken} | set(current))
 
 
 def _link_neighbours(

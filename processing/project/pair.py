@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from projner.processing.align.links import Link
-from projner.processing.project.alignment import LinkIndex, index_links
 from projner.processing.project.candidates import CandidateConfig, link_candidates
 from projner.processing.project.heuristic import (
     HeuristicConfig,
     heuristic_ranges,
     project_heuristic,
 )
+from projner.processing.project.link_index import LinkIndex, index_links
 from projner.processing.project.names import NameMatchConfig, add_name_links
 from projner.processing.project.scores import (
     ExternalSpan,
@@ -104,7 +104,7 @@ def project_pair(
 
     ``external``: target spans proposed from outside (scored by ``ner`` and always candidates).
     ``scorers``: further pair scores by name, weighted through ``config.scores.weights``.
-    A link outside the pair raises :class:`~projner.processing.project.alignment.LinkRangeError`.
+    A link outside the pair raises :class:`~projner.processing.project.link_index.LinkRangeError`.
     """
     n_target = len(target_words)
     index = links if isinstance(links, LinkIndex) else index_links(links, len(source_words), n_target)

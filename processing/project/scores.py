@@ -25,8 +25,8 @@ from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from projner.processing.project.alignment import LinkIndex
 from projner.processing.project.casing import UNCASED, UPPER, first_case, has_alnum
+from projner.processing.project.link_index import LinkIndex
 from projner.processing.project.spans import Span
 
 LINK_SCORES = ("alignment", "coverage")

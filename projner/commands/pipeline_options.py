@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.aligner_options import DEFAULT_ALIGNER_MODEL
+from projner.commands.checks import positive_int
 from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
+from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
 
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
 DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
@@ -31,7 +33,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="longest translation in tokens; longer ones are flagged (default 256)")
     data = parser.add_argument_group("data and outputs")
     data.add_argument("--data-dir", help="local copy of the dataset (folder the builder reads)")
-    data.add_argument("--limit", type=int, help="only the first N sentences")
+    data.add_argument("--limit", type=positive_int, help="only the first N sentences (N ≥ 1)")
     data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
     data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
                       "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
@@ -39,7 +41,10 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--report", help="write the run report (JSON) here")
     data.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
     run = parser.add_argument_group("execution")
-    run.add_argument("--num-proc", type=int, help="worker processes for model stages (one per GPU)")
+    run.add_argument("--num-proc", type=positive_int, help="worker processes for model stages (one per GPU)")
+    run.add_argument("--shard-rows", type=positive_int, default=DEFAULT_SHARD_ROWS,
+                     help="rows a model stage maps and caches at a time: a killed run resumes at its first "
+                     f"unfinished shard (default {DEFAULT_SHARD_ROWS})")
     run.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda (default auto)")
     run.add_argument("--translate-batch-size", type=int, default=16)
     run.add_argument("--ner-batch-size", type=int, default=32)
@@ -97,7 +102,7 @@ def run_options(args: argparse.Namespace) -> Any:
         output=args.output, report=args.report, cache_dir=args.cache_dir, num_proc=args.num_proc,
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
         translate_batch_size=args.translate_batch_size,
-        ner_batch_size=args.ner_batch_size, lenient=args.lenient,
+        ner_batch_size=args.ner_batch_size, lenient=args.lenient, shard_rows=args.shard_rows,
     )
 
 
@@ -117,9 +122,16 @@ def print_summary(report: dict[str, Any]) -> None:
                      "projected into the kept sentences")
     if report.get("dropped"):
         lines.append("dropped: " + json.dumps(report["dropped"], ensure_ascii=False))
-    lines.append("steps: " + ", ".join(f"{name} {seconds:.1f}s" + (" (cached)" if name in report["cached_steps"] else "")
+    lines.append("steps: " + ", ".join(f"{name} {seconds:.1f}s" + _cache_note(report, name)
                                         for name, seconds in report["timings"].items()))
     print("\n".join(lines), file=sys.stdout)
+
+
+def _cache_note(report: dict[str, Any], step: str) -> str:
+    if step in report["cached_steps"]:
+        return " (cached)"
+    cached, shards = report.get("cached_shards", {}).get(step, (0, 0))
+    return f" ({cached} of {shards} shards cached)" if cached else ""
 
 
 def check_paths(args: argparse.Namespace) -> None:

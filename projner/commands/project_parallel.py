@@ -11,11 +11,13 @@ import argparse
 import json
 import sys
 import time
+import warnings
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from projner.commands.aligner_options import add_neural_arguments, neural_options
+from projner.labels import LabelMapWarning
 from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 
@@ -26,6 +28,21 @@ class CommandError(Exception):
     """Bad input: printed as one line naming the file and what is wrong, exit code 2."""
 
 
+class InputWarning(UserWarning):
+    """Something in the input files worth a look (a rare or one-sided entity type): said, not fatal."""
+
+
+def entity_type_list(text: str) -> tuple[str, ...]:
+    """``--labels PER,ORG,LOC`` → the entity type names (argparse refuses anything else)."""
+    from projner.labels import TYPE_NAME_RE
+
+    types = tuple(t.strip() for t in text.split(",") if t.strip())
+    bad = [t for t in types if not TYPE_NAME_RE.match(t) or t == "O"]
+    if not types or bad:
+        raise argparse.ArgumentTypeError(f"{text!r}: give entity type names separated by commas, e.g. PER,ORG,LOC")
+    return types
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", required=True, type=Path, help="labelled CoNLL file (token TAG)")
     parser.add_argument("--target", required=True, type=Path,
@@ -33,7 +50,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "where present, the projection is scored against them)")
     add_projection_arguments(parser)
     parser.add_argument("--label-map", nargs="+", default=[], metavar="TYPE=NEW",
-                        help="rewrite entity types on both sides, e.g. MISC=O to drop MISC")
+                        help="rewrite entity types on both sides, e.g. MISC=O to drop MISC (LOC=PER "
+                             "PER=LOC swaps two types)")
+    parser.add_argument("--labels", type=entity_type_list, metavar="TYPE,TYPE",
+                        help="the entity types the files may hold after --label-map, e.g. PER,ORG,LOC; "
+                             "a tag of any other type is an error naming its line")
+    parser.add_argument("--strict", action="store_true",
+                        help="a --label-map entry naming a type absent from the files is an error, not a warning")
     parser.add_argument("--source-lang", help="language code of --source (recorded in the provenance and "
                              "the card; optional)")
     parser.add_argument("--target-lang", help="language code of --target (names the config; optional: "
@@ -168,11 +191,16 @@ def _label_names(rows: list[dict]) -> tuple[str, ...]:
 
 def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dict[str, Any]]:
     """Read, align, project and score; returns the dataset, the report and the provenance."""
-    from projner.builders.conll import ConllError
-    from projner.builders.parallel import ParallelMismatchError, read_parallel
-    from projner.labels import LabelMap
+    from projner.builders.conll import ConllError, ReadReport
+    from projner.builders.parallel import (
+        ParallelMismatchError,
+        read_parallel,
+        type_report,
+        type_warnings,
+    )
+    from projner.labels import LabelMap, labels_for_types
     from projner.processing.evaluate import ner_scores
-    from projner.processing.project.alignment import LinkRangeError
+    from projner.processing.project.link_index import LinkRangeError
     from projner.processing.project.pair import project_pair
     from projner.processing.project.spans import tags_to_spans
 
@@ -180,10 +208,19 @@ def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dic
     try:
         label_map = LabelMap.parse(args.label_map)
         target_labelled = _has_tags(args.target)
-        rows = list(read_parallel(args.source, args.target, target_labelled=target_labelled,
-                                  label_map=label_map))
+        reads = (ReadReport(str(args.source)), ReadReport(str(args.target)))
+        allowed = labels_for_types(args.labels) if getattr(args, "labels", None) else None
+        rows = list(read_parallel(args.source, args.target, target_labelled=target_labelled, labels=allowed,
+                                  label_map=label_map, reports=reads, repair=True))
+        if not rows:
+            raise CommandError(f"no sentences in {args.source} and {args.target}")
+        label_map.check_types([*reads[0].types, *reads[1].types], strict=getattr(args, "strict", False),
+                              where=f"{args.source} and {args.target}")
     except (OSError, ValueError, ConllError, ParallelMismatchError) as err:
         raise CommandError(str(err)) from None
+    types = type_report(reads[0], reads[1] if target_labelled else None)
+    for line in type_warnings(types, {"source": str(args.source), "target": str(args.target)}):
+        warnings.warn(line, InputWarning, stacklevel=1)
 
     started = time.perf_counter()
     links, aligner = _align(args, rows)
@@ -203,6 +240,7 @@ def project_parallel(args: argparse.Namespace) -> tuple[Any, dict[str, Any], dic
 
     report = run_report(rows, entities, projections, projection_seconds, alignment_seconds, config,
                         aligner, args, label_map)
+    report |= types | {"iob2_repaired": {"source": len(reads[0].repaired), "target": len(reads[1].repaired)}}
     if target_labelled:
         report.update(ner_scores([r["tgt_tags"] for r in rows], [p.tags for p in projections]))
     dataset = build_dataset(rows, entities, links, projections, config)
@@ -264,7 +302,7 @@ def _plain_config(config: Any) -> dict[str, Any]:
 def run_report(rows, entities, projections, projection_seconds, alignment_seconds, config, aligner,
                args, label_map) -> dict[str, Any]:
     """The report's counts and timings (scores are added by the caller where gold exists)."""
-    from projner.processing.projection import dropped_reason, entity_reasons
+    from projner.processing.stages.transfer import dropped_reason, entity_reasons
 
     incomplete = Counter(dropped_reason(p) for p in projections)
     incomplete.pop("", None)
@@ -290,7 +328,7 @@ def build_dataset(rows, entities, links, projections, config) -> Any:
     (``alignments`` as aligned or given, before name repair; entity scores; ``method``)."""
     import datasets
 
-    from projner.processing.projection import (
+    from projner.processing.stages.transfer import (
         dropped_reason,
         source_entity_dicts,
         target_entity_dicts,
@@ -365,10 +403,19 @@ def print_summary(report: dict[str, Any]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        dataset, report, provenance = project_parallel(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", InputWarning)
+            warnings.simplefilter("always", LabelMapWarning)
+            dataset, report, provenance = project_parallel(args)
     except CommandError as err:
         print(f"projner project-parallel: error: {err}", file=sys.stderr)
         return 2
+    for warning in caught:
+        print(f"projner project-parallel: warning: {warning.message}", file=sys.stderr)
+    if report.get("iob2_repaired", {}).get("source") or report.get("iob2_repaired", {}).get("target"):
+        repaired = report["iob2_repaired"]
+        print(f"projner project-parallel: warning: I-X starting an entity read as B-X: {repaired['source']} "
+              f"in {args.source}, {repaired['target']} in {args.target} (counted in the report)", file=sys.stderr)
     if args.report is not None:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -11,7 +11,6 @@ from pathlib import Path
 import datasets
 
 from projner.languages import get_language
-from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.stage_cache import content_fingerprint
 
 SPLIT_ALIASES = {"dev": "validation", "valid": "validation"}
@@ -75,20 +74,3 @@ def load_gold(
     skipped = builder.read_report.skipped().get(split, {})
     fingerprint = content_fingerprint(dataset, name, config, split)
     return GoldInput(dataset, labels, name, config, split, fingerprint, skipped)
-
-
-class GoldTags:
-    """``.map`` stage: the gold ``ner_tags`` (``ClassLabel`` ids) as IOB2 strings in ``src_tags``,
-    the column every projection stage reads the labelled side from."""
-
-    stage = "gold_tags"
-
-    def __init__(self, labels: Sequence[str], *, tags_column: str = "src_tags") -> None:
-        self.labels = tuple(labels)
-        self.tags_column = tags_column
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, {"labels": self.labels, "column": self.tags_column})
-
-    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
-        return {self.tags_column: [[self.labels[i] for i in row] for row in batch["ner_tags"]]}

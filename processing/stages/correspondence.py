@@ -116,3 +116,34 @@ def align_dataset(dataset: Any, align: Align, *, batch_size: int = 1000, num_pro
         return dataset.map(align, **kwargs)
     with spawn_start_method():
         return dataset.map(align, num_proc=num_proc, **kwargs)
+
+
+class RefineLinks:
+    """``.map`` adapter of :func:`projner.processing.align.refine.refine`: English→original links
+    through the back-translation, alone or combined with the direct links."""
+
+    stage = "refine_links"
+
+    def __init__(self, mode: str, *, direct: str = "direct_alignments",
+                 english_to_back: str = "en_bt_alignments", back_to_target: str = "bt_alignments",
+                 output: str = "alignments") -> None:
+        from projner.processing.align.refine import Refinement
+
+        self.mode = Refinement(mode).value
+        self.columns = {"direct": direct, "english_to_back": english_to_back,
+                        "back_to_target": back_to_target, "output": output}
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, {"mode": self.mode, "columns": self.columns})
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        from projner.processing.align.refine import refine
+
+        c = self.columns
+        rows = len(batch[c["english_to_back"]])
+        direct = batch[c["direct"]] if c["direct"] in batch else [[]] * rows
+        links = [
+            [list(link) for link in refine(map(tuple, d), map(tuple, e2b), map(tuple, b2t), self.mode)]
+            for d, e2b, b2t in zip(direct, batch[c["english_to_back"]], batch[c["back_to_target"]])
+        ]
+        return {c["output"]: links}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from projner.languages import Language, get_language
+from projner.languages import Language, canonical_codes, get_language
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -56,6 +56,9 @@ class TranslateConfig:
     batch_size: int = field(default=16, metadata=EXECUTION_ONLY)
     sort_by_length: bool = field(default=True, metadata=EXECUTION_ONLY)
     device: str = field(default="auto", metadata=EXECUTION_ONLY)
+
+    def __post_init__(self) -> None:
+        canonical_codes(self, "source_lang", "target_lang")
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +280,9 @@ class ProjectMarkedConfig:
     output_entities_column: str = "tgt_entities"
     problems_column: str = "easyproject_problems"
     dropped_column: str = "dropped_reason"
+
+    def __post_init__(self) -> None:
+        canonical_codes(self, "target_lang")
 
 
 _PROBLEM_KINDS = (

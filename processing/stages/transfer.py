@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from projner.processing.fingerprint import stage_fingerprint
-from projner.processing.project.alignment import LinkRangeError
+from projner.processing.project.link_index import LinkRangeError
 from projner.processing.project.pair import (
     REASONS,
     PairProjection,

@@ -20,7 +20,7 @@ from projner.processing.project.spans import (
     spans_from_dicts,
     spans_to_tags,
 )
-from projner.processing.projection import check_no_clash
+from projner.processing.stages.transfer import check_no_clash
 
 STAGE = "retype"
 

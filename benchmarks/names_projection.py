@@ -1,0 +1,227 @@
+"""Projection onto languages far from English: pud-names (en → ar, hi, ko, th), Europarl for no regression.
+
+    python benchmarks/names_projection.py                          # eflomal configurations (about 3 min on 2 cores)
+    python benchmarks/names_projection.py --model /work/wt/e5      # + the neural aligner on a real encoder
+    python benchmarks/names_projection.py --languages ko --skip-europarl --report names.json
+
+Scores: seqeval strict IOB2 F1 (percent) of the projected English names against each target's own
+names (``../shared/data/pud-names``: maximal PROPN runs of the UD PUD treebanks, a proxy for NER
+gold, see its README). Every **configuration** is one column: an aligner (with its options) and a
+:class:`ProjectionConfig`. Links are computed once per aligner setting and language and shared by
+the configurations that use it. The list :data:`CONFIGURATIONS` is the one place to add one;
+those whose aligner is ``neural`` run only with ``--model``.
+
+Europarl-NER (en → de, es, it; MISC mapped to O) checks that nothing got worse where the scripts
+agree: own eflomal links (one run of the default setting, which votes three eflomal runs) and the
+reference link files ``alignments/eflomal.en-L.{intersection,gdfa}.txt``.
+
+Speed: candidate projection alone (exact solver, name links with romanization on) on the Korean
+and Thai pairs through the first configuration's links, one core, romanization cache warm (one
+untimed pass first); median of ``--repeats`` passes, in sentences/s, with the CPU model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from europarl_projection import f1 as project_f1
+from europarl_projection import load as load_europarl
+
+from projner.builders.parallel import read_parallel
+from projner.processing.align.backends import make_aligner
+from projner.processing.align.links import read_pharaoh
+from projner.processing.project.names import NameMatchConfig
+from projner.processing.project.pair import ProjectionConfig, project_pair
+from projner.processing.project.spans import tags_to_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+PUD_LANGUAGES = ("ar", "hi", "ko", "th")
+EUROPARL_LANGUAGES = ("de", "es", "it")
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """One column: how pairs are aligned and how entities are projected through the links."""
+
+    name: str
+    aligner: str
+    """``eflomal`` or ``neural`` (the latter needs ``--model``), or any backend of the registry."""
+    projection: ProjectionConfig = field(default_factory=ProjectionConfig)
+    aligner_options: tuple[tuple[str, Any], ...] = ()
+    """Backend keywords; ``neural`` also gets ``model`` (and ``device``) from the command line."""
+
+
+WITHOUT_ROMANIZATION = ProjectionConfig(names=NameMatchConfig(romanized=False))
+
+CONFIGURATIONS: list[Configuration] = [
+    Configuration("eflomal-same-script", "eflomal", WITHOUT_ROMANIZATION),
+    Configuration("eflomal", "eflomal"),
+    Configuration("eflomal-no-names", "eflomal", ProjectionConfig(names=None)),
+    Configuration("neural-same-script", "neural", WITHOUT_ROMANIZATION),
+    Configuration("neural", "neural"),
+]
+"""The columns, in order. ``*-same-script``: name links within one script only (projner before
+romanized name links); ``eflomal``/``neural``: the defaults."""
+
+
+def load_pud(data: Path, language: str) -> list[dict]:
+    folder = data / "pud-names"
+    rows = list(read_parallel(folder / "en.conll", folder / f"{language}.conll"))
+    for row in rows:
+        row["entities"] = tags_to_spans(row["src_tags"])
+    return rows
+
+
+def aligner_key(configuration: Configuration, args: argparse.Namespace) -> tuple[str, tuple]:
+    options = dict(configuration.aligner_options)
+    if configuration.aligner == "neural":
+        options.setdefault("model", args.model)
+        options.setdefault("device", args.device)
+    return configuration.aligner, tuple(sorted(options.items()))
+
+
+def align(key: tuple[str, tuple], rows: Sequence[dict]) -> tuple[list, float]:
+    name, options = key
+    started = time.perf_counter()
+    links = make_aligner(name, **dict(options)).align([r["src_tokens"] for r in rows],
+                                                      [r["tgt_tokens"] for r in rows])
+    return links, time.perf_counter() - started
+
+
+def score_table(title: str, rows_by_language: dict[str, list[dict]], configurations: Sequence[Configuration],
+                args: argparse.Namespace, keep_links: dict[str, list] | None = None) -> dict[str, dict[str, float]]:
+    """F1 per language and configuration, printed as a table (languages as rows); the first
+    configuration's links per language go into ``keep_links``."""
+    print(f"\n## {title}\n")
+    print(f"{'lang':<6}" + "".join(f"{c.name:>22}" for c in configurations) + "   aligner seconds")
+    results: dict[str, dict[str, float]] = {}
+    for language, rows in rows_by_language.items():
+        links_by_key: dict[tuple, list] = {}
+        seconds: dict[str, float] = {}
+        scores: dict[str, float] = {}
+        for configuration in configurations:
+            key = aligner_key(configuration, args)
+            if key not in links_by_key:
+                links_by_key[key], seconds[configuration.aligner] = align(key, rows)
+            scores[configuration.name] = project_f1(rows, links_by_key[key], configuration.projection)
+        results[language] = scores
+        if keep_links is not None:
+            keep_links[language] = links_by_key[aligner_key(configurations[0], args)]
+        print(f"{language:<6}" + "".join(f"{scores[c.name]:22.1f}" for c in configurations)
+              + "   " + ", ".join(f"{name} {value:.0f}" for name, value in seconds.items()))
+    means = {c.name: statistics.mean(r[c.name] for r in results.values()) for c in configurations}
+    print(f"{'mean':<6}" + "".join(f"{means[c.name]:22.1f}" for c in configurations))
+    return results
+
+
+def europarl_reference(data: Path, rows_by_language: dict[str, list[dict]],
+                       configurations: Sequence[Configuration]) -> dict[str, dict[str, float]]:
+    """F1 of each configuration's projection on the shipped reference eflomal links."""
+    projections = {c.name: c.projection for c in configurations if c.aligner == "eflomal"}
+    print("\n## Europarl-NER, reference links (alignments/eflomal.en-L.*.txt)\n")
+    print(f"{'links':<20}" + "".join(f"{name:>22}" for name in projections))
+    results = {}
+    for language, rows in rows_by_language.items():
+        for symmetrization in ("intersection", "gdfa"):
+            path = data / "europarl-ner" / "alignments" / f"eflomal.en-{language}.{symmetrization}.txt"
+            links = [line.sure for line in read_pharaoh(path)]
+            scores = {name: project_f1(rows, links, config) for name, config in projections.items()}
+            results[f"{language} {symmetrization}"] = scores
+            print(f"{language + ' ' + symmetrization:<20}" + "".join(f"{scores[n]:22.1f}" for n in projections))
+    return results
+
+
+def speed(rows_by_language: dict[str, list[dict]], links_by_language: dict[str, list],
+          repeats: int) -> dict[str, float]:
+    """Sentences/s of candidate projection (romanized name links on), cache warm, one core."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    config = ProjectionConfig()
+    rates = {}
+    print(f"\n## Speed: candidates + exact, romanized name links, one core, cache warm, "
+          f"median of {repeats} passes ({cpu_model()})\n")
+    for language, rows in rows_by_language.items():
+        links = links_by_language[language]
+        inputs = [(r["src_tokens"], r["entities"], r["tgt_tokens"], pair) for r, pair in zip(rows, links)]
+        for s, e, t, pair in inputs:  # warms the romanization cache
+            project_pair(s, e, t, pair, config)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            for s, e, t, pair in inputs:
+                project_pair(s, e, t, pair, config)
+            times.append(time.perf_counter() - started)
+        rates[language] = len(inputs) / statistics.median(times)
+        print(f"{language:<6}{rates[language]:>10,.0f} sentences/s")
+    return rates
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA, help="the shared data folder")
+    parser.add_argument("--languages", nargs="+", default=list(PUD_LANGUAGES), help="pud-names targets")
+    parser.add_argument("--configurations", nargs="+", metavar="NAME",
+                        help=f"columns to run (default: all that apply; known: "
+                             f"{', '.join(c.name for c in CONFIGURATIONS)})")
+    parser.add_argument("--model", help="encoder for the neural configurations (Hub id or folder); "
+                                        "without it they are skipped")
+    parser.add_argument("--device", default="auto", help="device of the neural aligner (default: auto)")
+    parser.add_argument("--skip-europarl", action="store_true", help="pud-names only")
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes for the speed figure (0: none)")
+    parser.add_argument("--report", type=Path, help="also write every figure here (JSON)")
+    args = parser.parse_args(argv)
+    if not (args.data / "pud-names").is_dir():
+        print(f"pud-names not found under {args.data}", file=sys.stderr)
+        return 2
+    known = {c.name: c for c in CONFIGURATIONS}
+    unknown = sorted(set(args.configurations or ()) - set(known))
+    if unknown:
+        parser.error(f"unknown configuration(s) {', '.join(unknown)} (known: {', '.join(known)})")
+    chosen = [known[name] for name in args.configurations] if args.configurations else list(CONFIGURATIONS)
+    skipped = [c.name for c in chosen if c.aligner == "neural" and not args.model]
+    configurations = [c for c in chosen if c.name not in skipped]
+    if skipped:
+        print(f"without --model: skipping {', '.join(skipped)}")
+    report: dict[str, Any] = {"configurations": [c.name for c in configurations], "cpu": cpu_model()}
+
+    pud = {language: load_pud(args.data, language) for language in args.languages}
+    pud_links: dict[str, list] = {}
+    report["pud_names"] = score_table("pud-names: strict F1, English names projected", pud, configurations, args,
+                                      pud_links)
+    if not args.skip_europarl and (args.data / "europarl-ner").is_dir():
+        europarl = {language: load_europarl(args.data, language) for language in EUROPARL_LANGUAGES}
+        report["europarl_own"] = score_table("Europarl-NER, own alignments: strict F1", europarl,
+                                             configurations, args)
+        report["europarl_reference"] = europarl_reference(args.data, europarl, configurations)
+    if args.repeats > 0:
+        timed = {k: pud[k] for k in ("ko", "th") if k in pud} or pud
+        report["sentences_per_second"] = speed(timed, pud_links, args.repeats)
+    if args.report:
+        args.report.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

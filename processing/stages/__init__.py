@@ -1,0 +1,1 @@
+"""The ``Dataset.map`` stages: thin adapters of the pure core (``align/``, ``project/``, ``text``) to columns."""

@@ -1,0 +1,82 @@
+"""Running text and words as ``Dataset.map`` stages over :mod:`projner.processing.text`: sentences
+from gold words (what the translator reads) and words with character spans from translations."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from projner.languages import canonical_codes, get_language
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.segmenters import segmenter_version
+from projner.processing.text import detokenize, split_words
+
+
+@dataclass(frozen=True)
+class DetokenizeConfig:
+    """Which words to join, in which language, into which column."""
+
+    lang: str
+    words_column: str = "tokens"
+    text_column: str = "sentence"
+
+    def __post_init__(self) -> None:
+        canonical_codes(self, "lang")
+
+
+class Detokenize:
+    """``dataset.map(Detokenize(config), batched=True)``: adds the running-text column."""
+
+    stage = "detokenize"
+
+    def __init__(self, config: DetokenizeConfig) -> None:
+        self.config = config
+        self.language = get_language(config.lang)
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, self.config)
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        return {self.config.text_column: [detokenize(words, self.language)[0]
+                                          for words in batch[self.config.words_column]]}
+
+
+@dataclass(frozen=True)
+class SplitWordsConfig:
+    """Which text to split, in which language, into which word and offset columns."""
+
+    lang: str
+    text_column: str = "translation"
+    words_column: str = "tgt_tokens"
+    offsets_column: str = "translation_offsets"
+
+    def __post_init__(self) -> None:
+        canonical_codes(self, "lang")
+
+
+class SplitWords:
+    """``dataset.map(SplitWords(config), batched=True)``: adds words and their character spans.
+
+    The text is NFC-normalised first (MT output is not always); spans refer to the NFC text, which is
+    what the translation stage stores.
+    """
+
+    stage = "split_words"
+
+    def __init__(self, config: SplitWordsConfig) -> None:
+        self.config = config
+        self.language = get_language(config.lang)
+
+    def fingerprint(self, previous: str) -> str:
+        """From the config and the segmenter in use (graphemes where it is not installed)."""
+        return stage_fingerprint(previous, self.stage, self.config,
+                                 model_id=segmenter_version(self.language.segmenter))
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        words_out: list[list[str]] = []
+        offsets_out: list[list[list[int]]] = []
+        for text in batch[self.config.text_column]:
+            words, offsets = split_words(unicodedata.normalize("NFC", text or ""), self.language)
+            words_out.append(words)
+            offsets_out.append([list(span) for span in offsets])
+        return {self.config.words_column: words_out, self.config.offsets_column: offsets_out}

@@ -1,0 +1,16 @@
+"""Checks of option values that argparse runs, so a bad value is a usage error before any work."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def positive_int(text: str) -> int:
+    """``--limit 0`` or ``--limit -3`` is refused by argparse (exit 2, one line), not by a traceback."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value

@@ -1,0 +1,107 @@
+"""Resume inside a long stage: model stages run over contiguous shards, each cached on its own, so a
+killed run resumes at its first missing shard, with the output of an uninterrupted run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import datasets
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from projner.cli import main as cli_main
+from projner.processing.stage_cache import StepRunner, shard_plan
+
+datasets.disable_progress_bars()
+
+
+class CountingStage:
+    """A model-like stage that records which rows it was given (to see what a rerun recomputes)."""
+
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
+        self.seen.extend(batch["x"])
+        return {"y": [f"<{v}>" for v in batch["x"]]}
+
+
+def test_shard_plan_is_contiguous_and_each_shard_has_its_own_fingerprint():
+    plan = shard_plan(7, 3, "f" * 32)
+    assert [(s.start, s.end) for s in plan] == [(0, 3), (3, 6), (6, 7)]
+    assert len({s.fingerprint for s in plan} | {"f" * 32}) == 4
+    assert shard_plan(3, 3, "f" * 32)[0].fingerprint == "f" * 32  # one shard: the stage's own cache file
+    assert [s.fingerprint for s in shard_plan(7, 3, "f" * 32)] == [s.fingerprint for s in plan]
+
+
+def test_a_lost_shard_alone_is_recomputed_and_the_output_is_unchanged(tmp_path):
+    ds = datasets.Dataset.from_dict({"x": list(range(7))})
+    first, stage = StepRunner(tmp_path, shard_rows=3), CountingStage()
+    whole = first.map(ds, "tag", stage, "f" * 32, uses_model=True, batch_size=2)
+    assert whole["y"] == [f"<{v}>" for v in range(7)] and stage.seen == list(range(7))
+    assert first.cached_shards == {"tag": [0, 3]} and first.cached_steps == []
+    files = sorted(tmp_path.glob("tag-*.arrow"), key=lambda p: p.stat().st_mtime_ns)
+    assert len(files) == 3
+    files[1].unlink()  # as if the run had been killed while mapping rows 3-5
+    again, stage = StepRunner(tmp_path, shard_rows=3), CountingStage()
+    resumed = again.map(ds, "tag", stage, "f" * 32, uses_model=True, batch_size=2)
+    assert stage.seen == [3, 4, 5]
+    assert again.cached_shards == {"tag": [2, 3]} and again.cached_steps == []
+    assert resumed.to_dict() == whole.to_dict()
+    third, stage = StepRunner(tmp_path, shard_rows=3), CountingStage()
+    third.map(ds, "tag", stage, "f" * 32, uses_model=True, batch_size=2)
+    assert stage.seen == [] and third.cached_steps == ["tag"] and third.cached_shards == {"tag": [3, 3]}
+
+
+def test_stages_without_a_model_map_in_one_piece(tmp_path):
+    ds = datasets.Dataset.from_dict({"x": list(range(7))})
+    runner = StepRunner(tmp_path, shard_rows=3)
+    runner.map(ds, "plain", CountingStage(), "e" * 32)
+    assert [p.name for p in tmp_path.glob("plain-*.arrow")] == [f"plain-{'e' * 32}.arrow"]
+    assert runner.cached_shards == {}
+
+
+def _translate_train(tiny_models, data: Path, cache: Path, output: Path, lang: str = "hau") -> list[str]:
+    return ["translate-train", "--lang", lang, "--data-dir", str(data), "--limit", "12", "--shard-rows", "4",
+            "--translator", str(tiny_models["translator"]), "--ner-model", str(tiny_models["ner"]),
+            "--aligner-model", str(tiny_models["aligner"]), "--num-beams", "1", "--max-new-tokens", "8",
+            "--cache-dir", str(cache), "--output", str(output), "--report", str(output.with_suffix(".json"))]
+
+
+def _parquet(folder: Path) -> pa.Table:
+    return pq.read_table(next((folder / "ha").glob("train-*.parquet")))
+
+
+@pytest.mark.slow
+def test_a_run_killed_during_translation_resumes_at_its_first_unfinished_shard(tiny_models, shared_data, tmp_path):
+    data, cache = shared_data / "conll2003-en", tmp_path / "cache"
+    argv = _translate_train(tiny_models, data, cache, tmp_path / "killed")
+    killed = subprocess.Popen([sys.executable, "-m", "projner.cli", *argv],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not list((cache / "runs").glob("translate-*.arrow")):
+        assert killed.poll() is None, killed.stderr.read().decode()
+        assert time.monotonic() < deadline, "no translation shard was cached in time"
+        time.sleep(0.005)
+    killed.kill()
+    killed.wait()
+    finished = len(list((cache / "runs").glob("translate-*.arrow")))
+    assert 1 <= finished < 3, "the run must be killed in the middle of translation"
+    assert not (tmp_path / "killed").exists() and not (tmp_path / "killed.json").exists()
+
+    assert cli_main(_translate_train(tiny_models, data, cache, tmp_path / "resumed", lang="hausa")) == 0
+    report = json.loads((tmp_path / "resumed.json").read_text())
+    assert report["cached_shards"]["translate"] == [finished, 3]
+    assert "translate" not in report["cached_steps"] and "gold_tags" in report["cached_steps"]
+
+    assert cli_main(_translate_train(tiny_models, data, tmp_path / "fresh", tmp_path / "uninterrupted",
+                                     lang="ha")) == 0
+    uninterrupted = json.loads((tmp_path / "uninterrupted.json").read_text())
+    assert uninterrupted["cached_shards"]["translate"] == [0, 3]
+    assert _parquet(tmp_path / "resumed").equals(_parquet(tmp_path / "uninterrupted"))
+    assert report["kept"] == uninterrupted["kept"] and report["dropped"] == uninterrupted["dropped"]
