@@ -27,6 +27,7 @@ import regex
 Spans = list[tuple[int, int]]
 _RUN = regex.compile(r"\S+")
 _GRAPHEME = regex.compile(r"\X")
+_LEADING_MARKS = regex.compile(r"\p{M}*")
 
 
 class SegmenterMissingWarning(UserWarning):
@@ -129,5 +130,10 @@ def segment(text: str, name: str) -> Spans | None:
         return None
     spans: Spans = []
     for run in _RUN.finditer(text):
-        spans.extend(_pieces_to_spans(run.group(), split(run.group()), run.start()))
+        start, end = run.span()
+        marks = _LEADING_MARKS.match(text, start, end).end()
+        if marks > start:  # a stray mark after a space: a piece of its own, for split_words to rejoin
+            spans.append((start, marks))
+        if marks < end:
+            spans.extend(_pieces_to_spans(text[marks:end], split(text[marks:end]), marks))
     return spans

@@ -11,12 +11,8 @@ import pytest
 from projner.languages import LANGUAGES, get_language
 from projner.processing import segmenters
 from projner.processing.segmenters import SegmenterMissingWarning, segmenter_version
-from projner.processing.text import (
-    SplitWords,
-    SplitWordsConfig,
-    is_combining_only,
-    split_words,
-)
+from projner.processing.stages.words import SplitWords, SplitWordsConfig
+from projner.processing.text import is_combining_only, split_words
 
 
 def test_the_language_table_names_a_segmenter_only_for_scripts_without_spaces():
