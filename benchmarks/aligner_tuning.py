@@ -209,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=1000, help="first N pairs of each corpus")
     parser.add_argument("--layers", default="4,5,6,7,8,9,10,11,12", help="layers of the layer study")
     parser.add_argument("--method-layers", default="6,8", help="layers of the method study")
+    parser.add_argument("--methods", default=",".join(METHODS), help="extractions of the method study")
+    parser.add_argument("--units", default=",".join(TOKEN_TYPES), help="units of the method study (bpe, word)")
     parser.add_argument("--neural", nargs="+", type=parse_neural, default=[(8, "argmax", "bpe")],
                         metavar="LAYER:METHOD:UNIT", help="neural configurations of the combination study")
     parser.add_argument("--study", nargs="+", choices=STUDIES, default=list(STUDIES))
@@ -241,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                  lambda c, layer=layer, method=method, unit=unit:
                  projection_f1(c, neural_links(c, args.model, layer, method, unit), config))
                 for layer in sorted(int(x) for x in args.method_layers.split(","))
-                for method in METHODS for unit in TOKEN_TYPES]
+                for method in args.methods.split(",") for unit in args.units.split(",")]
         results += table("methods and units", corpora, rows)
     if "combine" in args.study:
         rows = [(f"{layer}:{method}:{unit} {how}",

@@ -67,8 +67,7 @@ METHODS: dict[str, ProjectionConfig] = {
     "heur": ProjectionConfig(method="heuristic"),
     "cand-ref": ProjectionConfig(names=None, solver="greedy",
                                  scores=ScoreConfig(weights=(("alignment", 1.0),), case_mismatch_factor=1.0,
-                                                    capital_tie_break=False, punctuation_links=True,
-                                                    linked_tie_break=False)),
+                                                    capital_tie_break=False, punctuation_links=True)),
     "greedy": ProjectionConfig(solver="greedy"),
     "exact": ProjectionConfig(solver="exact"),
 }

@@ -128,13 +128,17 @@ class MethodOptions:
         if self.aligner not in BACKENDS:
             raise ValueError(f"aligner must be one of {', '.join(BACKENDS)}, got {self.aligner!r}")
 
-    def projection_config(self) -> Any:
+    def projection_config(self, target_lang: str | None = None) -> Any:
+        """The projection; onto a language written without spaces, whose words are characters or
+        segments, spans of equal score are told apart by the linked words they hold."""
         from projner.processing.project.pair import ProjectionConfig
         from projner.processing.project.scores import ScoreConfig
 
-        scores = ScoreConfig()
+        weights = ScoreConfig().weights
         if self.candidates == "ner" and self.ner_weight:
-            scores = ScoreConfig(weights=scores.weights + (("ner", self.ner_weight),))
+            weights += (("ner", self.ner_weight),)
+        spaceless = target_lang is not None and not get_language(target_lang).spaces
+        scores = ScoreConfig(weights=weights, linked_tie_break=spaceless)
         return ProjectionConfig(method=self.method, solver=self.solver, scores=scores)
 
     def retype_config(self, drops: LabelMap) -> Any:
@@ -151,13 +155,13 @@ class MethodOptions:
         eflomal = {"symmetrization": self.symmetrization}
         return {"neural": neural, "eflomal": eflomal, "neural+eflomal": neural | eflomal}[self.aligner]
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, target_lang: str | None = None) -> dict[str, Any]:
         """The method's provenance entry: its name and every parameter that shaped the output."""
         params: dict[str, Any] = {}
         if self.method == "easyproject":
             params |= {"model": self.easyproject_model, "threshold": self.easyproject_threshold}
         else:
-            params |= {"candidates": self.candidates, "projection": asdict(self.projection_config())}
+            params |= {"candidates": self.candidates, "projection": asdict(self.projection_config(target_lang))}
         if self.backtranslation:
             params["backtranslation"] = self.refinement
         params |= {"keep_partial": self.keep_partial, "min_score": self.min_score}
@@ -388,17 +392,17 @@ def translate_test(
                                                         "alignments": "bt_alignments"}))
     else:
         aligner = _refined_alignment(chain, options, method, models, lang)
-    chain.step("project", Project(method.projection_config(), columns))
+    chain.step("project", Project(method.projection_config(lang), columns))
 
     ds = chain.dataset
     eval_map = evaluation_map(gold.labels, predictable)
     report = _scored("translate-test", dataset, gold, ds["projected_tags"], eval_map)
     report |= {"dropped": dropped_counts(ds["dropped_reason"]), **_translation_counts(ds),
-               "ner_label_map": list(options.ner_label_map), "method": method.describe(), "aligner": aligner,
+               "ner_label_map": list(options.ner_label_map), "method": method.describe(lang), "aligner": aligner,
                "models": models.refs}
     if method.backtranslation and method.refinement == "markers":
         report["backtranslation_dropped"] = dropped_counts(ds["bt_dropped_reason"])
-    provenance = _provenance("translate-test", gold, target_language=report["lang"], method=method.describe(),
+    provenance = _provenance("translate-test", gold, target_language=report["lang"], method=method.describe(lang),
                              aligner=aligner, models=models.refs, labels=eval_map.map_labels(gold.labels),
                              label_map=[*options.ner_label_map, *eval_map.as_strings()])
     return _finish(options, chain.runner, ds, report, provenance, scores=_scores_of(report),
@@ -538,9 +542,9 @@ def translate_train(
             models.add("candidate-selector", options.ner_model, candidates.revision())
             external = "candidate_entities"
         aligner = _align(chain, options, method, models, name="align", source="tokens", target="tgt_tokens")
-        retyping = project_corpus(chain, method.projection_config(), drops, method.retype_config(drops),
+        retyping = project_corpus(chain, method.projection_config(lang), drops, method.retype_config(drops),
                                   source_tags=source_tags, external_spans=external)
-    described = method.describe()
+    described = method.describe(lang)
     if not markers:
         described["params"]["retype_dropped"] = retyping.get("config")
     settings = ", ".join(f"{k}={v}" for k, v in aligner["params"].items())

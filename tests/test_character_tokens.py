@@ -12,21 +12,33 @@ import pytest
 from projner.builders.conll import read_conll
 from projner.languages import get_language
 from projner.processing.align.neural import NeuralAligner
+from projner.processing.pipelines import MethodOptions
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.spans import Span, tags_to_spans
 from projner.processing.text import split_words
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 PANX = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "panx-xtreme"
+ONTO_CHARACTERS = MethodOptions().projection_config("zh")
+"""What the pipelines project with onto a language written without spaces."""
+
+
+def test_projection_onto_a_language_without_spaces_tells_equal_spans_apart_by_their_links():
+    assert ONTO_CHARACTERS.scores.linked_tie_break
+    assert not MethodOptions().projection_config("hi").scores.linked_tie_break
+    assert not MethodOptions().projection_config().scores.linked_tie_break
 
 
 def test_english_words_linked_to_characters_project_onto_character_spans():
     source = ["Beijing", "is", "the", "capital", "of", "China"]
     target = list("北京是中国的首都")
     links = [(0, 0), (0, 1), (1, 2), (3, 6), (3, 7), (5, 3), (5, 4)]
-    result = project_pair(source, [Span(0, 1, "LOC"), Span(5, 6, "LOC")], target, links, ProjectionConfig())
+    result = project_pair(source, [Span(0, 1, "LOC"), Span(5, 6, "LOC")], target, links, ONTO_CHARACTERS)
     assert result.tags == ["B-LOC", "I-LOC", "O", "B-LOC", "I-LOC", "O", "O", "O"]
     assert result.unprojected == ()
+    # Without the tie-break, 北 alone scores as well as 北京 and the first (shorter) span wins.
+    plain = project_pair(source, [Span(0, 1, "LOC"), Span(5, 6, "LOC")], target, links, ProjectionConfig())
+    assert plain.tags[:2] == ["B-LOC", "O"]
 
 
 def _cjk_only(tokens: list[str]) -> bool:
@@ -64,6 +76,6 @@ def test_panx_zh_character_tokens_receive_entities_from_segmented_words_through_
         assert {j for _, j in pair} == set(range(len(characters)))  # every character linked
         assert all(len(words[i]) > 1 for i, _ in itertools.groupby(sorted(pair)) if sum(
             1 for link in pair if link[0] == i) > 1)  # only multi-character words link to several
-        result = project_pair(words, entities, characters, pair, ProjectionConfig())
+        result = project_pair(words, entities, characters, pair, ONTO_CHARACTERS)
         assert len(result.tags) == len(characters)
         assert result.tags == tags

@@ -18,8 +18,7 @@ from projner.processing.project.spans import Span, spans_to_tags, tags_to_spans
 
 PAPER_CANDIDATES = ProjectionConfig(
     names=None, solver="greedy",
-    scores=ScoreConfig(weights=(("alignment", 1.0),), case_mismatch_factor=1.0, capital_tie_break=False,
-                       linked_tie_break=False))
+    scores=ScoreConfig(weights=(("alignment", 1.0),), case_mismatch_factor=1.0, capital_tie_break=False))
 
 
 @pytest.fixture(scope="module", params=["de-intersection", "it-gdfa"])

@@ -79,11 +79,14 @@ class ScoreConfig:
     capital_tie_break: bool = True
     """Between spans of (otherwise) equal score for a capitalised entity, prefer the one with more
     capitalised words: "Estados Unidos" over "Estados" when "America" is linked to both."""
-    linked_tie_break: bool = True
+    linked_tie_break: bool = False
     """Between spans of (otherwise) equal score, prefer the one that holds more of the target words
     the entity links to. Coverage counts a target word linked from an entity word the same whether
     the span includes it or not, once every word is covered: "Beijing" linked to both characters of
-    北京 (PAN-X zh tokens are characters) scores 1 on 北 alone and on 北京."""
+    北京 (PAN-X zh tokens are characters) scores 1 on 北 alone and on 北京. On for targets written
+    without spaces (the pipelines and ``project-parallel --target-lang`` set it); off elsewhere,
+    where the extra linked word is more often a postposition or a title (Hindi रूस की, pud-names
+    hi 69.8 → 68.9 with it on, docs/alignment.md)."""
     punctuation_links: bool = False
     """Count links from entity words that hold a letter or digit into punctuation-only target words.
     Off by default: a word is not translated as ``+`` or ``,``, and such a link only pulls a span's

@@ -167,11 +167,16 @@ def _align(args: argparse.Namespace, rows: list[dict]) -> tuple[list, dict[str, 
 
 
 def projection_config(args: argparse.Namespace) -> Any:
+    from projner.languages import get_language
     from projner.processing.project.names import NameMatchConfig
     from projner.processing.project.pair import ProjectionConfig
+    from projner.processing.project.scores import ScoreConfig
 
+    target = getattr(args, "target_lang", None)
+    spaceless = target is not None and not get_language(target).spaces  # see ScoreConfig.linked_tie_break
     return ProjectionConfig(method=args.method, solver=args.solver,
-                            names=None if args.no_name_links else NameMatchConfig())
+                            names=None if args.no_name_links else NameMatchConfig(),
+                            scores=ScoreConfig(linked_tie_break=spaceless))
 
 
 def _label_names(rows: list[dict]) -> tuple[str, ...]:
