@@ -7,9 +7,9 @@ of its sentences translates, or null):
 1. pair each mapped translation with its English sentence and gold entities; target words cleaned
    as projner's pipeline would give them (NFC, apostrophe-split words glued), for both corpora;
 2. align the pairs with eflomal through projner's aligner (all pairs at once, as a corpus);
-3. project the English entities with the very steps ``projner translate-train`` runs after
-   alignment (:func:`projner.processing.pipelines.project_corpus`: the ``project`` stage, and the
-   corpus-level ``retype`` stage for MISC, which the label map drops; then ``select``), with
+3. project the English entities with :func:`projner.project_parallel`, the very stages ``projner
+   translate-train`` runs after alignment (``project``, and the corpus-level ``retype`` stage for
+   MISC, which the label map drops), with
    translate-train's default configuration (``--no-refinements`` and the ``--no-…`` flags switch
    refinements of the core off, for ablations);
 4. keep the sentences a published projner corpus keeps (every PER/ORG/LOC entity projected), train
@@ -42,6 +42,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from projner.builders.conll import read_conll, repair_iob2
 from projner.labels import LabelMap, split_tag
@@ -49,14 +50,10 @@ from projner.languages import get_language
 from projner.processing.align.links import Link, format_pharaoh, parse_pharaoh
 from projner.processing.evaluate import ner_scores
 from projner.processing.pipelines import (
-    UNMAPPED_TAGS,
     MethodOptions,
-    project_corpus,
-    split_label_map,
 )
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.spans import tags_to_spans
-from projner.processing.stages.selection import SelectConfig, SelectSentences
 from projner.processing.text import APOSTROPHE_LETTERS
 from projner.training.crf import CrfConfig, FeatureCache
 from projner.training.data import TaggedSentence, clean_sentence, load_sentences
@@ -224,38 +221,42 @@ def _known(lang: str) -> bool:
     return True
 
 
+def silver_dataset(
+    pairs: Sequence[Pair], links: Sequence[Sequence[Link]], method: MethodOptions, projection: ProjectionConfig,
+    workdir: Path,
+) -> tuple[Any, dict]:
+    """The aligned pairs through :func:`projner.project_parallel`: the very ``project`` (and, for
+    MISC, corpus-level ``retype``) stages translate-train runs after alignment. Returns the output
+    dataset and the run's report (``retyped``, ``retype_config`` where MISC is retyped)."""
+    import datasets
+
+    from projner.processing.options import RunOptions
+    from projner.processing.pipelines import project_parallel
+
+    dataset = datasets.Dataset.from_dict({
+        "id": [str(p.english_index) for p in pairs],
+        "src_tokens": [p.src_words for p in pairs],
+        "src_tags": [p.src_unmapped_tags for p in pairs],
+        "tgt_tokens": [p.tgt_words for p in pairs],
+        "alignments": [[list(link) for link in pair_links] for pair_links in links],
+    })
+    result = project_parallel(dataset, projection=projection, label_map=SILVER_MAP.as_strings(),
+                              retype_dropped=method.retype_dropped, run=RunOptions(cache_dir=str(workdir)),
+                              split="train")
+    return result.dataset["train"], result.report
+
+
 def project_silver(
     pairs: Sequence[Pair], links: Sequence[Sequence[Link]], method: MethodOptions, projection: ProjectionConfig,
     workdir: Path,
 ) -> tuple[list[list[str]], list[str], dict]:
-    """projner's silver labels for the pairs, through translate-train's own steps after alignment.
-
-    The pairs go into a dataset with translate-train's columns (``tokens``, ``src_unmapped_tags``,
-    ``src_tags``, ``tgt_tokens``, ``alignments``), then :func:`project_corpus` (``project``, and
-    ``retype`` where MISC is retyped) and the ``select`` stage run on it. Returns the IOB2 tags per
-    pair, each pair's ``dropped_reason`` (empty where the sentence is kept) and what the report
-    records: entities left unprojected (by type), MISC spans by what they became.
-    """
-    import datasets
-
-    from projner.processing.stage_cache import Chain, StepRunner, content_fingerprint
-
-    dataset = datasets.Dataset.from_dict({
-        "id": [str(p.english_index) for p in pairs],
-        "tokens": [p.src_words for p in pairs],
-        UNMAPPED_TAGS: [p.src_unmapped_tags for p in pairs],
-        "src_tags": [p.src_tags for p in pairs],
-        "tgt_tokens": [p.tgt_words for p in pairs],
-        "alignments": [[list(link) for link in pair_links] for pair_links in links],
-    })
-    _, drops = split_label_map(SILVER_MAP)
-    chain = Chain(StepRunner(workdir / "stages"), dataset, content_fingerprint(dataset, "extrinsic"))
-    retyping = project_corpus(chain, projection, drops, method.retype_config(drops), source_tags=UNMAPPED_TAGS)
-    chain.step("select", SelectSentences(SelectConfig(keep_partial=method.keep_partial, min_score=method.min_score)))
-    ds = chain.dataset
+    """projner's silver labels for the pairs (:func:`silver_dataset`): the IOB2 tags per pair, each
+    pair's ``dropped_reason`` (empty where the sentence is kept) and what the report records:
+    entities left unprojected (by type), MISC spans by what they became."""
+    ds, report = silver_dataset(pairs, links, method, projection, workdir)
     unprojected = Counter(entity["label"] for row in ds["src_entities"] for entity in row if not entity["score"])
     stats = {"unprojected_entities_by_type": dict(sorted(unprojected.items())),
-             "retyped": retyping.get("retyped"), "retype_config": retyping.get("config")}
+             "retyped": report.get("retyped"), "retype_config": report.get("retype_config")}
     return ds["projected_tags"], ds["dropped_reason"], stats
 
 

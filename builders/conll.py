@@ -13,12 +13,13 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from projner.errors import UserError
 from projner.labels import LabelMap, split_tag
 
 DOCSTART = "-DOCSTART-"
 
 
-class ConllError(ValueError):
+class ConllError(UserError):
     """A line of a CoNLL file that cannot be read, with where it is and what it holds."""
 
     def __init__(self, path: str | os.PathLike, line: int, problem: str, text: str) -> None:

@@ -16,6 +16,7 @@ import datasets
 
 from projner.builders.base import ConllBuilder, NerConfig, Source
 from projner.builders.conll import ReadReport, Skipped, read_conll
+from projner.errors import UserError
 from projner.labels import CONLL2003_LABELS, LabelMap
 from projner.languages import get_language
 
@@ -26,7 +27,7 @@ EUROPARL_LANGUAGES = ("en", "de", "es", "it")
 EUROPARL_URL = "https://github.com/ixa-ehu/ner-evaluation-corpus-europarl/raw/HEAD/{lang}-europarl.test.conll02"
 
 
-class ParallelMismatchError(ValueError):
+class ParallelMismatchError(UserError):
     """Two files that should be sentence-aligned hold different numbers of sentences."""
 
 
@@ -75,6 +76,10 @@ def read_parallel(
             "tgt_tokens": t.tokens,
             "tgt_tags": t.tags,
         }
+
+
+class InputWarning(UserWarning):
+    """Something in the input files worth a look (a rare or one-sided entity type): said, not fatal."""
 
 
 RARE_TYPE_COUNT = 3
@@ -191,3 +196,92 @@ class EuroparlNER(_ParallelBuilder):
         if self.config.data_dir:
             return {"test": [os.path.join(self.config.data_dir, f"{lang}-europarl.test.conll02") for lang in langs]}
         return {"test": [EUROPARL_URL.format(lang=lang) for lang in langs]}
+
+
+def has_tags(path: str | os.PathLike) -> bool:
+    """Whether a CoNLL file has a tag column (judged by its first token line)."""
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            fields = line.split()
+            if fields and fields[0] != "-DOCSTART-":
+                return len(fields) >= 2
+    return False
+
+
+def parallel_pairs(
+    source: str | os.PathLike,
+    target: str | os.PathLike,
+    *,
+    alignments: str | os.PathLike | None = None,
+    label_map: LabelMap | None = None,
+    types: Sequence[str] | None = None,
+    strict: bool = False,
+) -> tuple[datasets.Dataset, dict[str, Any]]:
+    """Two sentence-aligned CoNLL files as the pairs ``project_parallel`` reads: ``id``,
+    ``src_tokens``, ``src_tags``, ``tgt_tokens``, ``tgt_tags`` (where the target file has tags: it
+    is detected) and, from a Pharaoh file (0-indexed, source first, a line per pair), ``alignments``;
+    and what reading found (entities per type, suspicious types, ``I-X`` starts repaired to ``B-X``).
+
+    Tags are read as written (the pipeline applies ``label_map``); ``label_map`` is checked against
+    the types the files hold (an absent type warns, or with ``strict`` is an error), and ``types``,
+    where given, are the entity types allowed after the map. Bad input is an error naming the file
+    and line: sentence counts that differ, an empty pair of files, a link file with another number of
+    lines, a link outside its pair. Suspicious types are warned about (:class:`InputWarning`).
+    """
+    import warnings
+
+    from projner.labels import labels_for_types
+    from projner.processing.align.links import read_pharaoh
+    from projner.processing.project.link_index import LinkRangeError, index_links
+
+    label_map = label_map or LabelMap({})
+    allowed = None
+    if types:  # the types read that the map turns into allowed ones (or drops)
+        kept = {*types, "O"}
+        allowed = labels_for_types(sorted(t for t in {*types, *label_map.mapping} if label_map.map_type(t) in kept))
+    labelled = has_tags(target)
+    reads = (ReadReport(os.fspath(source)), ReadReport(os.fspath(target)))
+    rows = list(read_parallel(source, target, target_labelled=labelled, labels=allowed, reports=reads, repair=True))
+    if not rows:
+        raise ParallelMismatchError(f"no sentences in {os.fspath(source)} and {os.fspath(target)}")
+    label_map.check_types([*reads[0].types, *reads[1].types], strict=strict,
+                          where=f"{os.fspath(source)} and {os.fspath(target)}")
+    found = type_report(reads[0], reads[1] if labelled else None)
+    for line in type_warnings(found, {"source": os.fspath(source), "target": os.fspath(target)}):
+        warnings.warn(line, InputWarning, stacklevel=2)
+    found["iob2_repaired"] = {"source": len(reads[0].repaired), "target": len(reads[1].repaired)}
+    columns: dict[str, list] = {key: [row[key] for row in rows] for key in ("id", "src_tokens", "src_tags", "tgt_tokens")}
+    if labelled:
+        columns["tgt_tags"] = [row["tgt_tags"] for row in rows]
+    if alignments is not None:
+        path = os.fspath(alignments)
+        links = [line.sure for line in read_pharaoh(path)]
+        if len(links) != len(rows):
+            raise ParallelMismatchError(
+                f"{path} has {len(links)} lines but the CoNLL files have {len(rows)} sentence pairs")
+        for number, (row, pair) in enumerate(zip(rows, links), start=1):
+            try:
+                index_links(pair, len(row["src_tokens"]), len(row["tgt_tokens"]))
+            except LinkRangeError as err:
+                raise LinkRangeError(f"{path}, line {number}: {err}") from None
+        columns["alignments"] = [[[i, j] for i, j in pair] for pair in links]
+    words = datasets.Sequence(datasets.Value("string"))
+    features = {"id": datasets.Value("string"), "src_tokens": words, "src_tags": words, "tgt_tokens": words}
+    if labelled:
+        features["tgt_tags"] = words
+    if alignments is not None:
+        features["alignments"] = datasets.Sequence(datasets.Sequence(datasets.Value("int32")))
+    return datasets.Dataset.from_dict(columns, features=datasets.Features(features)), found
+
+
+def parallel_text(source: str | os.PathLike, target: str | os.PathLike) -> tuple[list[list[str]], list[list[str]]]:
+    """Unlabelled parallel text (one tokenised sentence a line in each file) as word lists, for an
+    aligner to learn from; lines that differ in number are an error naming both files."""
+    sides = []
+    for path in (source, target):
+        with open(path, encoding="utf-8") as handle:
+            sides.append([line.split() for line in handle])
+    if len(sides[0]) != len(sides[1]):
+        raise ParallelMismatchError(f"{os.fspath(source)} has {len(sides[0])} lines but {os.fspath(target)} has "
+                                    f"{len(sides[1])}")
+    return sides[0], sides[1]

@@ -18,6 +18,7 @@ from typing import Any
 
 from projner.dataset_cards import citations
 from projner.dataset_cards.folder import (
+    CARD_MARKER,
     PROVENANCE_FILE,
     README,
     REPORT_FILE,
@@ -29,11 +30,12 @@ from projner.dataset_cards.folder import (
 )
 from projner.dataset_cards.provenance import Provenance, SourceDataset, as_provenance
 from projner.dataset_cards.statistics import SplitStatistics
+from projner.errors import UserError
 from projner.labels import entity_types
 from projner.languages import Language, get_language
 
 
-class CardError(ValueError):
+class CardError(UserError):
     """A card that would publish an empty section or an unfilled placeholder."""
 
 
@@ -682,5 +684,5 @@ def write_card(folder: Path, *, location: str | None = None,
             raise HubFolderError(f"{readme}: front matter has no 'configs' list")
     records = load_records(folder, configs, dataset_info)
     body = render_body(records, location=location or str(folder))
-    write_readme(readme, card_metadata(records, configs, dataset_info), body)
+    write_readme(readme, card_metadata(records, configs, dataset_info), f"{CARD_MARKER}\n\n{body}")
     return readme

@@ -10,7 +10,11 @@ configs). Re-exporting a config replaces it. The layout is described in
 from __future__ import annotations
 
 import math
+import os
 import pathlib
+import re
+import shutil
+import tempfile
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +28,7 @@ from projner.dataset_cards.folder import (
     REPORT_FILE,
     SPLIT_NAME_RE,
     STATISTICS_FILE,
+    is_projner_folder,
     read_front_matter,
     shard_name,
     split_pattern,
@@ -32,6 +37,7 @@ from projner.dataset_cards.folder import (
 from projner.dataset_cards.hub_columns import ExportError, to_hub_columns
 from projner.dataset_cards.provenance import Provenance, as_provenance, check_report
 from projner.languages import get_language
+from projner.outputs import TEMPORARY_PREFIX, check_folder, staged_folder
 
 MAX_SHARD_BYTES = 500 * 1024 * 1024
 """Arrow bytes per parquet shard, as ``push_to_hub`` does, so one file never grows unwieldy."""
@@ -90,6 +96,7 @@ def export_hub_folder(
     provenance: Provenance | dict,
     report: dict | None = None,
     keep_dropped: bool = False,
+    overwrite: bool = False,
 ) -> pathlib.Path:
     """Export ``splits`` as config ``config_name`` of the Hub folder ``output_dir``; returns it.
 
@@ -99,7 +106,9 @@ def export_hub_folder(
     evaluation runs, where every sentence is a scored prediction); by default they are left out
     (silver training corpora). Either way they are counted by reason in the statistics and card.
     Every split is checked and converted before anything is written, so a bad example leaves the
-    folder as it was.
+    folder as it was; the config is written to a temporary folder and renamed into place, and the
+    card is written last. A folder projner did not write is refused (``overwrite``: written into,
+    its own files left as they are); a README projner did not write is never replaced.
     """
     prov = as_provenance(provenance)
     report = check_report(report)
@@ -126,7 +135,7 @@ def export_hub_folder(
             )
 
     folder = pathlib.Path(output_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    check_export_target(folder, config_name, overwrite=overwrite)
     readme = folder / README
     metadata = read_front_matter(readme)[0] if readme.is_file() else {}
     configs = [dict(c) for c in metadata.get("configs") or []]
@@ -140,21 +149,18 @@ def export_hub_folder(
             "export into a new folder"
         )
 
-    config_dir = folder / config_name
-    config_dir.mkdir(exist_ok=True)
-    for old in config_dir.glob("*.parquet"):
-        old.unlink()
-    sizes, download_size = {}, 0
-    for split, ds in published.items():
-        download_size += _write_shards(ds, config_dir, split)
-        sizes[split] = (len(ds), ds.data.nbytes)
-    write_json(config_dir / PROVENANCE_FILE, prov.to_dict())
-    write_json(config_dir / STATISTICS_FILE,
-               {"splits": {split: s.to_dict() for split, s in statistics.items()}})
-    if report is not None:
-        write_json(config_dir / REPORT_FILE, report)
-    elif (config_dir / REPORT_FILE).exists():
-        (config_dir / REPORT_FILE).unlink()
+    def write_config(config_dir: pathlib.Path) -> tuple[dict[str, tuple[int, int]], int]:
+        config_dir.mkdir()
+        sizes, download_size = {}, 0
+        for split, ds in published.items():
+            download_size += _write_shards(ds, config_dir, split)
+            sizes[split] = (len(ds), ds.data.nbytes)
+        write_json(config_dir / PROVENANCE_FILE, prov.to_dict())
+        write_json(config_dir / STATISTICS_FILE,
+                   {"splits": {split: s.to_dict() for split, s in statistics.items()}})
+        if report is not None:
+            write_json(config_dir / REPORT_FILE, report)
+        return sizes, download_size
 
     entry: dict[str, Any] = {
         "config_name": config_name,
@@ -168,9 +174,57 @@ def export_hub_folder(
         configs[configs.index(previous)] = entry
     else:
         configs.append(entry)
-    info_entry = _dataset_info_entry(config_name, first.features, sizes, download_size)
-    infos = [i for i in infos if i.get("config_name", "default") != config_name] + [info_entry]
-    order = {c["config_name"]: position for position, c in enumerate(configs)}
-    infos.sort(key=lambda i: order.get(i.get("config_name"), len(order)))
-    write_card(folder, configs=configs, dataset_info=infos)
+
+    def card_infos(sizes: dict[str, tuple[int, int]], download_size: int) -> list[dict[str, Any]]:
+        info_entry = _dataset_info_entry(config_name, first.features, sizes, download_size)
+        merged = [i for i in infos if i.get("config_name", "default") != config_name] + [info_entry]
+        order = {c["config_name"]: position for position, c in enumerate(configs)}
+        return sorted(merged, key=lambda i: order.get(i.get("config_name"), len(order)))
+
+    if not folder.exists():  # a new folder appears whole, or not at all
+        with staged_folder(folder) as staging:
+            sizes, download_size = write_config(staging / config_name)
+            write_card(staging, location=str(folder), configs=configs, dataset_info=card_infos(sizes, download_size))
+        return folder
+    staging = pathlib.Path(tempfile.mkdtemp(dir=folder, prefix=TEMPORARY_PREFIX))
+    try:
+        sizes, download_size = write_config(staging / config_name)
+        _replace_config(staging / config_name, folder / config_name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    write_card(folder, configs=configs, dataset_info=card_infos(sizes, download_size))
     return folder
+
+
+PROJNER_CONFIG_FILES = re.compile(r"^([\w.]+-\d{5}-of-\d{5}\.parquet|provenance\.json|statistics\.json|report\.json)$")
+"""The files projner writes in a config folder (a re-export replaces them, and only them)."""
+
+
+def check_export_target(folder: pathlib.Path, config_name: str, *, overwrite: bool = False) -> None:
+    """Refuse, before anything is written, a folder whose files projner would replace without
+    having written them: a README that is not projner's card, a config folder holding other files,
+    or (without ``overwrite``) any non-empty folder that is not a projner export."""
+    readme = folder / README
+    if readme.exists() and not is_projner_folder(folder):
+        raise ExportError(f"{readme} was not written by projner and is never replaced; move it or "
+                          "export into another folder")
+    check_folder(folder, "--output", overwrite=overwrite, ours=is_projner_folder)
+    config_dir = folder / config_name
+    if config_dir.exists():
+        others = sorted(p.name for p in config_dir.iterdir() if not PROJNER_CONFIG_FILES.match(p.name)) \
+            if config_dir.is_dir() else [config_dir.name]
+        if others:
+            raise ExportError(f"{config_dir} holds files projner did not write ({', '.join(others[:3])}); "
+                              "they are never replaced: move them or choose another config name")
+
+
+def _replace_config(new: pathlib.Path, old: pathlib.Path) -> None:
+    """Swap a finished config folder into place; the old one (projner's files only) goes."""
+    if not old.exists():
+        os.replace(new, old)
+        return
+    retired = old.with_name(f"{TEMPORARY_PREFIX}old-{old.name}")
+    shutil.rmtree(retired, ignore_errors=True)
+    os.replace(old, retired)
+    os.replace(new, old)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -21,6 +21,9 @@ from typing import Any
 
 import yaml
 
+from projner.errors import UserError
+from projner.outputs import write_text
+
 README = "README.md"
 PROVENANCE_FILE = "provenance.json"
 STATISTICS_FILE = "statistics.json"
@@ -31,7 +34,11 @@ SPLIT_NAME_RE = re.compile(r"^\w+(\.\w+)*$")
 """What ``datasets`` accepts as a split name in ``data_files`` (no dashes)."""
 
 
-class HubFolderError(ValueError):
+CARD_MARKER = "<!-- projner card: generated from each config's provenance.json; projner export and push rewrite it -->"
+"""The first line of a card's body: how projner knows a README is its own to rewrite."""
+
+
+class HubFolderError(UserError):
     """A folder that is not a valid Hub dataset repository; the message names the file and entry."""
 
 
@@ -61,9 +68,31 @@ def read_front_matter(readme: Path) -> tuple[dict[str, Any], str]:
     return metadata, text[end + 5:]
 
 
+def is_projner_card(readme: Path) -> bool:
+    """Whether ``readme`` is a card projner wrote (so projner may rewrite it)."""
+    try:
+        return CARD_MARKER in readme.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def is_projner_folder(folder: Path) -> bool:
+    """Whether ``folder`` is a Hub folder projner wrote: its card is projner's, or (folders written
+    before cards were marked) every config its card lists has projner's provenance beside it."""
+    readme = Path(folder) / README
+    if is_projner_card(readme):
+        return True
+    try:
+        configs = read_front_matter(readme)[0].get("configs") if readme.is_file() else None
+    except HubFolderError:
+        return False
+    return bool(configs) and all(isinstance(c, dict) and (Path(folder) / str(c.get("config_name")) /
+                                                          PROVENANCE_FILE).is_file() for c in configs)
+
+
 def write_readme(readme: Path, metadata: dict[str, Any], body: str) -> None:
     front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True, width=1000)
-    readme.write_text(f"---\n{front}---\n\n{body.lstrip()}", encoding="utf-8")
+    write_text(readme, f"---\n{front}---\n\n{body.lstrip()}")
 
 
 def read_json(path: Path) -> Any:
@@ -74,7 +103,7 @@ def read_json(path: Path) -> Any:
 
 
 def write_json(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
 def _paths(entry: dict[str, Any]) -> list[str]:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import datasets
 
 from projner.dataset_cards.statistics import SplitStatistics, count_entities
+from projner.errors import UserError
 from projner.labels import OUTSIDE, split_tag
 
 LABEL_COLUMN = "projected_tags"
@@ -30,11 +31,11 @@ DROPPED_COLUMN = "dropped_reason"
 ORIGINAL_PREFIX = "original_"
 
 
-class ExportError(ValueError):
+class ExportError(UserError):
     """Data that cannot be published as it is; the message names the split and example."""
 
 
-def _tag_strings(ds: datasets.Dataset, column: str) -> list[list[str] | None]:
+def tag_strings(ds: datasets.Dataset, column: str) -> list[list[str] | None]:
     """A tag column as strings, whether it holds strings or ClassLabel ids."""
     values = ds[column]
     feature = ds.features[column]
@@ -119,7 +120,7 @@ def to_hub_columns(
         dropped=dict(dropped),
         incomplete=dict(incomplete),
         keep_dropped=keep_dropped,
-        source_entities=dict(count_entities(s for s in _tag_strings(ds, "src_tags") if s is not None))
+        source_entities=dict(count_entities(s for s in tag_strings(ds, "src_tags") if s is not None))
         if "src_tags" in columns else None,
     )
 

@@ -50,13 +50,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from projner.errors import UserError
 from projner.labels import LabelMap, entity_types
 
 TASKS: tuple[str, ...] = ("project-parallel", "translate-test", "translate-train", "model-transfer")
 """The pipelines whose outputs can be exported."""
 
 
-class ProvenanceError(ValueError):
+class ProvenanceError(UserError):
     """A provenance record or run report that is missing something the card needs, or malformed."""
 
 

@@ -171,7 +171,11 @@ class Chain:
         self.fingerprint = fingerprint
 
     def step(self, name: str, stage: Any, *, uses_model: bool = False, batch_size: int = 256) -> Any:
-        """Run ``stage`` (cached); returns the stage, for its revision and provenance."""
+        """Run ``stage`` (cached); returns the stage, for its revision and provenance. A missing input
+        column or an output that exists already is an error naming both, before anything runs."""
+        from projner.processing.stages.base import check_columns
+
+        check_columns(stage, self.dataset.column_names)
         self.fingerprint = stage.fingerprint(self.fingerprint)
         self.dataset = self.runner.map(self.dataset, name, stage, self.fingerprint,
                                        uses_model=uses_model, batch_size=batch_size)

@@ -2,6 +2,8 @@
 
 Each sub-command is a module in :mod:`projner.commands` with ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``; modules import their heavy dependencies inside ``run`` so ``--help`` is quick.
+A user's mistake (:class:`projner.errors.UserError`) is one line and exit code 2, like argparse's own
+errors; a traceback means a bug, and ``--debug`` shows one for a user error too.
 """
 
 from __future__ import annotations
@@ -10,28 +12,40 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from projner import __version__
+from projner.errors import UserError
 
 COMMANDS: tuple[str, ...] = (
     "demo", "project-parallel", "align", "aer", "translate-test", "model-transfer", "translate-train",
-    "export", "push", "train", "report",
+    "export", "push", "view", "train", "report",
 )
 """Sub-command names; ``project-parallel`` lives in ``projner.commands.project_parallel``."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with its usage errors on one line (the usage itself is one ``--help`` away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="projner",
         description="Annotation projection for cross-lingual NER: project gold entities across "
         "translations and word alignments, and publish the silver corpora as Hugging Face datasets.",
     )
     parser.add_argument("--version", action="version", version=f"projner {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show a traceback for errors in the input too")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"projner.commands.{name.replace('-', '_')}")
         sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(sub)
+        sub.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help="show a traceback for errors in the input too")
         sub.set_defaults(run=module.run)
     return parser
 
@@ -42,7 +56,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 0
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except UserError as err:
+        if args.debug:
+            raise
+        print(f"projner {args.command}: error: {one_line(str(err))}", file=sys.stderr)
+        return 2
+
+
+def one_line(message: str) -> str:
+    """A message on one line, however its parts were joined."""
+    return " ".join(message.split())
 
 
 if __name__ == "__main__":

@@ -12,13 +12,15 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from projner.errors import UserError
+
 OUTSIDE = "O"
 
 TYPE_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 """What an entity type is called: a letter, then letters, digits or ``_`` (PER, DATE, NORP)."""
 
 
-class LabelMapError(ValueError):
+class LabelMapError(UserError):
     """A label map entry that is malformed, or (strictly) names a type absent from the data."""
 
 

@@ -10,6 +10,8 @@ import difflib
 from dataclasses import dataclass
 from functools import cache
 
+from projner.errors import UserError
+
 
 @dataclass(frozen=True, slots=True)
 class Language:
@@ -46,7 +48,7 @@ class Language:
         return self.nllb
 
 
-class LanguageError(ValueError):
+class LanguageError(UserError):
     """An unknown language code, or a language that lacks what a step needs."""
 
 

@@ -109,9 +109,9 @@ def test_cli_errors_name_the_problem(tmp_path: Path, capsys: pytest.CaptureFixtu
     gold.write_text("1-1\n2-2\n", encoding="utf-8")
     short = tmp_path / "short.txt"
     short.write_text("0-0\n", encoding="utf-8")
-    assert main(["aer", "--gold", str(gold), "--pred", str(short)]) == 1
+    assert main(["aer", "--gold", str(gold), "--pred", str(short)]) == 2
     assert "has 2 lines but" in capsys.readouterr().err
     bad = tmp_path / "bad.txt"
     bad.write_text("0-0\n0-x\n", encoding="utf-8")
-    assert main(["aer", "--gold", str(gold), "--pred", str(bad)]) == 1
+    assert main(["aer", "--gold", str(gold), "--pred", str(bad)]) == 2
     assert f"{bad}, line 2: not a Pharaoh link" in capsys.readouterr().err

@@ -63,7 +63,7 @@ def test_bad_line_is_an_error_naming_it(tiny_aligner: Path, tmp_path: Path, caps
     bad = tmp_path / "bad.txt"
     bad.write_text("a b ||| c d\nno separator here\n", encoding="utf-8")
     code = main(["align", "--input", str(bad), "--output", str(tmp_path / "o"), "--model", str(tiny_aligner)])
-    assert code == 1
+    assert code == 2
     assert f"{bad}, line 2: expected 'source ||| target'" in capsys.readouterr().err
     with pytest.raises(PairsError, match="more than one"):
         parse_pair("a ||| b ||| c")
@@ -121,4 +121,4 @@ def test_unloadable_model_is_an_error_not_a_traceback(pairs_file: Path, tmp_path
                                                       capsys: pytest.CaptureFixture) -> None:
     missing = tmp_path / "no-such-model"
     code = main(["align", "--input", str(pairs_file), "--output", str(tmp_path / "o"), "--model", str(missing)])
-    assert code == 1 and "projner align:" in capsys.readouterr().err
+    assert code == 2 and "projner align: error:" in capsys.readouterr().err

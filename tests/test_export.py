@@ -261,7 +261,7 @@ def test_missing_label_column_and_bad_provenance_are_clear_errors(tmp_path):
     foreign.mkdir()
     (foreign / "README.md").write_text("---\nconfigs:\n- config_name: default\n  data_files: x.csv\n---\n")
     good = _dataset(_parallel_rows())
-    with pytest.raises(ExportError, match=r"configs \['default'\] that projner did not export"):
+    with pytest.raises(ExportError, match=r"README.md was not written by projner and is never replaced"):
         export_hub_folder({"test": good}, foreign, config_name="de", provenance=_provenance())
     assert sorted(p.name for p in foreign.iterdir()) == ["README.md"]
 
@@ -283,7 +283,7 @@ def test_europarl_projection_exports_every_sentence_accounted(tmp_path, shared_d
 def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, capsys):
     saved = tmp_path / "run"
     datasets.DatasetDict({"test": _dataset(_parallel_rows())}).save_to_disk(str(saved))
-    assert main(["export", str(saved), "--output", str(tmp_path / "hub")]) == 1
+    assert main(["export", str(saved), "--output", str(tmp_path / "hub")]) == 2
     assert "provenance.json: missing" in capsys.readouterr().err
     (saved / "provenance.json").write_text(json.dumps(_provenance("it")))
     (saved / "report.json").write_text(json.dumps({"no_gold_reason": "a test run"}))
@@ -297,7 +297,7 @@ def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, ca
     assert main(["export", str(tmp_path / "hub")]) == 0
     assert "No evaluation: edited." in readme.read_text()
     yaml.safe_load(readme.read_text().split("---\n")[1])  # front matter still valid YAML
-    assert main(["export", str(tmp_path)]) == 1
+    assert main(["export", str(tmp_path)]) == 2
     assert "neither a save_to_disk folder" in capsys.readouterr().err
     # an evaluation run of one's own: every sentence that has labels published, with its reason
     assert main(["export", str(saved), "--output", str(tmp_path / "eval"), "--keep-dropped"]) == 0

@@ -16,18 +16,20 @@ import torch
 
 from projner.cli import main as cli_main
 from projner.processing import pipelines
+from projner.processing.corpora import load_gold
 from projner.processing.evaluate import ner_scores
-from projner.processing.pipelines import (
-    MethodOptions,
-    RunOptions,
-    model_transfer,
-    translate_test,
-    translate_train,
-)
+from projner.processing.options import MethodOptions, Origin, RunOptions
+from projner.processing.pipelines import model_transfer, translate_test, translate_train
 from projner.processing.project.spans import tags_to_spans
+from projner.processing.results import export
 from projner.processing.stage_cache import StepRunner
-from projner.processing.stages.correspondence import RefineLinks
-from projner.processing.stages.selection import SelectConfig, SelectSentences
+from projner.processing.stages.correspondence import RefineConfig, RefineLinks
+from projner.processing.stages.selection import (
+    SelectConfig,
+    SelectSentences,
+    Stamp,
+    StampConfig,
+)
 from projner.processing.stages.transfer import Project
 
 TEST_STEPS = ["detokenize", "translate", "split_words", "label_source", "align", "project"]
@@ -41,13 +43,21 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def options(tiny_models, tmp_path: Path, data_dir: Path, **changes) -> RunOptions:
+def options(tiny_models, tmp_path: Path, **changes) -> RunOptions:
     return RunOptions(**({
-        "data_dir": str(data_dir), "translator": str(tiny_models["translator"]),
-        "ner_model": str(tiny_models["ner"]), "aligner_model": str(tiny_models["aligner"]),
-        "cache_dir": str(tmp_path / "cache"), "num_beams": 1, "max_new_tokens": 8,
-        "report": str(tmp_path / "report.json"),
+        "translator": str(tiny_models["translator"]), "ner_model": str(tiny_models["ner"]),
+        "aligner_model": str(tiny_models["aligner"]), "cache_dir": str(tmp_path / "cache"), "num_beams": 1,
+        "max_new_tokens": 8,
     } | changes))
+
+
+def gold(name: str, lang: str, split: str, data_dir: Path, tmp_path: Path, limit: int | None = None):
+    """A gold split as the CLI resolves it, and what the run records about it."""
+    from projner.dataset_cards.sources import known_source
+
+    read = load_gold(name, lang, split, data_dir=str(data_dir), cache_dir=tmp_path / "gold", limit=limit)
+    return read.dataset, Origin(source=known_source(read.name, config=read.config, split=read.split),
+                                report={"dataset": name}, gold=f"{read.name} {read.config} {read.split}")
 
 
 def gold_strings(dataset: datasets.Dataset) -> list[list[str]]:
@@ -59,13 +69,16 @@ def gold_strings(dataset: datasets.Dataset) -> list[list[str]]:
 def first_run(tiny_models, tmp_path_factory, fixtures):
     """One translate-test run on the three real Yorùbá MasakhaNER test sentences of the fixtures."""
     tmp = tmp_path_factory.mktemp("translate-test")
-    opts = options(tiny_models, tmp, fixtures / "masakhaner2", output=str(tmp / "out"))
-    return opts, translate_test("masakhaner2", "yo", "test", opts)
+    opts = options(tiny_models, tmp)
+    data, origin = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp)
+    result = translate_test(data, "yo", run=opts, origin=origin)
+    export(result, tmp / "out")
+    return opts, result, data, origin, tmp / "out"
 
 
 def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_says(first_run):
-    opts, result = first_run
-    ds, report = result.dataset, result.report
+    opts, result, _, _, output = first_run
+    ds, report = result.dataset["test"], result.report
     assert len(ds) == report["sentences"] == 3
     assert all(len(t) == len(w) for t, w in zip(ds["projected_tags"], ds["tokens"]))
     expected = ner_scores(gold_strings(ds), ds["projected_tags"], label_map=pipelines.LabelMap({"DATE": "O"}))
@@ -74,18 +87,19 @@ def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_say
     assert report["eval_label_map"] == ["DATE=O"]  # the CoNLL model cannot produce DATE
     assert sum(report["dropped"].values()) == sum(1 for r in ds["dropped_reason"] if r)
     assert list(report["timings"]) == TEST_STEPS and report["cached_steps"] == []
-    assert json.loads(Path(opts.report).read_text())["f1"] == report["f1"]
-    # --output is a Hub folder of every scored sentence, incomplete ones included with their reason
-    saved = datasets.load_dataset(opts.output, "yo", cache_dir=str(Path(opts.cache_dir) / "hf"))["test"]
+    # the Hub folder holds every scored sentence, incomplete ones included with their reason
+    assert json.loads((output / "yo" / "report.json").read_text())["scores"]["f1"] == report["f1"]
+    saved = datasets.load_dataset(str(output), "yo", cache_dir=str(Path(opts.cache_dir) / "hf"))["test"]
     names = saved.features["ner_tags"].feature.names
     assert [[names[i] for i in row] for row in saved["ner_tags"]] == ds["projected_tags"]
     assert saved["tokens"] == ds["tokens"] and saved["original_ner_tags"] == ds["ner_tags"]
     assert saved["dropped_reason"] == ds["dropped_reason"]
-    statistics = json.loads((Path(opts.output) / "yo" / "statistics.json").read_text())["splits"]["test"]
+    statistics = json.loads((output / "yo" / "statistics.json").read_text())["splits"]["test"]
     assert statistics["sentences"] == 3 and statistics["incomplete"] == report["dropped"]
-    card = (Path(opts.output) / "README.md").read_text()
+    card = (output / "README.md").read_text()
     assert f"**{100 * report['f1']:.1f}**" in card
-    provenance = json.loads((Path(opts.output) / "yo" / "provenance.json").read_text())
+    provenance = json.loads((output / "yo" / "provenance.json").read_text())
+    assert provenance == result.provenance.to_dict()
     assert provenance["task"] == "translate-test" and provenance["aligner"]["name"] == "neural"
     assert {m["role"] for m in provenance["models"]} == {"translator", "ner", "aligner"}
     assert ds[0]["src_tokens"] and ds[0]["translation"]
@@ -100,40 +114,42 @@ def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_say
 
 
 def test_a_second_identical_run_reuses_every_step(first_run):
-    opts, result = first_run
-    again = translate_test("masakhaner2", "yo", "test", opts)
+    opts, result, data, origin, _ = first_run
+    again = translate_test(data, "yo", run=opts, origin=origin)
     assert again.report["cached_steps"] == TEST_STEPS
-    assert again.dataset["projected_tags"] == result.dataset["projected_tags"]
+    assert again.dataset["test"]["projected_tags"] == result.dataset["test"]["projected_tags"]
     assert again.report["f1"] == result.report["f1"]
 
 
 def test_changing_one_parameter_recomputes_that_step_and_what_follows(first_run):
-    opts, _ = first_run
-    changed = translate_test("masakhaner2", "yo", "test", RunOptions(**(vars(opts) | {"max_new_tokens": 6})))
+    opts, _, data, origin, _ = first_run
+    changed = translate_test(data, "yo", run=RunOptions(**(vars(opts) | {"max_new_tokens": 6})), origin=origin)
     assert changed.report["cached_steps"] == ["detokenize"]
 
 
 def test_a_crashed_run_resumes_after_its_last_finished_step(tiny_models, tmp_path, fixtures, monkeypatch):
-    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2")
+    opts = options(tiny_models, tmp_path)
+    data, _ = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
 
     def crash(self, batch):
         raise RuntimeError("interrupted")
 
     monkeypatch.setattr(Project, "__call__", crash)
     with pytest.raises(RuntimeError, match="interrupted"):
-        translate_test("masakhaner2", "yo", "test", opts)
+        translate_test(data, "yo", run=opts)
     monkeypatch.undo()
-    resumed = translate_test("masakhaner2", "yo", "test", opts)
+    resumed = translate_test(data, "yo", run=opts)
     assert resumed.report["cached_steps"] == TEST_STEPS[:-1]
-    assert len(resumed.dataset) == 3
+    assert len(resumed.dataset["test"]) == 3
 
 
 def test_translate_test_with_back_translation_and_ner_candidates(tiny_models, tmp_path, fixtures):
-    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2")
+    opts = options(tiny_models, tmp_path)
+    data, _ = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
     method = MethodOptions(backtranslation=True, candidates="ner", aligner="eflomal",
                            easyproject_model=str(tiny_models["translator"]), easyproject_tokenizer=None)
-    result = translate_test("masakhaner2", "yo", "test", opts, method)
-    ds = result.dataset
+    result = translate_test(data, "yo", run=opts, method=method)
+    ds = result.dataset["test"]
     assert list(result.report["timings"]) == [
         "detokenize", "translate", "split_words", "label_source", "label_target", "backtranslate",
         "backtranslation_markers", "align", "project"]
@@ -147,10 +163,11 @@ def test_translate_test_with_back_translation_and_ner_candidates(tiny_models, tm
 
 
 def test_translate_test_with_links_refined_through_a_plain_back_translation(tiny_models, tmp_path, fixtures):
-    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2")
-    result = translate_test("masakhaner2", "yo", "test", opts,
-                            MethodOptions(backtranslation=True, refinement="union", aligner="eflomal"))
-    ds = result.dataset
+    opts = options(tiny_models, tmp_path)
+    data, _ = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
+    result = translate_test(data, "yo", run=opts,
+                            method=MethodOptions(backtranslation=True, refinement="union", aligner="eflomal"))
+    ds = result.dataset["test"]
     assert list(result.report["timings"]) == [
         "detokenize", "translate", "split_words", "label_source", "backtranslate", "split_backtranslation",
         "align_backtranslation", "align_monolingual", "align", "refine_links", "project"]
@@ -162,16 +179,21 @@ def test_translate_test_with_links_refined_through_a_plain_back_translation(tiny
 def test_refine_links_composes_through_the_back_translation():
     batch = {"en_bt_alignments": [[[0, 1], [1, 0]]], "bt_alignments": [[[1, 2], [0, 0]]],
              "direct_alignments": [[[0, 2], [2, 1]]]}
-    assert RefineLinks("back-translation")(batch)["alignments"] == [[[0, 2], [1, 0]]]
-    assert RefineLinks("intersection")(batch)["alignments"] == [[[0, 2]]]
-    assert RefineLinks("union")(batch)["alignments"] == [[[0, 2], [1, 0], [2, 1]]]
-    assert RefineLinks("union").fingerprint("p") != RefineLinks("intersection").fingerprint("p")
+    def refine(mode):
+        return RefineLinks(RefineConfig(mode))
+
+    assert refine("back-translation")(batch)["alignments"] == [[[0, 2], [1, 0]]]
+    assert refine("intersection")(batch)["alignments"] == [[[0, 2]]]
+    assert refine("union")(batch)["alignments"] == [[[0, 2], [1, 0], [2, 1]]]
+    assert refine("union").fingerprint("p") != refine("intersection").fingerprint("p")
 
 
 def test_model_transfer_scores_the_ner_model_on_the_target(tiny_models, tmp_path, fixtures):
-    opts = options(tiny_models, tmp_path, fixtures / "masakhaner2", output=str(tmp_path / "mt"))
-    result = model_transfer("masakhaner2", "yo", "test", opts)
-    ds = result.dataset
+    opts = options(tiny_models, tmp_path)
+    data, origin = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
+    result = model_transfer(data, "yo", run=opts, origin=origin)
+    export(result, tmp_path / "mt")
+    ds = result.dataset["test"]
     expected = ner_scores(gold_strings(ds), ds["projected_tags"], label_map=pipelines.LabelMap({"DATE": "O"}))
     assert result.report["f1"] == expected["f1"] and result.report["sentences"] == 3
     assert json.loads((tmp_path / "mt" / "yo" / "provenance.json").read_text())["aligner"] is None
@@ -181,14 +203,16 @@ def test_model_transfer_scores_the_ner_model_on_the_target(tiny_models, tmp_path
 
 
 def test_translate_train_publishes_a_silver_corpus_and_counts_every_sentence(tiny_models, tmp_path, shared_data):
-    opts = options(tiny_models, tmp_path, shared_data / "conll2003-en", limit=6, output=str(tmp_path / "silver"))
-    result = translate_train("yo", "train", opts, MethodOptions(keep_partial=False))
+    opts = options(tiny_models, tmp_path)
+    data, origin = gold("conll2003", "en", "train", shared_data / "conll2003-en", tmp_path, limit=6)
+    result = translate_train(data, "yo", run=opts, method=MethodOptions(keep_partial=False), origin=origin)
+    export(result, tmp_path / "silver")
     report, ds = result.report, result.dataset["train"]
     assert report["sentences"] == len(ds) == 6
     assert report["kept"] + sum(report["dropped"].values()) == 6
     assert list(report["timings"]) == [
         "gold_tags", "map_source_tags", "detokenize", "translate", "split_words", "align", "project", "retype",
-        "select"]
+        "select", "stamp"]
     assert list(report["method"]["params"]["retype_dropped"]["types"]) == ["MISC"]
     typed = sum(e["label"] == "MISC" for row in ds["typed_entities"] for e in row)
     assert sum(sum(v.values()) for v in report.get("retyped", {}).values()) == typed
@@ -209,10 +233,12 @@ def test_translate_train_publishes_a_silver_corpus_and_counts_every_sentence(tin
 
 
 def test_translate_train_without_retyping_projects_the_mapped_tags(tiny_models, tmp_path, shared_data):
-    opts = options(tiny_models, tmp_path, shared_data / "conll2003-en", limit=6)
-    result = translate_train("yo", "train", opts, MethodOptions(retype_dropped=False))
+    opts = options(tiny_models, tmp_path)
+    data, _ = gold("conll2003", "en", "train", shared_data / "conll2003-en", tmp_path, limit=6)
+    result = translate_train(data, "yo", run=opts, method=MethodOptions(retype_dropped=False))
     assert list(result.report["timings"]) == [
-        "gold_tags", "map_source_tags", "detokenize", "translate", "split_words", "align", "project", "select"]
+        "gold_tags", "map_source_tags", "detokenize", "translate", "split_words", "align", "project", "select",
+        "stamp"]
     assert result.report["method"]["params"]["retype_dropped"] is None and "retyped" not in result.report
     assert "typed_entities" not in result.dataset["train"].column_names
 
@@ -228,7 +254,7 @@ def test_translate_train_with_easyproject_markers_from_the_command_line(tiny_mod
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["sentences"] == 3 and report["method"]["name"] == "easyproject"
     assert report["kept"] + sum(report["dropped"].values()) == 3
-    assert list(report["timings"]) == ["gold_tags", "easyproject_translate", "easyproject_match", "select"]
+    assert list(report["timings"]) == ["gold_tags", "easyproject_translate", "easyproject_match", "select", "stamp"]
     assert (out / "sw" / "provenance.json").is_file()
 
 
@@ -243,8 +269,8 @@ def test_eflomal_symmetrisation_default_is_the_same_everywhere():
     }
     defaults = {name: parser.parse_args(argv).symmetrization for name, argv in commands.items()}
     defaults["project-parallel"] = parser.parse_args(
-        ["project-parallel", "--source", "a", "--target", "b", "--output", "o"]).symmetrize
-    defaults["demo"] = parser.parse_args(["demo"]).symmetrize
+        ["project-parallel", "--source", "a", "--target", "b", "--output", "o"]).symmetrization
+    defaults["demo"] = parser.parse_args(["demo"]).symmetrization
     defaults["MethodOptions"] = MethodOptions().symmetrization
     defaults["EflomalConfig"] = EflomalConfig().symmetrization
     assert set(defaults.values()) == {"intersection"}, defaults
@@ -252,7 +278,7 @@ def test_eflomal_symmetrisation_default_is_the_same_everywhere():
 
 
 def test_select_sentences_drops_with_reasons_and_never_removes_rows():
-    select = SelectSentences(SelectConfig(min_score=0.5, method="m", models=("translator=x@1",)))
+    select = SelectSentences(SelectConfig(min_score=0.5))
     batch = {
         "tgt_tokens": [["a"], [], ["b", "c"], ["d"]],
         "projection_issues": ["", "", "unaligned", ""],
@@ -262,7 +288,8 @@ def test_select_sentences_drops_with_reasons_and_never_removes_rows():
     assert out["dropped_reason"] == ["", "empty translation", "unaligned", "low score"]
     partial = SelectSentences(SelectConfig(keep_partial=True))(batch)["dropped_reason"]
     assert partial == ["", "empty translation", "", ""]
-    assert out["method"] == ["m"] * 4 and out["models"] == [["translator=x@1"]] * 4
+    stamped = Stamp(StampConfig(method="m", models=("translator=x@1",)))(batch)
+    assert stamped == {"method": ["m"] * 4, "models": [["translator=x@1"]] * 4}
 
 
 def test_step_runner_sees_whole_and_sharded_caches(tmp_path):

@@ -19,11 +19,13 @@ def test_project_adds_columns_and_keeps_every_row():
     ds = datasets.Dataset.from_dict(ROWS)
     out = project_dataset(ds, Project(ProjectionConfig(names=None)))
     assert len(out) == 3
-    assert set(out.column_names) == set(ROWS) | {"projected_tags", "tgt_entities", "src_entities", "dropped_reason"}
+    assert set(out.column_names) == set(ROWS) | {"projected_tags", "tgt_entities", "src_entities", "dropped_reason",
+                                                 "unprojected_entities"}
     assert out["src_entities"][0][0]["score"] > 0  # added: each entity's projection score
     assert out["projected_tags"] == [["O", "B-PER", "O", "B-LOC"], ["O", "O"], ["O", "O"]]
     assert out["dropped_reason"] == ["", "", "unaligned"]
     assert out["src_entities"][2] == [{"start": 1, "end": 2, "label": "PER", "score": 0.0}]
+    assert out["unprojected_entities"] == [[], [], [{"start": 1, "end": 2, "label": "PER", "reason": "unaligned"}]]
     assert [e["label"] for e in out["tgt_entities"][0]] == ["PER", "LOC"]
     assert out["src_tokens"] == ROWS["src_tokens"]            # inputs untouched
 

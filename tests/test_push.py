@@ -47,6 +47,7 @@ class FakeApi:
 def fake_api(monkeypatch):
     FakeApi.calls = []
     monkeypatch.setattr(huggingface_hub, "HfApi", FakeApi)
+    monkeypatch.setenv("HF_TOKEN", "hf_env")
     return FakeApi
 
 
@@ -112,13 +113,13 @@ def test_invalid_folder_is_refused_before_any_hub_call(folder, fake_api, capsys,
     breakage(folder)
     with pytest.raises(HubFolderError, match=message):
         validate_hub_folder(folder)
-    assert main(["push", str(folder), "--repo-id", "org/x"]) == 1
-    assert "projner push:" in capsys.readouterr().err
+    assert main(["push", str(folder), "--repo-id", "org/x"]) == 2
+    assert "projner push: error:" in capsys.readouterr().err
     assert fake_api.calls == []
 
 
 def test_bad_repo_id_and_two_defaults_are_refused(folder, fake_api, capsys):
-    assert main(["push", str(folder), "--repo-id", "no-slash"]) == 1
+    assert main(["push", str(folder), "--repo-id", "no-slash"]) == 2
     assert "expected ORG/NAME" in capsys.readouterr().err
     metadata, body = read_front_matter(folder / "README.md")
     metadata["configs"].append(dict(metadata["configs"][0], config_name="it2"))
@@ -126,3 +127,43 @@ def test_bad_repo_id_and_two_defaults_are_refused(folder, fake_api, capsys):
     with pytest.raises(HubFolderError, match="several default configs"):
         validate_hub_folder(folder)
     assert fake_api.calls == []
+
+
+def snapshot(folder):
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_push_without_a_token_is_one_line_before_any_hub_call(folder, fake_api, monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("HF_TOKEN")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "no-login"))
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-login" / "token"))
+    before = snapshot(folder)
+    assert main(["push", str(folder), "--repo-id", "org/x"]) == 2
+    err = capsys.readouterr().err
+    assert err == "projner push: error: no Hub token: pass --token, set HF_TOKEN or run `hf auth login`\n"
+    assert fake_api.calls == [] and snapshot(folder) == before
+
+
+def test_push_without_network_is_one_fast_line_and_leaves_the_folder_alone(folder, monkeypatch, capsys):
+    import time
+
+    monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there: connection refused
+    before = snapshot(folder)
+    started = time.perf_counter()
+    assert main(["push", str(folder), "--repo-id", "org/x", "--token", "hf_x"]) == 2
+    assert time.perf_counter() - started < 30
+    err = capsys.readouterr().err
+    assert err.startswith("projner push: error: ") and len(err.strip().splitlines()) == 1, err
+    assert "cannot reach the Hub" in err or "the Hub refused" in err
+    assert snapshot(folder) == before
+
+
+def test_push_uploads_a_readme_projner_did_not_write_as_it_is_and_says_so(folder, fake_api, capsys):
+    metadata, _ = read_front_matter(folder / "README.md")
+    own = "---\n" + json.dumps(metadata) + "\n---\n# My own card\n"
+    (folder / "README.md").write_text(own)
+    assert main(["push", str(folder), "--repo-id", "org/x"]) == 0
+    assert "README.md was not written by projner: uploaded as it is" in capsys.readouterr().err
+    assert (folder / "README.md").read_text() == own
+    assert fake_api.calls[-1][2]["readme"] == own

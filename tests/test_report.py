@@ -151,5 +151,5 @@ def test_report_command_multi_source_and_bad_input(reference, tmp_path, capsys):
     assert "Correlation of F1 with distance (set)" in markdown
     assert "n/a (n=3)" in markdown  # three languages: no correlation is reported
     assert not (out / "typology.png").exists()  # three languages are too few for the summary
-    assert main(["report", str(tmp_path / "missing.csv"), "--output", str(out)]) == 1
+    assert main(["report", str(tmp_path / "missing.csv"), "--output", str(out)]) == 2
     assert "no such file" in capsys.readouterr().err

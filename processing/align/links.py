@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from projner.errors import UserError
+
 Link = tuple[int, int]
 
 
@@ -32,7 +34,7 @@ class PharaohLine:
     possible: list[Link]
 
 
-class PharaohError(ValueError):
+class PharaohError(UserError):
     """A Pharaoh line that is not ``i-j``/``ipj`` tokens, with file and line."""
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
+from projner.errors import UserError
+
 SEPARATOR = "|||"
 
 
-class PairsError(ValueError):
+class PairsError(UserError):
     """A line of a pairs file that is not ``source ||| target``, with file and line."""
 
 
@@ -25,9 +27,16 @@ def read_pairs(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]
     path = os.fspath(path)
     sources: list[list[str]] = []
     targets: list[list[str]] = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            source, target = parse_pair(line.rstrip("\n"), where=f"{path}, line {number}: ")
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            where = f"{path}, line {number}: "
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                shown = raw[max(0, err.start - 20): err.end + 20].decode("utf-8", "backslashreplace").strip()
+                raise PairsError(f"{where}not UTF-8 (byte {raw[err.start]:#04x} at column {err.start + 1}): "
+                                 f"{shown!r}") from None
+            source, target = parse_pair(line.removeprefix("\ufeff") if number == 1 else line, where=where)
             sources.append(source)
             targets.append(target)
     return sources, targets

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from projner.errors import UserError
 
-class LinkRangeError(ValueError):
+
+class LinkRangeError(UserError):
     """A link that points outside its sentence pair."""
 
 

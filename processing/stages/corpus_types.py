@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from projner.labels import OUTSIDE, LabelMap
 from projner.processing.fingerprint import stage_fingerprint
@@ -53,6 +53,15 @@ class Retype:
     """``TYPE=NEW`` rewrites applied after retyping (``MISC=O``: what was not retyped goes)."""
     columns: RetypeColumns = field(default_factory=RetypeColumns)
     rows: int | None = None
+    stage: ClassVar[str] = STAGE
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.columns.target_tokens, self.columns.typed_entities)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.columns.target_entities, self.columns.projected_tags)
 
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, STAGE, {"config": self.config, "label_map": self.label_map,

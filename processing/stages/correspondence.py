@@ -10,7 +10,8 @@ GPU (``num_proc`` + ``with_rank``) under the ``spawn`` start method, which CUDA 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from projner.processing.align.backends import make_aligner, uses_encoder
@@ -23,28 +24,55 @@ EXECUTION_OPTIONS = frozenset({"batch_size", "device"})
 STAGE_VERSION = "1"
 
 
+@dataclass(frozen=True)
+class AlignConfig:
+    """One aligner backend with its options, and the word columns it links."""
+
+    backend: str = "neural"
+    """A name of :data:`~projner.processing.align.backends.BACKENDS` (``neural``, ``eflomal``)."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The backend's keywords (``NeuralAlignerConfig`` or ``EflomalConfig`` fields)."""
+    source_column: str = "src_tokens"
+    target_column: str = "tgt_tokens"
+    output_column: str = "alignments"
+
+
 class Align:
-    """``dataset.map(Align("neural", model=..., method="itermax"), batched=True)`` adds ``alignments``.
+    """``dataset.map(Align(AlignConfig("neural", {"model": ..., "method": "itermax"})), batched=True)``
+    adds ``alignments`` (``Align("neural", model=..., method=...)`` says the same).
 
     A pair with an empty side gets no links (an empty list), never an error.
     """
 
+    stage = "align"
+
     def __init__(
         self,
-        backend: str = "neural",
+        config: AlignConfig | str = "neural",
         *,
         source_column: str = "src_tokens",
         target_column: str = "tgt_tokens",
         output_column: str = "alignments",
         **options: Any,
     ) -> None:
-        self.backend = backend
-        self.source_column = source_column
-        self.target_column = target_column
-        self.output_column = output_column
-        self.options = dict(options)
+        if isinstance(config, str):
+            config = AlignConfig(config, dict(options), source_column, target_column, output_column)
+        self.config = config
+        self.backend = config.backend
+        self.source_column = config.source_column
+        self.target_column = config.target_column
+        self.output_column = config.output_column
+        self.options = dict(config.options)
         self._aligner: WordAligner | None = None
-        make_aligner(backend, **self.options)  # fail on bad options now, not in a worker; loads nothing
+        make_aligner(self.backend, **self.options)  # fail on bad options now, not in a worker; loads nothing
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.source_column, self.target_column)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.output_column,)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -83,7 +111,7 @@ class Align:
         }
         revision = model_revision(model, self.options.get("revision")) if model else None
         return stage_fingerprint(
-            previous, "align", config_view, model_id=model, revision=revision, version=STAGE_VERSION
+            previous, self.stage, config_view, model_id=model, revision=revision, version=STAGE_VERSION
         )
 
 
@@ -118,32 +146,55 @@ def align_dataset(dataset: Any, align: Align, *, batch_size: int = 1000, num_pro
         return dataset.map(align, num_proc=num_proc, **kwargs)
 
 
+@dataclass(frozen=True)
+class RefineConfig:
+    """How back-translation links refine the direct ones, and the link columns involved."""
+
+    mode: str
+    """A :class:`~projner.processing.align.refine.Refinement` value."""
+    direct: str = "direct_alignments"
+    english_to_back: str = "en_bt_alignments"
+    back_to_target: str = "bt_alignments"
+    output: str = "alignments"
+
+    def __post_init__(self) -> None:
+        from projner.processing.align.refine import Refinement
+
+        object.__setattr__(self, "mode", Refinement(self.mode).value)
+
+
 class RefineLinks:
     """``.map`` adapter of :func:`projner.processing.align.refine.refine`: English→original links
-    through the back-translation, alone or combined with the direct links."""
+    through the back-translation, alone or combined with the direct links (``direct`` is read
+    where the dataset has it)."""
 
     stage = "refine_links"
 
-    def __init__(self, mode: str, *, direct: str = "direct_alignments",
-                 english_to_back: str = "en_bt_alignments", back_to_target: str = "bt_alignments",
-                 output: str = "alignments") -> None:
-        from projner.processing.align.refine import Refinement
+    def __init__(self, config: RefineConfig) -> None:
+        self.config = config
 
-        self.mode = Refinement(mode).value
-        self.columns = {"direct": direct, "english_to_back": english_to_back,
-                        "back_to_target": back_to_target, "output": output}
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.english_to_back, self.config.back_to_target)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.output,)
 
     def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, {"mode": self.mode, "columns": self.columns})
+        c = self.config
+        columns = {"direct": c.direct, "english_to_back": c.english_to_back,
+                   "back_to_target": c.back_to_target, "output": c.output}
+        return stage_fingerprint(previous, self.stage, {"mode": c.mode, "columns": columns})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         from projner.processing.align.refine import refine
 
-        c = self.columns
-        rows = len(batch[c["english_to_back"]])
-        direct = batch[c["direct"]] if c["direct"] in batch else [[]] * rows
+        c = self.config
+        rows = len(batch[c.english_to_back])
+        direct = batch[c.direct] if c.direct in batch else [[]] * rows
         links = [
-            [list(link) for link in refine(map(tuple, d), map(tuple, e2b), map(tuple, b2t), self.mode)]
-            for d, e2b, b2t in zip(direct, batch[c["english_to_back"]], batch[c["back_to_target"]])
+            [list(link) for link in refine(map(tuple, d), map(tuple, e2b), map(tuple, b2t), c.mode)]
+            for d, e2b, b2t in zip(direct, batch[c.english_to_back], batch[c.back_to_target])
         ]
-        return {c["output"]: links}
+        return {c.output: links}

@@ -3,27 +3,60 @@ column through a label map."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 
 from projner.labels import LabelMap
 from projner.processing.fingerprint import stage_fingerprint
 
 
+@dataclass(frozen=True)
+class GoldTagsConfig:
+    """The label names of a tag column (its ``ClassLabel`` order), and where the strings go."""
+
+    labels: tuple[str, ...]
+    label_map: tuple[str, ...] = ()
+    """``TYPE=NEW`` rewrites applied on the way (``MISC=O``, ``PERSON=PER``)."""
+    tags_column: str = "src_tags"
+    input_column: str = "ner_tags"
+
+
 class GoldTags:
-    """``.map`` stage: the gold ``ner_tags`` (``ClassLabel`` ids) as IOB2 strings in ``src_tags``,
-    the column every projection stage reads the labelled side from."""
+    """``.map`` stage: gold tags (``ClassLabel`` ids or IOB2 strings) as IOB2 strings, through an
+    optional label map, in ``src_tags``: the column every projection stage reads the labelled side
+    from."""
 
     stage = "gold_tags"
 
-    def __init__(self, labels: Sequence[str], *, tags_column: str = "src_tags") -> None:
-        self.labels = tuple(labels)
-        self.tags_column = tags_column
+    def __init__(self, config: GoldTagsConfig) -> None:
+        self.config = config
+        self.label_map = LabelMap.parse(config.label_map)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.input_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.tags_column,)
 
     def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, {"labels": self.labels, "column": self.tags_column})
+        c = self.config
+        return stage_fingerprint(previous, self.stage, {"labels": c.labels, "column": c.tags_column, "input": c.input_column,
+                                                        "label_map": self.label_map.as_strings()})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
-        return {self.tags_column: [[self.labels[i] for i in row] for row in batch["ner_tags"]]}
+        names, mapped = self.config.labels, self.label_map.map_tag
+        return {self.config.tags_column: [[mapped(t if isinstance(t, str) else names[t]) for t in row]
+                                          for row in batch[self.config.input_column]]}
+
+
+@dataclass(frozen=True)
+class MapTagsConfig:
+    """A label map, the tag column it reads and the new column it writes."""
+
+    label_map: tuple[str, ...]
+    source: str
+    output: str
 
 
 class MapTags:
@@ -31,12 +64,22 @@ class MapTags:
 
     stage = "map_tags"
 
-    def __init__(self, label_map: LabelMap, source: str, output: str) -> None:
-        self.label_map, self.source, self.output = label_map, source, output
+    def __init__(self, config: MapTagsConfig) -> None:
+        self.config = config
+        self.label_map = LabelMap.parse(config.label_map)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.source,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.output,)
 
     def fingerprint(self, previous: str) -> str:
+        c = self.config
         return stage_fingerprint(previous, self.stage, {"label_map": self.label_map.as_strings(),
-                                                        "source": self.source, "output": self.output})
+                                                        "source": c.source, "output": c.output})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
-        return {self.output: [self.label_map.map_tags(tags) for tags in batch[self.source]]}
+        return {self.config.output: [self.label_map.map_tags(tags) for tags in batch[self.config.source]]}

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from projner.builders.conll import repair_iob2
+from projner.errors import UserError
 from projner.labels import OUTSIDE, LabelMap
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
@@ -31,7 +32,7 @@ DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 _SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}
 
 
-class LabelMappingError(ValueError):
+class LabelMappingError(UserError):
     """A model label that cannot be put onto the target label set by name."""
 
 
@@ -135,6 +136,14 @@ class Label(ModelStage):
     def __init__(self, config: LabelConfig) -> None:
         self.config = config
         self.label_map = LabelMap.parse(config.label_map)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.words_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.tags_column, self.config.entities_column)
 
     def _load(self, rank: int | None) -> None:
         if self._model is not None:

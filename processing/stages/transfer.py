@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.link_index import LinkRangeError
@@ -51,10 +51,12 @@ class ProjectColumns:
     """Output: the projected spans ``{start, end, label, score}``."""
     dropped_reason: str = "dropped_reason"
     """Output: why some (required) entity got no span, or empty."""
+    unprojected: str = "unprojected_entities"
+    """Output: every source entity that got no span, ``{start, end, label, reason}``."""
 
-    def outputs(self) -> tuple[str, str, str]:
+    def outputs(self) -> tuple[str, str, str, str]:
         """The columns the stage always adds (the source entities column too, where absent)."""
-        return (self.projected_tags, self.target_entities, self.dropped_reason)
+        return (self.projected_tags, self.target_entities, self.dropped_reason, self.unprojected)
 
 
 def required_unprojected(projection: PairProjection, entities: Sequence[Span] = (),
@@ -77,9 +79,9 @@ def dropped_reason(projection: PairProjection, entities: Sequence[Span] = (),
     return "+".join(reason for reason in REASONS if reason in found)
 
 
-def entity_reasons(projections: Iterable[PairProjection]) -> dict[str, int]:
-    """Unprojected source entities counted by reason."""
-    return dict(Counter(reason for p in projections for _, reason in p.unprojected))
+def unprojected_counts(unprojected: Iterable[Sequence[Mapping[str, Any]]]) -> dict[str, int]:
+    """Unprojected source entities counted by reason, from the ``unprojected_entities`` column."""
+    return dict(Counter(entity["reason"] for row in unprojected for entity in row))
 
 
 def source_entity_dicts(entities: Sequence[Span], projection: PairProjection) -> list[dict]:
@@ -89,6 +91,12 @@ def source_entity_dicts(entities: Sequence[Span], projection: PairProjection) ->
         score[k] = max(score.get(k, 0.0), span.score)
     return [{"start": e.start, "end": e.end, "label": e.label, "score": float(score.get(k, 0.0))}
             for k, e in enumerate(entities)]
+
+
+def unprojected_entity_dicts(entities: Sequence[Span], projection: PairProjection) -> list[dict]:
+    """The source entities left without a span, each with the reason (for counts by reason)."""
+    return [{"start": entities[k].start, "end": entities[k].end, "label": entities[k].label, "reason": reason}
+            for k, reason in projection.unprojected]
 
 
 def target_entity_dicts(projection: PairProjection) -> list[dict]:
@@ -131,6 +139,18 @@ class Project:
     optional_types: tuple[str, ...] = ()
     """Types projected like the others, whose unprojected entities give no ``dropped_reason``
     (types the label map drops, projected to be retyped)."""
+    stage: ClassVar[str] = STAGE
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        c = self.columns
+        return (c.source_tokens, c.source_tags, c.target_tokens, c.alignments,
+                *((c.external_spans,) if c.external_spans else ()))
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The columns always added; ``src_entities`` too where the dataset lacks it."""
+        return self.columns.outputs()
 
     def fingerprint(self, previous: str) -> str:
         """The ``new_fingerprint`` of this stage applied to a dataset fingerprinted ``previous``."""
@@ -174,6 +194,7 @@ class Project:
             if given is None:
                 out[c.source_entities].append(source_entity_dicts(entities, projection))
             out[c.dropped_reason].append(dropped_reason(projection, entities, self.optional_types))
+            out[c.unprojected].append(unprojected_entity_dicts(entities, projection))
         return out
 
 

@@ -87,6 +87,15 @@ class Translate(ModelStage):
         self.source_code = self.source.require_nllb()
         self.target_code = self.target.require_nllb()
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.input_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.output_column, c.pieces_column, c.complete_column)
+
     def fingerprint_params(self) -> dict[str, Any]:
         """The model's parameters, and the version of a tokenizer loaded from elsewhere."""
         params = super().fingerprint_params()
@@ -233,6 +242,15 @@ class EasyProjectTranslate:
     def revision(self) -> str | None:
         return self.translator.revision()
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.words_column, self.config.tags_column)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.marked_column, c.entities_column, c.translate.pieces_column, c.translate.complete_column)
+
     def fingerprint(self, previous: str) -> str:
         c = self.config
         columns = (c.words_column, c.tags_column, c.marked_column, c.entities_column)
@@ -316,6 +334,17 @@ class ProjectMarked:
     def __init__(self, config: ProjectMarkedConfig) -> None:
         self.config = config
         self.target = get_language(config.target_lang)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.words_column, c.tags_column, c.marked_column, c.entities_column)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        c = self.config
+        return (c.text_column, c.tokens_column, c.offsets_column, c.output_tags_column,
+                c.output_entities_column, c.problems_column, c.dropped_column)
 
     def fingerprint(self, previous: str) -> str:
         """From the config and the target's word segmenter (see ``SplitWords.fingerprint``)."""

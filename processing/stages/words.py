@@ -33,6 +33,14 @@ class Detokenize:
         self.config = config
         self.language = get_language(config.lang)
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.words_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.text_column,)
+
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, self.stage, self.config)
 
@@ -66,6 +74,14 @@ class SplitWords:
     def __init__(self, config: SplitWordsConfig) -> None:
         self.config = config
         self.language = get_language(config.lang)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return (self.config.text_column,)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return (self.config.words_column, self.config.offsets_column)
 
     def fingerprint(self, previous: str) -> str:
         """From the config and the segmenter in use (graphemes where it is not installed)."""

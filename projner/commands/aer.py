@@ -7,7 +7,8 @@ indexing is detected (a file with no index 0 is read as 1-indexed) and the choic
 from __future__ import annotations
 
 import argparse
-import sys
+
+from projner.errors import UserError
 
 HELP = "score predicted word alignments against gold sure/possible links (precision, recall, AER)"
 
@@ -38,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"{args.gold} has {len(gold)} lines but {args.pred} has {len(pred)}")
         scores = alignment_error_rate(gold, [line.sure + line.possible for line in pred])
     except (PharaohError, ValueError, OSError) as err:
-        print(f"projner aer: {err}", file=sys.stderr)
-        return 1
+        raise UserError(str(err)) from None
 
     def how(one: bool, given: bool | None) -> str:
         return f"{'1' if one else '0'}-indexed ({'given' if given is not None else 'detected'})"

@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from projner.commands.aligner_options import add_neural_arguments, neural_options
+from projner.errors import UserError
 
 HELP = "word-align 'source ||| target' lines (neural or eflomal) and write Pharaoh i-j links"
 
@@ -17,28 +18,35 @@ HELP = "word-align 'source ||| target' lines (neural or eflomal) and write Phara
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", required=True, help="pairs file: 'source words ||| target words' per line")
     parser.add_argument("--output", required=True, help="Pharaoh links file to write ('-': stdout)")
+    parser.add_argument("--overwrite", action="store_true", help="replace --output if it exists")
     parser.add_argument("--aligner", choices=("neural", "eflomal"), default="neural",
                         help="backend (default: neural); eflomal learns from the input file itself")
     add_neural_arguments(parser, method_flag="--method")
 
 
 def run(args: argparse.Namespace) -> int:
+    from projner.outputs import check_file, write_text
     from projner.processing.align.backends import make_aligner
     from projner.processing.align.links import format_pharaoh
-    from projner.processing.align.pairs import PairsError, read_pairs
+    from projner.processing.align.pairs import read_pairs
 
+    if args.output != "-":
+        check_file(args.output, "--output", overwrite=args.overwrite)
     try:
         sources, targets = read_pairs(args.input)
+    except OSError as err:
+        raise UserError(f"--input: {err}") from None
+    if not sources:
+        raise UserError(f"no sentence pairs in {args.input}")
+    try:
         links = make_aligner(args.aligner, **(neural_options(args) if args.aligner == "neural" else {})).align(sources, targets)
-    except (PairsError, ValueError, OSError) as err:  # bad input, bad option, model not found
-        print(f"projner align: {err}", file=sys.stderr)
-        return 1
+    except (ValueError, OSError) as err:  # bad option, model not found
+        raise UserError(str(err)) from None
     lines = "".join(format_pharaoh(pair) + "\n" for pair in links)
     if args.output == "-":
         sys.stdout.write(lines)
     else:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(lines)
+        write_text(args.output, lines)
     empty = sum(1 for s, t in zip(sources, targets) if not s or not t)
     print(f"aligned {len(links)} pairs ({empty} with an empty side, given no links) with {args.aligner}"
           f" -> {args.output}", file=sys.stderr)

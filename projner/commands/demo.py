@@ -23,36 +23,27 @@ SPLIT = "test"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from projner.commands.project_parallel import add_projection_arguments
+    from projner.commands.pipeline_options import add_parallel_arguments
 
     parser.add_argument("--output", type=Path,
                         help="also write the projection as a Hub dataset folder (parquet + card) here")
-    add_projection_arguments(parser)
+    parser.add_argument("--report", type=Path, help="also write the JSON report here")
+    add_parallel_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.project_parallel import (
-        CommandError,
-        print_summary,
-        print_written,
-        project_parallel,
-        write_output,
-    )
+    from projner.commands.pipeline_options import finish
+    from projner.commands.project_parallel import print_summary, run_files
     from projner.dataset_cards.sources import known_source
 
     folder = resources.files("projner").joinpath(DATA)
-    with resources.as_file(folder.joinpath(SOURCE)) as source, resources.as_file(folder.joinpath(TARGET)) as target:
-        options = argparse.Namespace(**vars(args), source=source, target=target, label_map=["MISC=O"],
-                                     source_lang="en", target_lang="de")
-        print(f"Europarl-NER en→de ({SOURCE}, {TARGET}): aligning with {args.aligner} and projecting…")
-        try:
-            dataset, report, provenance = project_parallel(options)
-        except CommandError as err:
-            print(f"projner demo: error: {err}", file=sys.stderr)
-            return 2
-    provenance["source_dataset"] = known_source("europarl-ner", config="en-de", split=SPLIT).to_dict()
-    print_summary(report)
-    if args.output is not None:
-        gold = f"the German gold tags of Europarl-NER ({TARGET}, MISC mapped to O)"
-        print_written(args.output, write_output(dataset, args.output, provenance, report, SPLIT, gold))
-    return 0
+    print(f"Europarl-NER en→de ({SOURCE}, {TARGET}): aligning with {args.aligner} and projecting…")
+    try:
+        with resources.as_file(folder.joinpath(SOURCE)) as source, resources.as_file(folder.joinpath(TARGET)) as target:
+            result = run_files(args, source, target, label_map=["MISC=O"], source_lang="en", target_lang="de",
+                               split=SPLIT, source_dataset=known_source("europarl-ner", config="en-de", split=SPLIT),
+                               gold=f"the German gold tags of Europarl-NER ({TARGET}, MISC mapped to O)")
+        return finish(result, args, print_summary)
+    except (OSError, ValueError) as err:
+        print(f"projner demo: error: {err}", file=sys.stderr)
+        return 2

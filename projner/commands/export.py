@@ -17,8 +17,9 @@ DIR is either
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from projner.errors import UserError
 
 HELP = "export a saved run as a Hub dataset folder (parquet + card), or regenerate a folder's card"
 
@@ -89,8 +90,7 @@ def run(args: argparse.Namespace) -> int:
                 "export folder (README.md and <config>/provenance.json)"
             )
     except (HubFolderError, ProvenanceError, ValueError, FileNotFoundError) as err:
-        print(f"projner export: {err}", file=sys.stderr)
-        return 1
+        raise UserError(str(err)) from None
     return 0
 
 

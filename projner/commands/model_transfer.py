@@ -22,9 +22,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
     from projner.processing.pipelines import model_transfer
 
     check_paths(args)
-    result = model_transfer(args.dataset, args.lang, args.split, run_options(args))
-    print_summary(result.report)
-    return 0
+    gold = load_gold_split(args, args.dataset, args.lang)
+    result = model_transfer(gold.dataset, args.lang, run=run_options(args), split=gold.split,
+                            origin=gold_origin(gold, "dataset"))
+    return finish(result, args, print_summary)

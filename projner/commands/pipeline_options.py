@@ -1,5 +1,7 @@
-"""Options every pipeline command shares (models, data, limits, outputs, devices) and their
-conversion into :class:`projner.processing.pipelines.RunOptions`. Light: no heavy imports here."""
+"""The one place for the pipeline commands' options: models, data, limits, outputs, devices, the
+projection and aligner options, their conversion into the pipelines' frozen option dataclasses, and
+what every command does after its pipeline (print, write the report, export). Light: no heavy
+imports at module level, so ``projner --help`` stays quick."""
 
 from __future__ import annotations
 
@@ -9,7 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from projner.commands.aligner_options import DEFAULT_ALIGNER_MODEL
+from projner.commands.aligner_options import (
+    DEFAULT_ALIGNER_MODEL,
+    add_neural_arguments,
+    neural_options,
+)
 from projner.commands.checks import positive_int
 from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
@@ -94,16 +100,61 @@ def method_options(args: argparse.Namespace, **extra: Any) -> Any:
 
 
 def run_options(args: argparse.Namespace) -> Any:
-    from projner.processing.pipelines import RunOptions
+    from projner.processing.options import RunOptions
 
     return RunOptions(
-        data_dir=args.data_dir, translator=args.translator, ner_model=args.ner_model,
-        aligner_model=args.aligner_model, ner_label_map=tuple(args.ner_label_map), limit=args.limit,
-        output=args.output, report=args.report, cache_dir=args.cache_dir, num_proc=args.num_proc,
+        translator=args.translator, ner_model=args.ner_model, aligner_model=args.aligner_model,
+        ner_label_map=tuple(args.ner_label_map), cache_dir=args.cache_dir, num_proc=args.num_proc,
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
-        translate_batch_size=args.translate_batch_size,
-        ner_batch_size=args.ner_batch_size, lenient=args.lenient, shard_rows=args.shard_rows,
+        translate_batch_size=args.translate_batch_size, ner_batch_size=args.ner_batch_size,
+        shard_rows=args.shard_rows,
     )
+
+
+def load_gold_split(args: argparse.Namespace, name: str, lang: str) -> Any:
+    """The gold split a command names (``--dataset``/``--lang``/``--split``, ``--data-dir``,
+    ``--limit``, ``--lenient``), read through projner's builders."""
+    from projner.processing.corpora import load_gold
+    from projner.processing.options import RunOptions
+
+    return load_gold(name, lang, args.split, data_dir=args.data_dir, limit=args.limit, lenient=args.lenient,
+                     cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
+
+
+def gold_origin(gold: Any, report_name: str) -> Any:
+    """What a run on a builder's split records: the source's licence and citation, its name and the
+    lines the reader skipped."""
+    from projner.dataset_cards.sources import known_source
+    from projner.processing.options import Origin
+
+    return Origin(source=known_source(gold.name, config=gold.config, split=gold.split),
+                  report={report_name: gold.name, "input_skipped": gold.skipped},
+                  gold=f"{gold.name} {gold.config} {gold.split}")
+
+
+def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
+    """After a pipeline: print its summary, write ``--report`` and export ``--output``."""
+    if args.report:
+        write_report(args.report, result.report)
+    summary(result.report)
+    if args.output:
+        from projner.processing.results import export
+
+        export(result, args.output)
+        print_written(args.output, result.config_name)
+    return 0
+
+
+def write_report(path: str | Path, report: dict[str, Any]) -> None:
+    from projner.dataset_cards.folder import write_json
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_json(Path(path), report)
+
+
+def print_written(output: str | Path, config: str) -> None:
+    print(f"Hub dataset folder written to {output} (config {config!r}, card in README.md); "
+          f"load it with datasets.load_dataset({str(output)!r}, {config!r})")
 
 
 def print_summary(report: dict[str, Any]) -> None:
@@ -138,3 +189,79 @@ def check_paths(args: argparse.Namespace) -> None:
     """A ``--report`` inside a folder that cannot be created fails before hours of translation."""
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+
+
+def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
+    """The aligner and projection options of ``project-parallel`` and ``demo``."""
+    parser.add_argument("--aligner", default="eflomal",
+                        help=f"word aligner backend, one of {', '.join(BACKENDS)} (default: eflomal, trained "
+                             "on the pair; neural: an encoder, see the neural aligner options; "
+                             "neural+eflomal: the union of both)")
+    parser.add_argument("--alignments", type=Path,
+                        help="ready Pharaoh links (0-indexed, source first, one line per sentence "
+                             "pair) to use instead of running an aligner")
+    parser.add_argument("--symmetrization", choices=SYMMETRIZATIONS, default=DEFAULT_SYMMETRIZATION,
+                        help=f"how the aligner's two directions combine (default: {DEFAULT_SYMMETRIZATION})")
+    parser.add_argument("--aligner-runs", type=int, default=None,
+                        help="eflomal runs combined by link voting (default: the backend's, 3)")
+    parser.add_argument("--extra-parallel", nargs=2, type=Path, metavar=("SRC.txt", "TGT.txt"),
+                        help="extra unlabelled parallel text (one tokenised sentence per line, same "
+                             "language pair) to train the aligner on")
+    parser.add_argument("--method", choices=("heuristic", "candidates"), default="candidates",
+                        help="projection method (default: candidates)")
+    parser.add_argument("--solver", choices=("exact", "greedy", "ilp"), default="exact",
+                        help="how candidates are chosen (default: exact)")
+    parser.add_argument("--no-name-links", action="store_true",
+                        help="project through the links as given, without repairing entity words' "
+                             "links by spelling")
+    parser.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
+    add_neural_arguments(parser, method_flag="--align-method")
+
+
+def projection_config(args: argparse.Namespace) -> Any:
+    from projner.processing.options import written_without_spaces
+    from projner.processing.project.names import NameMatchConfig
+    from projner.processing.project.pair import ProjectionConfig
+    from projner.processing.project.scores import ScoreConfig
+
+    return ProjectionConfig(method=args.method, solver=args.solver,
+                            names=None if args.no_name_links else NameMatchConfig(),
+                            scores=ScoreConfig(linked_tie_break=written_without_spaces(getattr(args, "target_lang", None))))
+
+
+def aligner_config(args: argparse.Namespace) -> Any:
+    """The aligner ``--aligner`` and its options name (eflomal-only options refused for the neural one)."""
+    from projner.builders.parallel import parallel_text
+    from projner.processing.align.backends import uses_encoder
+    from projner.processing.stages.correspondence import AlignConfig
+
+    if args.aligner == "neural":
+        eflomal_only = [flag for flag, given in (("--aligner-runs", args.aligner_runs is not None),
+                                                 ("--extra-parallel", bool(args.extra_parallel))) if given]
+        if eflomal_only:
+            raise ValueError(f"{', '.join(eflomal_only)}: eflomal options, not for --aligner neural")
+    options: dict[str, Any] = neural_options(args) if uses_encoder(args.aligner) else {}
+    if args.aligner != "neural":
+        options["symmetrization"] = args.symmetrization
+    if args.aligner_runs is not None:
+        options["runs"] = args.aligner_runs
+    if args.extra_parallel:
+        extra_source, extra_target = parallel_text(*args.extra_parallel)
+        options.update(extra_source=extra_source, extra_target=extra_target)
+    return AlignConfig(args.aligner, options)
+
+
+def check_names(args: argparse.Namespace, options: tuple[str, ...] = ("source_lang", "target_lang")) -> None:
+    """Language codes and the split name are checked before minutes of alignment, not after."""
+    from projner.dataset_cards.folder import SPLIT_NAME_RE
+    from projner.languages import LanguageError, get_language
+
+    for option in options:
+        if getattr(args, option, None):
+            try:
+                get_language(getattr(args, option))
+            except LanguageError as err:
+                raise ValueError(f"--{option.replace('_', '-')}: {err}") from None
+    split = getattr(args, "split", None)
+    if split is not None and not SPLIT_NAME_RE.match(split):
+        raise ValueError(f"--split {split!r}: use letters, digits and '_' (no '-')")

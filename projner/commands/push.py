@@ -10,8 +10,13 @@ loading example names the repository. The token comes from ``--token``, else ``H
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+from projner.errors import UserError
 
 HELP = "upload an export folder (data + card, one commit) to a Hugging Face dataset repository"
 
@@ -28,54 +33,84 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def push_folder(folder: Path, repo_id: str, *, private: bool = False, token: str | None = None,
                 revision: str | None = None, commit_message: str | None = None) -> str:
     """Validate, refresh the card, create the repo and upload; returns the commit URL."""
-    from huggingface_hub import HfApi
+    from huggingface_hub import HfApi, get_token
 
     from projner.dataset_cards.card import write_card
-    from projner.dataset_cards.folder import HubFolderError, validate_hub_folder
+    from projner.dataset_cards.folder import (
+        HubFolderError,
+        is_projner_card,
+        validate_hub_folder,
+    )
 
     if repo_id.count("/") != 1 or not all(repo_id.split("/")):
         raise HubFolderError(f"--repo-id {repo_id!r}: expected ORG/NAME")
     metadata = validate_hub_folder(folder)
-    if any(folder.glob("*/provenance.json")):
+    token = token or get_token()
+    if not token:
+        raise UserError("no Hub token: pass --token, set HF_TOKEN or run `hf auth login`")
+    api = HfApi(token=token)
+    with _hub_errors(repo_id):
+        api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
+    if is_projner_card(folder / "README.md"):
         write_card(folder, location=repo_id)
         metadata = validate_hub_folder(folder)
+    else:
+        print(f"note: {folder / 'README.md'} was not written by projner: uploaded as it is, not regenerated",
+              file=sys.stderr)
     license_id = metadata.get("license")
     if license_id in ("other", "unknown") or isinstance(license_id, list):
         print(f"note: licence {license_id}: {metadata.get('license_details', 'see the card')}",
               file=sys.stderr)
     configs = [c["config_name"] for c in metadata["configs"]]
-    api = HfApi(token=token)
-    api.create_repo(repo_id, repo_type="dataset", private=private, exist_ok=True)
-    if revision and revision != "main":
-        api.create_branch(repo_id, branch=revision, repo_type="dataset", exist_ok=True)
-    commit = api.upload_folder(
-        repo_id=repo_id,
-        folder_path=folder,
-        repo_type="dataset",
-        revision=revision,
-        commit_message=commit_message or f"projner: configs {', '.join(configs)}",
-        delete_patterns=["*.parquet"],
-    )
+    with _hub_errors(repo_id):
+        if revision and revision != "main":
+            api.create_branch(repo_id, branch=revision, repo_type="dataset", exist_ok=True)
+        commit = api.upload_folder(
+            repo_id=repo_id,
+            folder_path=folder,
+            repo_type="dataset",
+            revision=revision,
+            commit_message=commit_message or f"projner: configs {', '.join(configs)}",
+            delete_patterns=["*.parquet"],
+        )
     return str(getattr(commit, "commit_url", commit))
 
 
-def run(args: argparse.Namespace) -> int:
-    from huggingface_hub.errors import HfHubHTTPError, LocalTokenNotFoundError
-
-    from projner.dataset_cards.folder import HubFolderError
+@contextlib.contextmanager
+def _hub_errors(repo_id: str) -> Iterator[None]:
+    """No network, an offline setting or a refusal by the Hub: one line saying which, at once."""
+    from huggingface_hub.errors import (
+        HfHubHTTPError,
+        LocalTokenNotFoundError,
+        OfflineModeIsEnabled,
+    )
 
     try:
-        url = push_folder(args.dir, args.repo_id, private=args.private, token=args.token,
-                          revision=args.revision, commit_message=args.commit_message)
-    except (HubFolderError, ValueError) as err:
-        print(f"projner push: {err}", file=sys.stderr)
-        return 1
+        yield
     except LocalTokenNotFoundError:
-        print("projner push: no Hub token: pass --token, set HF_TOKEN or run `hf auth login`",
-              file=sys.stderr)
-        return 1
+        raise UserError("no Hub token: pass --token, set HF_TOKEN or run `hf auth login`") from None
+    except OfflineModeIsEnabled:
+        raise UserError("HF_HUB_OFFLINE is set: unset it to push") from None
     except HfHubHTTPError as err:
-        print(f"projner push: the Hub refused the upload: {err}", file=sys.stderr)
-        return 1
+        raise UserError(f"the Hub refused {repo_id}: {str(err).splitlines()[0]}") from None
+    except _network_errors() as err:
+        raise UserError(f"cannot reach the Hub ({type(err).__name__}: {err}); check the network") from None
+
+
+def _network_errors() -> tuple[type[BaseException], ...]:
+    """Connection failures of whichever HTTP client this huggingface_hub uses, and the OS's own."""
+    errors: list[type[BaseException]] = [OSError]
+    for module, name in (("httpx", "TransportError"), ("httpx2", "TransportError"),
+                         ("requests", "ConnectionError"), ("requests", "Timeout")):
+        try:
+            errors.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(errors)
+
+
+def run(args: argparse.Namespace) -> int:
+    url = push_folder(args.dir, args.repo_id, private=args.private, token=args.token,
+                      revision=args.revision, commit_message=args.commit_message)
     print(f"pushed {args.dir} to https://huggingface.co/datasets/{args.repo_id}: {url}")
     return 0

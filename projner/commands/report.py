@@ -9,8 +9,9 @@ reports (formats in :mod:`projner.typology.results`). DIR receives ``report.md``
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from projner.errors import UserError
 
 HELP = "table and plots of F1 per language and method against typological distance (URIEL)"
 
@@ -43,23 +44,18 @@ def run(args: argparse.Namespace) -> int:
     from projner.typology.results import ResultsError, read_results
 
     if args.summary_feature not in FEATURE_SETS:
-        print(f"projner report: --summary-feature must be one of {', '.join(FEATURE_SETS)}",
-              file=sys.stderr)
-        return 2
+        raise UserError(f"--summary-feature must be one of {', '.join(FEATURE_SETS)}")
     try:
         report = build_report(read_results(args.results), args.source)
     except (ResultsError, LanguageError, ValueError) as err:
-        print(f"projner report: {err}", file=sys.stderr)
-        return 1
+        raise UserError(str(err)) from None
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
     figures: dict[str, list[str]] = {}
     for dataset in report.datasets:
         methods = report.plotted_methods(dataset, args.methods)
         if args.methods and not methods:
-            print(f"projner report: none of --methods is on {dataset}; available: "
-                  + ", ".join(report.methods(dataset)), file=sys.stderr)
-            return 1
+            raise UserError(f"none of --methods is on {dataset}; available: " + ", ".join(report.methods(dataset)))
         names = [f"f1_by_language_{slug(dataset)}.png", f"f1_vs_distance_{slug(dataset)}.png"]
         plot_by_language(report, dataset, methods, out / names[0])
         plot_against_distance(report, dataset, methods, out / names[1])

@@ -34,11 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
     from projner.processing.pipelines import translate_test
 
     check_paths(args)
-    result = translate_test(args.dataset, args.lang, args.split, run_options(args),
-                            method_options(args, backtranslation=args.backtranslation,
-                                           refinement=args.refinement))
-    print_summary(result.report)
-    return 0
+    gold = load_gold_split(args, args.dataset, args.lang)
+    result = translate_test(gold.dataset, args.lang, run=run_options(args), split=gold.split,
+                            method=method_options(args, backtranslation=args.backtranslation,
+                                                  refinement=args.refinement),
+                            origin=gold_origin(gold, "dataset"))
+    return finish(result, args, print_summary)

@@ -40,14 +40,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
     from projner.processing.pipelines import translate_train
 
     check_paths(args)
+    gold = load_gold_split(args, args.source, "en")
     result = translate_train(
-        args.lang, args.split, run_options(args),
-        method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
-                       retype_dropped=args.retype_dropped),
-        source=args.source, source_label_map=tuple(args.source_label_map),
+        gold.dataset, args.lang, source_lang="en", run=run_options(args), split=gold.split,
+        method=method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
+                              retype_dropped=args.retype_dropped),
+        source_label_map=tuple(args.source_label_map), origin=gold_origin(gold, "source"),
     )
-    print_summary(result.report)
-    return 0
+    return finish(result, args, print_summary)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from projner.builders.conll import ReadReport, read_conll, repair_iob2
+from projner.errors import UserError
 from projner.labels import LabelMap, entity_types, labels_for_types, split_tag
 from projner.processing.text import normalize_words
 
@@ -62,7 +63,7 @@ class LoadReport:
         return line
 
 
-class DataError(ValueError):
+class DataError(UserError):
     """A source or a row that cannot be read, with its name and what is wrong."""
 
 

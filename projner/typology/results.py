@@ -27,6 +27,7 @@ from typing import Any
 
 from projner.dataset_cards.provenance import as_provenance
 from projner.dataset_cards.sources import KNOWN_SOURCES
+from projner.errors import UserError
 from projner.languages import LanguageError, get_language
 
 PAPER_DATASETS: dict[str, str] = {
@@ -39,7 +40,7 @@ PAPER_DATASETS: dict[str, str] = {
 PAPER_COLUMNS = ("lang", "dataset", "pipeline_type", "aligner", "candidate_selection", "overall_f1")
 
 
-class ResultsError(ValueError):
+class ResultsError(UserError):
     """A results file projner cannot read; the message names the file and row."""
 
 

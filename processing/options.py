@@ -1,0 +1,197 @@
+"""What a pipeline run is told, as frozen dataclasses that are easy to extend: where it runs and
+with which models (:class:`RunOptions`), how entities cross over (:class:`MethodOptions`), which
+of the user's columns hold what (:class:`Columns`, :class:`PairColumns`) and what the rows cannot
+say about themselves (:class:`Origin`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import datasets
+
+from projner.dataset_cards.provenance import SourceDataset
+from projner.labels import LabelMap
+from projner.languages import get_language
+from projner.processing.align.backends import BACKENDS
+from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
+from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
+
+REFINEMENTS = ("markers", "back-translation", "intersection", "union")
+"""How translate-test uses the back-translation of the labelled pivot: ``markers`` (the paper's
+pipeline: EasyProject carries the entities into the back-translation, which is aligned to the
+original and projected from) or one of :class:`~projner.processing.align.refine.Refinement`'s
+link refinements (pivot→back-translation links composed with back-translation→original links,
+alone or intersected/united with the direct pivot→original links)."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Models, caches and execution: what every pipeline takes besides its method."""
+
+    translator: str = "facebook/nllb-200-3.3B"
+    ner_model: str = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
+    aligner_model: str = "bert-base-multilingual-cased"
+    ner_label_map: tuple[str, ...] = ("MISC=O",)
+    """``TYPE=NEW`` rewrites of the NER model's types onto the dataset's (MISC=O by default)."""
+    cache_dir: str | None = None
+    """Where stage caches live (default: ``<datasets cache>/projner``); reruns reuse them."""
+    num_proc: int | None = None
+    device: str = "auto"
+    num_beams: int = 4
+    max_new_tokens: int = 256
+    translate_batch_size: int = 16
+    ner_batch_size: int = 32
+    shard_rows: int = DEFAULT_SHARD_ROWS
+    """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
+
+    def cache_root(self) -> Path:
+        return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
+
+    def runner(self) -> StepRunner:
+        return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device,
+                          shard_rows=self.shard_rows)
+
+    def translate_config(self, source: str, target: str, **changes: Any) -> Any:
+        from projner.processing.stages.translation import TranslateConfig
+
+        return TranslateConfig(**({
+            "source_lang": source, "target_lang": target, "model": self.translator,
+            "num_beams": self.num_beams, "max_new_tokens": self.max_new_tokens,
+            "batch_size": self.translate_batch_size, "device": self.device,
+        } | changes))
+
+
+def written_without_spaces(lang: str | None) -> bool:
+    """Whether ``lang`` (None: unknown) writes no spaces between words: there the target words are
+    characters or segments, and projection prefers, among equal spans, the one holding more of the
+    entity's linked words (``ScoreConfig.linked_tie_break``)."""
+    return lang is not None and not get_language(lang).spaces
+
+
+@dataclass(frozen=True)
+class MethodOptions:
+    """How entities cross from the labelled side to the other: aligner, projection, refinements."""
+
+    method: str = "candidates"
+    """``heuristic``, ``candidates`` (scored spans + solver) or ``easyproject`` (markers)."""
+    solver: str = "exact"
+    candidates: str = "ngram"
+    """``ngram``: spans around the aligned words; ``ner``: also the spans the NER model finds on
+    the target side (the paper's NER candidate selection)."""
+    ner_weight: float = 0.0
+    """Weight of the target-side NER probability in the candidate score (``candidates=ner``)."""
+    aligner: str = "neural"
+    align_method: str = "itermax"
+    align_layer: int = 8
+    symmetrization: str = DEFAULT_SYMMETRIZATION
+    """For ``eflomal``: how its two directions are combined."""
+    align_batch_size: int = 32
+    backtranslation: bool = False
+    """translate-test: use a back-translation of the labelled pivot (see ``refinement``)."""
+    refinement: str = "markers"
+    """How the back-translation is used: one of :data:`REFINEMENTS`."""
+    easyproject_model: str = "ychenNLP/nllb-200-3.3B-easyproject"
+    easyproject_tokenizer: str | None = "facebook/nllb-200-3.3B"
+    """The EasyProject model ships no tokenizer: the base NLLB one (None: the model's own)."""
+    easyproject_threshold: float = 0.5
+    keep_partial: bool = False
+    """translate-train: keep sentences where some entity was not projected (default: drop them)."""
+    min_score: float | None = None
+    """translate-train: drop sentences with a projected entity scored below this."""
+    retype_dropped: bool = True
+    """translate-train (alignment methods): project the source types the label map drops (``MISC=O``)
+    too, give each projected span the type the corpus's other projections give its text, or O
+    (:mod:`projner.processing.project.retype`), then apply the map."""
+
+    def __post_init__(self) -> None:
+        if self.method not in ("heuristic", "candidates", "easyproject"):
+            raise ValueError(f"method must be heuristic, candidates or easyproject, got {self.method!r}")
+        if self.candidates not in ("ngram", "ner"):
+            raise ValueError(f"candidates must be ngram or ner, got {self.candidates!r}")
+        if self.refinement not in REFINEMENTS:
+            raise ValueError(f"refinement must be one of {', '.join(REFINEMENTS)}, got {self.refinement!r}")
+        if self.aligner not in BACKENDS:
+            raise ValueError(f"aligner must be one of {', '.join(BACKENDS)}, got {self.aligner!r}")
+
+    def projection_config(self, target_lang: str | None = None) -> Any:
+        """The projection; onto a language written without spaces, whose words are characters or
+        segments, spans of equal score are told apart by the linked words they hold."""
+        from projner.processing.project.pair import ProjectionConfig
+        from projner.processing.project.scores import ScoreConfig
+
+        weights = ScoreConfig().weights
+        if self.candidates == "ner" and self.ner_weight:
+            weights += (("ner", self.ner_weight),)
+        scores = ScoreConfig(weights=weights, linked_tie_break=written_without_spaces(target_lang))
+        return ProjectionConfig(method=self.method, solver=self.solver, scores=scores)
+
+    def retype_config(self, drops: LabelMap) -> Any:
+        """The retyping of the types ``drops`` maps to O, or None where nothing is retyped."""
+        from projner.processing.project.retype import RetypeConfig
+
+        if not (self.retype_dropped and drops and self.method != "easyproject"):
+            return None
+        return RetypeConfig(types=tuple(sorted(drops.mapping)))
+
+    def aligner_options(self, run: RunOptions) -> dict[str, Any]:
+        neural = {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,
+                  "batch_size": self.align_batch_size, "device": run.device}
+        eflomal = {"symmetrization": self.symmetrization}
+        return {"neural": neural, "eflomal": eflomal, "neural+eflomal": neural | eflomal}[self.aligner]
+
+    def describe(self, target_lang: str | None = None) -> dict[str, Any]:
+        """The method's provenance entry: its name and every parameter that shaped the output."""
+        params: dict[str, Any] = {}
+        if self.method == "easyproject":
+            params |= {"model": self.easyproject_model, "threshold": self.easyproject_threshold}
+        else:
+            params |= {"candidates": self.candidates, "projection": asdict(self.projection_config(target_lang))}
+        if self.backtranslation:
+            params["backtranslation"] = self.refinement
+        params |= {"keep_partial": self.keep_partial, "min_score": self.min_score}
+        return {"name": self.method, "params": params}
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which of the user's columns hold the words and the gold tags (IOB2 strings or ``ClassLabel``
+    ids, names read from the features). The pipeline reads them under these names; the user's
+    dataset is never renamed in place."""
+
+    tokens: str = "tokens"
+    tags: str = "ner_tags"
+    id: str = "id"
+    """Used where the dataset has it (error messages and outputs name rows by it)."""
+
+
+@dataclass(frozen=True)
+class PairColumns:
+    """Which of the user's columns hold a parallel corpus: the labelled side, the side that receives
+    labels, its gold tags where it has them (to score the projection) and ready links where given
+    (``[[src, tgt], ...]`` per pair; without them the pipeline aligns)."""
+
+    src_tokens: str = "src_tokens"
+    src_tags: str = "src_tags"
+    tgt_tokens: str = "tgt_tokens"
+    tgt_tags: str = "tgt_tags"
+    """Optional: scored against where the dataset has the column."""
+    alignments: str = "alignments"
+    """Optional: used where the dataset has the column."""
+    id: str = "id"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What the rows cannot say about themselves, for the report, the provenance and the card."""
+
+    source: SourceDataset | None = None
+    """The dataset the entities come from, with its licence (default: read from ``dataset.info``)."""
+    report: Mapping[str, Any] = field(default_factory=dict)
+    """Facts about the input the report records as they are (``dataset``, files read, lines skipped)."""
+    gold: str | None = None
+    """What scores are measured against, in words (default: the input's name)."""
+    alignments: str | None = None
+    """Where given links came from (a file), for the aligner entry of the provenance."""

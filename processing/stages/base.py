@@ -1,0 +1,50 @@
+"""What every ``Dataset.map`` stage is: one contract, so pipelines, engines and users can chain any
+of them, cache each under an explicit fingerprint and check columns before anything runs.
+
+A stage holds a frozen config dataclass (everything that decides its output), says which columns it
+reads and which it adds, gives the fingerprint of its output from its input's, and maps a batch
+(``dict`` of column lists) to the new columns. It never rewrites a column it was given.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Stage(Protocol):
+    """``dataset.map(stage, batched=True, new_fingerprint=stage.fingerprint(dataset._fingerprint))``."""
+
+    stage: str
+    """The stage's name, part of its fingerprint."""
+    config: Any
+    """A frozen dataclass: every parameter that decides the output, the column names included."""
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Columns the stage reads (each must exist)."""
+        ...
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """Columns the stage adds (none may exist yet)."""
+        ...
+
+    def fingerprint(self, previous: str) -> str:
+        """The output's fingerprint, from the input's, the config and the model id and revision."""
+        ...
+
+    def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        ...
+
+
+def check_columns(stage: Stage, columns: list[str] | tuple[str, ...]) -> None:
+    """An error naming the stage and column where an input is missing or an output exists already."""
+    missing = [c for c in stage.inputs if c not in columns]
+    if missing:
+        raise ValueError(f"stage {stage.stage!r} reads {', '.join(missing)}, which the dataset lacks "
+                         f"(columns: {', '.join(columns)})")
+    clash = [c for c in stage.outputs if c in columns]
+    if clash:
+        raise ValueError(f"stage {stage.stage!r} would add {', '.join(clash)}, which the dataset already has; "
+                         "a stage never overwrites a column")

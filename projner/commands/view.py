@@ -1,0 +1,38 @@
+"""``projner view``: one self-contained HTML page of an output folder, to see where projection went
+wrong (see :mod:`projner.viewer`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = ("write one HTML page (no server, no network) showing an output folder's sentence pairs, "
+        "entities, word links and gold disagreements, with filters")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from projner.viewer import DEFAULT_PAGE_SIZE
+
+    parser.add_argument("folder", type=Path, help="an output folder (--output of a pipeline, projner export)")
+    parser.add_argument("--config", help="which config (target language) to show; default: the card's default")
+    parser.add_argument("--split", help="which split to show; default: the config's first")
+    parser.add_argument("--output", type=Path, required=True, help="the HTML file to write")
+    parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE,
+                        help=f"pairs per page when the page opens (default {DEFAULT_PAGE_SIZE})")
+
+
+def run(args: argparse.Namespace) -> int:
+    from projner.viewer import view
+
+    try:
+        page = view(args.folder, args.output, config=args.config, split=args.split, page_size=args.page_size)
+    except (ValueError, OSError) as err:
+        print(f"projner view: error: {err}", file=sys.stderr)
+        return 1
+    size = page.path.stat().st_size / 1e6
+    print(f"{page.path}: {page.pairs} sentence pairs of config {page.config!r}, split {page.split!r} "
+          f"({size:.1f} MB); open it in a browser")
+    if page.others:
+        print(f"other splits in {args.folder}: {', '.join(page.others)} (choose with --config/--split)")
+    return 0

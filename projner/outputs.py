@@ -1,0 +1,116 @@
+"""Where projner writes: every output path checked before any work, every file written whole, and
+nothing replaced that projner did not write.
+
+A run checks its output paths first (:func:`check_file`, :func:`check_folder`), so a bad path fails
+in a second rather than after hours of translation. Files are written to a temporary sibling and
+renamed into place (:func:`write_text`), so a crash never leaves half a file; a run's report is
+written last and says ``"complete": true`` (:func:`write_report`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from projner.errors import UserError
+
+TEMPORARY_PREFIX = ".projner-tmp-"
+"""Names of the temporary siblings projner writes into and renames; never a user's file."""
+
+
+class OutputError(UserError):
+    """An output path that cannot be used: a folder where a file is wanted, a user's file, no access."""
+
+
+def check_file(path: str | os.PathLike, option: str, *, overwrite: bool = False,
+               ours: Callable[[Path], bool] | None = None) -> Path:
+    """An output file that can be written: not a folder, in a writable folder, and either new,
+    written by projner (``ours``) or explicitly ``overwrite``-able. Nothing is created."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{option} {path}: is a folder; give a file name")
+    if path.exists() and not overwrite and not (ours is not None and ours(path)):
+        raise OutputError(f"{option} {path}: the file exists and projner did not write it; "
+                          "choose another name or pass --overwrite")
+    _check_writable(path.parent, option, path)
+    return path
+
+
+def check_folder(path: str | os.PathLike, option: str, *, overwrite: bool = False,
+                 ours: Callable[[Path], bool] | None = None) -> Path:
+    """An output folder that can be written: new or empty, projner's own (``ours``), or with
+    ``overwrite`` any folder (whose files projner did not write stay as they are). Nothing is created."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"{option} {path}: is a file, not a folder")
+    if path.is_dir() and any(path.iterdir()) and not overwrite and not (ours is not None and ours(path)):
+        raise OutputError(f"{option} {path}: the folder exists and projner did not write it; "
+                          "choose a new folder or pass --overwrite (projner never replaces files it did not write)")
+    _check_writable(path, option, path)
+    return path
+
+
+def _check_writable(folder: Path, option: str, path: Path) -> None:
+    """The nearest existing folder on the way to ``folder`` accepts new files."""
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"{option} {path}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(f"{option} {path}: cannot write in {existing} (permission denied)")
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to a temporary sibling and rename it over ``path``: all of it or nothing."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def write_json(path: str | os.PathLike, value: Any) -> Path:
+    return write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def write_report(path: str | os.PathLike, report: Mapping[str, Any]) -> Path:
+    """The run's report, written last, with ``"complete": true`` (a report without it is not one)."""
+    return write_json(path, {**report, "complete": True})
+
+
+def is_report(path: Path) -> bool:
+    """Whether ``path`` is a report projner wrote (a JSON object saying ``"complete"``)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("complete") is True
+
+
+@contextlib.contextmanager
+def staged_folder(path: str | os.PathLike) -> Iterator[Path]:
+    """A temporary sibling of ``path`` to fill; renamed to ``path`` when the block ends without error
+    (``path`` must not exist yet), removed when it fails."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}."))
+    try:
+        yield staging
+        os.replace(staging, path)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
