@@ -22,7 +22,8 @@ Studies (``--study``, default all):
 - ``layers``: argmax over subwords at each layer;
 - ``methods``: argmax / itermax / match / softmax × subword / word units at each of ``--method-layers``;
 - ``combine``: the neural aligner (``--neural`` configurations) with eflomal: links of either alone,
-  their intersection and their union (eflomal intersection- and gdfa-symmetrised);
+  their intersection (``&``), their union (``|``), and ``+`` (fill: eflomal's links between two
+  words the neural aligner left unaligned), eflomal intersection- or gdfa-symmetrised;
 - ``ties``: the projection's linked-word tie-break (``ScoreConfig.linked_tie_break``) on and off,
   on eflomal's and the first ``--neural`` configuration's links.
 """
@@ -43,6 +44,7 @@ import torch
 
 from projner.builders.parallel import read_parallel
 from projner.labels import LabelMap
+from projner.processing.align.combined import combine_links
 from projner.processing.align.encoder import EncodedSentence, SubwordEncoder
 from projner.processing.align.links import Link, symmetrize
 from projner.processing.align.neural import NeuralAligner, NeuralAlignerConfig
@@ -60,7 +62,8 @@ EUROPARL_LANGUAGES = ("de", "es", "it")
 METHODS = ("argmax", "itermax", "match", "softmax")
 TOKEN_TYPES = ("bpe", "word")
 STUDIES = ("layers", "methods", "combine", "ties")
-COMBINATIONS = ("neural", "eflomal", "neural&eflomal", "neural|eflomal", "neural|eflomal-gdfa")
+COMBINATIONS = ("neural", "eflomal", "neural&eflomal", "neural|eflomal", "neural|eflomal-gdfa", "neural+eflomal",
+                "neural+eflomal-gdfa")
 
 
 @dataclass
@@ -163,14 +166,15 @@ def projection_f1(corpus: Corpus, links: Sequence[Sequence[Link]], config: Proje
 
 
 def combine(neural: Sequence[Sequence[Link]], eflomal: dict[str, list[list[Link]]], how: str) -> list[list[Link]]:
+    """``neural``, ``eflomal`` (intersection), or ``neural<op>eflomal[-gdfa]`` with ``&`` (intersection),
+    ``|`` (union) or ``+`` (fill: eflomal's links between words neural leaves unaligned)."""
     if how == "neural":
         return [list(x) for x in neural]
     if how == "eflomal":
         return eflomal["intersection"]
     other = eflomal["gdfa" if how.endswith("-gdfa") else "intersection"]
-    if "&" in how:
-        return [sorted(set(a) & set(b)) for a, b in zip(neural, other)]
-    return [sorted(set(a) | set(b)) for a, b in zip(neural, other)]
+    operator = how[len("neural")]
+    return combine_links(neural, other, {"&": "intersection", "|": "union", "+": "fill"}[operator])
 
 
 def table(title: str, corpora: list[Corpus], rows: list[tuple[str, Callable[[Corpus], float]]]) -> list[dict]:

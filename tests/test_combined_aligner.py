@@ -18,7 +18,9 @@ def test_combine_links_takes_the_union_or_the_intersection_per_pair():
     first, second = [[(0, 0), (1, 1)], []], [[(1, 1), (2, 2)], [(0, 0)]]
     assert combine_links(first, second, "union") == [[(0, 0), (1, 1), (2, 2)], [(0, 0)]]
     assert combine_links(first, second, "intersection") == [[(1, 1)], []]
-    with pytest.raises(ValueError, match="combination must be one of union, intersection"):
+    # fill: the second's links only between words the first leaves both unaligned
+    assert combine_links([[(0, 0)]], [[(0, 1), (1, 0), (1, 1)]], "fill") == [[(0, 0), (1, 1)]]
+    with pytest.raises(ValueError, match="combination must be one of union, intersection, fill"):
         combine_links(first, second, "gdfa")
 
 

@@ -17,7 +17,7 @@ from projner.processing.align.links import Link
 from projner.processing.align.neural import NeuralAligner, NeuralAlignerConfig
 from projner.processing.align.statistical import EflomalAligner, EflomalConfig
 
-COMBINATIONS = ("union", "intersection")
+COMBINATIONS = ("union", "intersection", "fill")
 DEFAULT_COMBINATION = "union"
 
 
@@ -36,20 +36,38 @@ class CombinedConfig:
 
     @classmethod
     def from_options(cls, **options: Any) -> CombinedConfig:
-        """Flat keyword options (as ``make_aligner`` takes them) sorted to the aligner they belong to:
-        ``combination`` here, names only :class:`EflomalConfig` has to eflomal, the rest (``model``
-        included: the encoder) to the neural aligner."""
-        eflomal_names = {f.name for f in fields(EflomalConfig)} - {f.name for f in fields(NeuralAlignerConfig)}
-        combination = options.pop("combination", DEFAULT_COMBINATION)
-        eflomal = {k: options.pop(k) for k in list(options) if k in eflomal_names}
-        return cls(NeuralAlignerConfig(**options), EflomalConfig(**eflomal), combination)
+        """The config from flat keyword options (as ``make_aligner`` takes them; see
+        :func:`split_options`)."""
+        neural, eflomal, combination = split_options(options)
+        return cls(NeuralAlignerConfig(**neural), EflomalConfig(**eflomal), combination)
+
+
+def split_options(options: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """Flat options sorted to the aligner they belong to: ``combination`` here, names only
+    :class:`EflomalConfig` has to eflomal, the rest (``model`` included: the encoder) to the neural
+    aligner. Returns the neural options, the eflomal options and the combination."""
+    eflomal_names = {f.name for f in fields(EflomalConfig)} - {f.name for f in fields(NeuralAlignerConfig)}
+    rest = {k: v for k, v in options.items() if k != "combination"}
+    eflomal = {k: v for k, v in rest.items() if k in eflomal_names}
+    neural = {k: v for k, v in rest.items() if k not in eflomal_names}
+    return neural, eflomal, options.get("combination", DEFAULT_COMBINATION)
+
+
+def _fill(first: set[Link], second: set[Link]) -> set[Link]:
+    """``first`` and the links of ``second`` between two words ``first`` leaves both unaligned."""
+    sources, targets = {i for i, _ in first}, {j for _, j in first}
+    return first | {(i, j) for i, j in second if i not in sources and j not in targets}
+
+
+_MERGES = {"union": set.union, "intersection": set.intersection, "fill": _fill}
 
 
 def combine_links(first: Sequence[Sequence[Link]], second: Sequence[Sequence[Link]], combination: str) -> list[list[Link]]:
-    """Per pair, the union or the intersection of two aligners' links, sorted."""
+    """Per pair, the union or the intersection of two aligners' links, or ``fill``: the first's
+    links and the second's where the first left both words unaligned; sorted."""
     if combination not in COMBINATIONS:
         raise ValueError(f"combination must be one of {', '.join(COMBINATIONS)}, got {combination!r}")
-    merge = set.union if combination == "union" else set.intersection
+    merge = _MERGES[combination]
     return [sorted(merge(set(map(tuple, a)), set(map(tuple, b)))) for a, b in zip(first, second, strict=True)]
 
 

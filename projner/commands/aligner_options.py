@@ -12,6 +12,8 @@ from typing import Any
 METHODS = ("argmax", "itermax", "match", "softmax")
 TOKEN_TYPES = ("word", "bpe")
 DEFAULT_ALIGNER_MODEL = "bert-base-multilingual-cased"
+DEFAULT_METHOD = "itermax"
+"""The one default extraction of every command (``NeuralAlignerConfig``'s; a test keeps them equal)."""
 
 
 def add_neural_arguments(parser: argparse.ArgumentParser, *, method_flag: str) -> None:
@@ -22,8 +24,8 @@ def add_neural_arguments(parser: argparse.ArgumentParser, *, method_flag: str) -
                         help=f"encoder Hub id or local folder (default: {DEFAULT_ALIGNER_MODEL})")
     neural.add_argument("--revision", help="model revision (branch, tag or commit)")
     neural.add_argument("--layer", type=int, default=8, help="hidden layer to align with (default: 8)")
-    neural.add_argument(method_flag, dest="align_method", choices=METHODS, default="argmax",
-                        help="link extraction (default: argmax)")
+    neural.add_argument(method_flag, dest="align_method", choices=METHODS, default=DEFAULT_METHOD,
+                        help=f"link extraction (default: {DEFAULT_METHOD})")
     neural.add_argument("--token-type", choices=TOKEN_TYPES, default="bpe",
                         help="align subwords (bpe, default) or words (mean of their subwords)")
     neural.add_argument("--distortion", type=float, default=0.0,
