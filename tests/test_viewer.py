@@ -184,8 +184,12 @@ def test_view_command_writes_one_page_and_names_what_it_shows(output_folder, tmp
     assert "5 sentence pairs of config 'de', split 'test'" in printed and "ar/test" in printed
     html = page.read_text(encoding="utf-8")
     assert "<link" not in html and "src=" not in html  # nothing to fetch: style and script inline
-    assert main(["view", str(output_folder), "--config", "fr", "--output", str(page)]) == 1
-    assert "no config 'fr'; it has de, ar, zh" in capsys.readouterr().err
+    assert main(["view", str(output_folder), "--config", "fr", "--output", str(page)]) == 2
+    assert "projner view: error: " in (err := capsys.readouterr().err) and "no config 'fr'; it has de, ar, zh" in err
+    mine = tmp_path / "notes.html"
+    mine.write_text("<p>my notes</p>")
+    assert main(["view", str(output_folder), "--output", str(mine)]) == 2  # a file projner did not write
+    assert "projner did not write it" in capsys.readouterr().err and mine.read_text() == "<p>my notes</p>"
 
 
 # --- the page in Chromium -----------------------------------------------------------------------
@@ -313,3 +317,25 @@ def test_a_pipelines_own_dataset_shows_its_dropped_pairs_too():
     assert payload["pairs"][1]["s"] == ["Ada", "left"] and "te" not in payload["pairs"][1]
     assert payload["type_counts"]["PER"] == {"source": 1, "unprojected": 1}
     assert payload["no_gold_reason"] == "no target gold"
+
+
+def test_a_pipeline_result_is_viewed_before_export(tmp_path, browser):
+    """``view(result, path)``: project-parallel's result with its gold, every pair kept."""
+    from projner.processing.options import RunOptions
+    from projner.processing.pipelines import project_parallel
+
+    pairs = datasets.Dataset.from_list([
+        {"src_tokens": ["Anna", "visits", "Berlin"], "src_tags": ["B-PER", "O", "B-LOC"],
+         "tgt_tokens": ["Anna", "besucht", "Berlin"], "tgt_tags": ["B-PER", "O", "B-LOC"],
+         "alignments": [[0, 0], [1, 1], [2, 2]]},
+        {"src_tokens": ["Mr", "Smith", "left"], "src_tags": ["O", "B-PER", "O"],
+         "tgt_tokens": ["Herr", "Schmidt", "ging"], "tgt_tags": ["O", "B-PER", "O"], "alignments": [[0, 0]]},
+    ])
+    result = project_parallel(pairs, source_lang="en", target_lang="de", run=RunOptions(cache_dir=str(tmp_path)))
+    page = view(result, tmp_path / "result.html")
+    assert (page.config, page.split, page.pairs) == ("de", "train", 2)
+    browser.open(page.path)
+    assert browser.evaluate("[...document.querySelectorAll('.pair')].map(p => p.dataset.id)") == ["0", "1"]
+    assert browser.evaluate("[...document.querySelectorAll('.badge')].map(b => b.textContent)") == [
+        "agrees with gold", "dropped: unaligned", "1 missed"]
+    assert browser.evaluate("document.querySelector('.card.scores .big').textContent") == "F1 80.0"  # P 2/2, R 2/3

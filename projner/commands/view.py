@@ -4,7 +4,6 @@ wrong (see :mod:`projner.viewer`)."""
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 HELP = ("write one HTML page (no server, no network) showing an output folder's sentence pairs, "
@@ -20,16 +19,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, required=True, help="the HTML file to write")
     parser.add_argument("--page-size", type=int, default=DEFAULT_PAGE_SIZE,
                         help=f"pairs per page when the page opens (default {DEFAULT_PAGE_SIZE})")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace --output even if it is not a page projner view wrote")
 
 
 def run(args: argparse.Namespace) -> int:
+    from projner.outputs import check_file
     from projner.viewer import view
+    from projner.viewer.page import is_page
 
-    try:
-        page = view(args.folder, args.output, config=args.config, split=args.split, page_size=args.page_size)
-    except (ValueError, OSError) as err:
-        print(f"projner view: error: {err}", file=sys.stderr)
-        return 1
+    check_file(args.output, "--output", overwrite=args.overwrite, ours=is_page)
+    page = view(args.folder, args.output, config=args.config, split=args.split, page_size=args.page_size)
     size = page.path.stat().st_size / 1e6
     print(f"{page.path}: {page.pairs} sentence pairs of config {page.config!r}, split {page.split!r} "
           f"({size:.1f} MB); open it in a browser")

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from projner.errors import UserError
 
-class ViewError(ValueError):
+
+class ViewError(UserError):
     """An output the page cannot be drawn from; the message names the file, column or example."""
 
 

@@ -13,7 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from projner.outputs import write_text
+
 MARKERS = {"css": "/*PROJNER-CSS*/", "js": "/*PROJNER-JS*/", "data": "/*PROJNER-DATA*/"}
+GENERATOR = '<meta name="generator" content="projner view">'
+"""In every page's head: how a page projner wrote is told from a user's file of the same name."""
 
 
 def script_json(value: Any) -> str:
@@ -29,7 +33,7 @@ def _asset(name: str) -> str:
 def render_page(payload: dict[str, Any]) -> str:
     """The HTML text of a page showing ``payload`` (see :mod:`projner.viewer.payload`)."""
     page = _asset("page.html")
-    for marker in MARKERS.values():
+    for marker in (*MARKERS.values(), GENERATOR):
         if page.count(marker) != 1:
             raise RuntimeError(f"the viewer template must hold {marker} exactly once")
     # the data goes in last, so no marker text inside the corpus can be replaced
@@ -38,7 +42,14 @@ def render_page(payload: dict[str, Any]) -> str:
 
 
 def write_page(payload: dict[str, Any], path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_page(payload), encoding="utf-8")
-    return path
+    """The page, written whole or not at all."""
+    return write_text(path, render_page(payload))
+
+
+def is_page(path: Path) -> bool:
+    """Whether ``path`` is a page ``projner view`` wrote (so writing it again loses nothing)."""
+    try:
+        with path.open(encoding="utf-8") as stream:
+            return GENERATOR in stream.read(2048)
+    except (OSError, UnicodeDecodeError):
+        return False
