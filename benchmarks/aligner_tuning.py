@@ -213,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sentences", type=int, default=1000, help="first N pairs of each corpus")
     parser.add_argument("--layers", default="4,5,6,7,8,9,10,11,12", help="layers of the layer study")
     parser.add_argument("--method-layers", default="6,8", help="layers of the method study")
+    parser.add_argument("--encode-layers", default="",
+                        help="further layers to encode (the cache is keyed by the whole set: pass an earlier "
+                             "run's set to reuse its vectors)")
     parser.add_argument("--methods", default=",".join(METHODS), help="extractions of the method study")
     parser.add_argument("--units", default=",".join(TOKEN_TYPES), help="units of the method study (bpe, word)")
     parser.add_argument("--neural", nargs="+", type=parse_neural, default=[(8, "argmax", "bpe")],
@@ -227,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     corpora = load_corpora(args.data, [x for x in args.pud.split(",") if x],
                            [x for x in args.europarl.split(",") if x], args.sentences)
     layers = sorted({int(x) for x in args.layers.split(",")} | {int(x) for x in args.method_layers.split(",")}
-                    | {layer for layer, _, _ in args.neural})
+                    | {layer for layer, _, _ in args.neural} | {int(x) for x in args.encode_layers.split(",") if x})
     config = ProjectionConfig()
     timings = {}
     for corpus in corpora:
