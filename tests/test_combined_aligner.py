@@ -29,17 +29,18 @@ def test_options_are_sorted_to_the_aligner_they_belong_to():
                                          combination="intersection")
     assert (config.neural.model, config.neural.layer, config.neural.method.value) == ("m", 6, "itermax")
     assert (config.eflomal.symmetrization, config.eflomal.runs, config.combination) == ("gdfa", 1, "intersection")
+    assert CombinedConfig.from_options(model="m").combination == "fill"
     with pytest.raises(ValueError, match="aligner 'neural\\+eflomal'"):
         make_aligner("neural+eflomal", model="m", no_such_option=1)
 
 
-@pytest.mark.parametrize("combination", ["union", "intersection"])
+@pytest.mark.parametrize("combination", ["fill", "union", "intersection"])
 def test_the_combined_backend_holds_the_neural_links_or_keeps_within_them(tiny_aligner, combination):
     neural = NeuralAligner(model=str(tiny_aligner), layer=8, device="cpu").align(SOURCE, TARGET)
     combined = make_aligner("neural+eflomal", model=str(tiny_aligner), layer=8, device="cpu", runs=1,
                             combination=combination).align(SOURCE, TARGET)
     for ours, theirs in zip(combined, neural):
-        if combination == "union":
+        if combination in ("fill", "union"):
             assert set(theirs) <= set(ours)
         else:
             assert set(ours) <= set(theirs)

@@ -201,5 +201,5 @@ def test_neural_and_eflomal_together_with_one_option(pair, tmp_path, capsys):
     assert code == 0, err
     report = json.loads((tmp_path / "r.json").read_text())
     params = report["aligner"]["params"]
-    assert report["aligner"]["name"] == "neural+eflomal" and params["combination"] == "union"
+    assert report["aligner"]["name"] == "neural+eflomal" and params["combination"] == "fill"
     assert params["neural"]["model"] == str(model) and params["eflomal"]["runs"] == 1

@@ -71,7 +71,8 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
                        help="weight of the target-side NER probability in candidate scores (with --candidates ner)")
     group.add_argument("--aligner", default="neural", choices=tuple(BACKENDS),
                        help="neural (encoder similarities, --aligner-model), eflomal (statistical, trained "
-                       "on the sentences at hand) or neural+eflomal (the union of both) (default neural)")
+                       "on the sentences at hand) or neural+eflomal (neural links, eflomal's where neither word has one) "
+                       "(default neural)")
     group.add_argument("--align-method", default="itermax", choices=("argmax", "itermax", "match", "softmax"),
                        help="link extraction of the neural aligner (default itermax)")
     group.add_argument("--align-layer", type=int, default=8, help="encoder layer of the neural aligner (default 8)")
@@ -196,7 +197,7 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--aligner", default="eflomal",
                         help=f"word aligner backend, one of {', '.join(BACKENDS)} (default: eflomal, trained "
                              "on the pair; neural: an encoder, see the neural aligner options; "
-                             "neural+eflomal: the union of both)")
+                             "neural+eflomal: neural links, eflomal's where neither word has one)")
     parser.add_argument("--alignments", type=Path,
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner")
