@@ -52,7 +52,7 @@ def translate_train_output(data_dir: Path, pairs_wanted: int, workdir: Path) -> 
         links, cached = align_pairs(pairs, lang, 0, workdir / "links", ALIGNER)
         print(f"{lang}: {len(pairs)} pairs, links {'from the cache' if cached else 'aligned'}", flush=True)
         ds, _ = silver_dataset(pairs, links, method, method.projection_config(), workdir / lang)
-        ds = ds.filter(lambda reason: not reason, input_columns="dropped_reason")
+        ds = ds.filter(lambda reason: not reason, input_columns="projection_issues")
         kept.append(ds.select(range(min(len(ds), pairs_wanted - total))))
         total += len(kept[-1])
         if total >= pairs_wanted:

@@ -1,5 +1,5 @@
-"""Gold splits as the pipelines read them: built by projner's builders, cut to ``limit``, and
-fingerprinted by content so the first cached stage depends on the data, not on where it came from."""
+"""Gold splits by name, as the CLI resolves them for the pipelines: built by projner's builders,
+cut to ``limit``, with what the run records about them (:meth:`GoldInput.origin`)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import datasets
 
+from projner.errors import UserError
 from projner.languages import get_language
-from projner.processing.stage_cache import content_fingerprint
 
 SPLIT_ALIASES = {"dev": "validation", "valid": "validation"}
 
@@ -25,13 +26,39 @@ class GoldInput:
     name: str
     config: str
     split: str
-    fingerprint: str
     skipped: dict[str, int] = field(default_factory=dict)
     """Input lines that lenient reading skipped, by reason (never silently)."""
 
-    def tag_strings(self) -> list[list[str]]:
-        """The gold ``ner_tags`` as IOB2 strings (they are stored as ``ClassLabel`` ids)."""
-        return [[self.labels[i] for i in row] for row in self.dataset["ner_tags"]]
+    def origin(self, report_key: str) -> Any:
+        """What a run on this split records: the source's licence and citation, its name (under
+        ``report_key`` in the report) and the lines the reader skipped."""
+        from projner.dataset_cards.sources import known_source
+        from projner.processing.options import Origin
+
+        return Origin(source=known_source(self.name, config=self.config, split=self.split),
+                      report={report_key: self.name, "input_skipped": self.skipped},
+                      gold=f"{self.name} {self.config} {self.split}")
+
+
+def resolve_gold(name: str, lang: str) -> tuple[type, str]:
+    """The builder and config of dataset ``name`` for ``lang``; a user error listing the dataset's
+    languages where it has none for ``lang``. Reads nothing."""
+    from projner import builders
+    from projner.languages import MASAKHANER2_LANGUAGES, PANX_LANGUAGES
+
+    language = get_language(lang)
+    if name == "conll2003":
+        return builders.Conll2003, "en"
+    known = {"masakhaner2": ("MasakhaNER 2.0", builders.MasakhaNER2, "masakhaner2", MASAKHANER2_LANGUAGES),
+             "panx": ("PAN-X", builders.PanX, "panx", PANX_LANGUAGES)}
+    if name not in known:
+        raise UserError(f"unknown dataset {name!r}; known: masakhaner2, panx, conll2003")
+    title, builder_class, attribute, languages = known[name]
+    config = getattr(language, attribute)
+    if not config:
+        codes = ", ".join(sorted(lang_.code for lang_ in languages))
+        raise UserError(f"{title} has no {language.name} ({language.code}) config; its languages: {codes}")
+    return builder_class, config
 
 
 def load_gold(
@@ -46,22 +73,8 @@ def load_gold(
     label_map: Sequence[str] = (),
 ) -> GoldInput:
     """One split of MasakhaNER 2.0, PAN-X or CoNLL-2003 through projner's builders (first ``limit``)."""
-    from projner import builders
-
-    language = get_language(lang)
     split = SPLIT_ALIASES.get(split, split)
-    if name == "masakhaner2":
-        if not language.masakhaner2:
-            raise ValueError(f"MasakhaNER 2.0 has no {language.name} ({language.code}) config")
-        builder_class, config = builders.MasakhaNER2, language.masakhaner2
-    elif name == "panx":
-        if not language.panx:
-            raise ValueError(f"PAN-X has no {language.name} ({language.code}) config")
-        builder_class, config = builders.PanX, language.panx
-    elif name == "conll2003":
-        builder_class, config = builders.Conll2003, "en"
-    else:
-        raise ValueError(f"unknown dataset {name!r}; known: masakhaner2, panx, conll2003")
+    builder_class, config = resolve_gold(name, lang)
     builder = builder_class(
         config_name=config, data_dir=data_dir, cache_dir=str(Path(cache_dir) / "builders"),
         splits=[split], lenient=lenient, label_map=tuple(label_map),
@@ -71,6 +84,6 @@ def load_gold(
     if limit is not None:
         dataset = dataset.select(range(min(limit, len(dataset))))
     labels = tuple(dataset.features["ner_tags"].feature.names)
-    skipped = builder.read_report.skipped().get(split, {})
-    fingerprint = content_fingerprint(dataset, name, config, split)
-    return GoldInput(dataset, labels, name, config, split, fingerprint, skipped)
+    report = builder.read_report
+    skipped = report.skipped().get(split, {}) | report.tolerated().get(split, {})
+    return GoldInput(dataset, labels, name, config, split, skipped)

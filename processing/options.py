@@ -10,13 +10,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import datasets
-
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import LabelMap
 from projner.languages import get_language
 from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
+from projner.processing.defaults import (
+    DEFAULT_ALIGN_LAYER,
+    DEFAULT_ALIGN_METHOD,
+    DEFAULT_ALIGNER_MODEL,
+    DEFAULT_NER_MODEL,
+    DEFAULT_TRANSLATOR,
+    EASYPROJECT_TRANSLATOR,
+)
+from projner.processing.runtime import projner_cache_root
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
 
 REFINEMENTS = ("markers", "back-translation", "intersection", "union")
@@ -31,9 +38,9 @@ alone or intersected/united with the direct pivot→original links)."""
 class RunOptions:
     """Models, caches and execution: what every pipeline takes besides its method."""
 
-    translator: str = "facebook/nllb-200-3.3B"
-    ner_model: str = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-    aligner_model: str = "bert-base-multilingual-cased"
+    translator: str = DEFAULT_TRANSLATOR
+    ner_model: str = DEFAULT_NER_MODEL
+    aligner_model: str = DEFAULT_ALIGNER_MODEL
     ner_label_map: tuple[str, ...] = ("MISC=O",)
     """``TYPE=NEW`` rewrites of the NER model's types onto the dataset's (MISC=O by default)."""
     cache_dir: str | None = None
@@ -43,12 +50,17 @@ class RunOptions:
     num_beams: int = 4
     max_new_tokens: int = 256
     translate_batch_size: int = 16
+    translator_backend: str = "transformers"
+    """Engine of every translation step (translation, EasyProject, back-translation): ``transformers``
+    or ``ctranslate2`` (converted on first use into ``<cache>/ctranslate2``)."""
+    compute_type: str = "auto"
+    """Precision of the ctranslate2 backend (auto: int8 on CPU, float16 on GPU)."""
     ner_batch_size: int = 32
     shard_rows: int = DEFAULT_SHARD_ROWS
     """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
 
     def cache_root(self) -> Path:
-        return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
+        return Path(self.cache_dir) if self.cache_dir else projner_cache_root()
 
     def runner(self) -> StepRunner:
         return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device,
@@ -61,6 +73,8 @@ class RunOptions:
             "source_lang": source, "target_lang": target, "model": self.translator,
             "num_beams": self.num_beams, "max_new_tokens": self.max_new_tokens,
             "batch_size": self.translate_batch_size, "device": self.device,
+            "backend": self.translator_backend, "compute_type": self.compute_type,
+            "converted_dir": str(self.cache_root() / "ctranslate2"),
         } | changes))
 
 
@@ -84,8 +98,8 @@ class MethodOptions:
     ner_weight: float = 0.0
     """Weight of the target-side NER probability in the candidate score (``candidates=ner``)."""
     aligner: str = "neural"
-    align_method: str = "itermax"
-    align_layer: int = 8
+    align_method: str = DEFAULT_ALIGN_METHOD
+    align_layer: int = DEFAULT_ALIGN_LAYER
     symmetrization: str = DEFAULT_SYMMETRIZATION
     """For ``eflomal``: how its two directions are combined."""
     align_batch_size: int = 32
@@ -93,8 +107,8 @@ class MethodOptions:
     """translate-test: use a back-translation of the labelled pivot (see ``refinement``)."""
     refinement: str = "markers"
     """How the back-translation is used: one of :data:`REFINEMENTS`."""
-    easyproject_model: str = "ychenNLP/nllb-200-3.3B-easyproject"
-    easyproject_tokenizer: str | None = "facebook/nllb-200-3.3B"
+    easyproject_model: str = EASYPROJECT_TRANSLATOR
+    easyproject_tokenizer: str | None = DEFAULT_TRANSLATOR
     """The EasyProject model ships no tokenizer: the base NLLB one (None: the model's own)."""
     easyproject_threshold: float = 0.5
     keep_partial: bool = False

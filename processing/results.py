@@ -30,8 +30,8 @@ class PipelineResult:
     """One report per split (scores where there is gold, counts, timings, ``cached_steps``)."""
     provenance: Provenance
     keep_dropped: bool
-    """Evaluation runs publish every sentence (``dropped_reason`` kept); silver corpora leave the
-    dropped ones out. Either way they are counted by reason."""
+    """Evaluation runs publish every sentence (those with ``projection_issues`` counted as
+    incomplete); silver corpora leave out those with a ``dropped_reason``, counted by reason."""
     gold: str | None = None
     """What the scores were measured against, in words."""
     no_gold_reason: str | None = None
@@ -66,16 +66,17 @@ class PipelineResult:
         return default_config_name(self.provenance)
 
 
-def export(result: PipelineResult, folder: str | os.PathLike) -> Path:
+def export(result: PipelineResult, folder: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write ``result`` as one config (its target language) of the Hub dataset folder ``folder``,
     merged with the configs already there; returns the folder. ``datasets.load_dataset(folder,
-    config)`` loads it."""
+    config)`` loads it. The config appears whole or not at all; a folder projner did not write is
+    refused unless ``overwrite`` (and its files are never replaced)."""
     from projner.dataset_cards.export import export_hub_folder
 
     return export_hub_folder(result.dataset, folder, config_name=result.config_name, provenance=result.provenance,
-                             report=result.folder_report(), keep_dropped=result.keep_dropped)
+                             report=result.folder_report(), keep_dropped=result.keep_dropped, overwrite=overwrite)
 
 
-def dropped_counts(reasons: Sequence[str]) -> dict[str, int]:
+def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
     """Non-empty reasons counted (a sentence's reasons joined by ``+`` count as one)."""
     return dict(sorted(Counter(r for r in reasons if r).items()))

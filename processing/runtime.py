@@ -13,6 +13,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.stages.base import ConfigStage
+
 EXECUTION_ONLY = {"fingerprint": False}
 """``field(metadata=EXECUTION_ONLY)`` marks a config field (device, batch size) that changes how a
 stage runs but not what it outputs, so it stays out of the stage's fingerprint."""
@@ -71,6 +74,13 @@ def folder_signature(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def projner_cache_root() -> Path:
+    """``<datasets cache>/projner``: stage caches and converted models, unless a run names another."""
+    import datasets
+
+    return Path(datasets.config.HF_DATASETS_CACHE) / "projner"
+
+
 def pick_device(device: str = "auto", rank: int | None = None) -> torch.device:  # noqa: F821
     """``auto`` is CUDA where present, else CPU; a CUDA device with a rank spreads ranks over GPUs."""
     import torch
@@ -104,7 +114,7 @@ def resolved_dtype_name(dtype: str, device: str = "auto") -> str:
 
 
 
-class ModelStage:
+class ModelStage(ConfigStage):
     """What a ``.map`` stage that runs a model shares: the model loads lazily in each process and is
     never pickled (so ``num_proc`` workers each load their own), and the fingerprint names the model
     id and the version that runs, never a hash of its weights.
@@ -113,8 +123,6 @@ class ModelStage:
     ``device``) and load ``_model``/``_tokenizer``/``_device`` on first use.
     """
 
-    stage: str
-    config: Any
     _model: Any = None
     _tokenizer: Any = None
     _device: Any = None
@@ -129,8 +137,6 @@ class ModelStage:
         return fingerprinted_fields(c) | {"dtype": resolved_dtype_name(c.dtype, c.device)}
 
     def fingerprint(self, previous: str) -> str:
-        from projner.processing.fingerprint import stage_fingerprint
-
         return stage_fingerprint(previous, self.stage, self.fingerprint_params(),
                                  model_id=self.config.model, revision=self.revision())
 

@@ -12,6 +12,7 @@ from projner.processing.project.names import (
 )
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.romanize import (
+    alignment_stem,
     key_similarity,
     romanize,
     script_head,
@@ -33,6 +34,13 @@ def test_romanize_and_sound_keys():
     assert sound_key("kori") == sound_key("kwry") == "kala"
     assert sound_key("philipp") == sound_key("filip")
     assert sound_key("cecil") == sound_key("sesil")  # a soft c is an s
+
+
+def test_alignment_stems_count_romanized_letters():
+    assert [alignment_stem(w, 4) for w in ("Parlaments", "UN", "미국에서", "미국의", "ดิจิตัล")] == [
+        "parl", "un", "미국", "미국", "ดิจิ"]
+    assert alignment_stem("संयुक्त", 4) == "संयु"  # whole clusters: a vowel sign stays on its letter
+    assert alignment_stem("Straße", 8) == "straße"
 
 
 def test_scripts_and_script_heads():
@@ -60,8 +68,10 @@ def test_an_affix_costs_less_than_a_mismatch_inside_the_word():
     italy, with_particle = word_key("Italy"), word_key("이탈리아를")  # Korean object particle
     plain = key_similarity(italy, with_particle)
     discounted = key_similarity(italy, with_particle, affix_weight=0.5)
-    assert plain < CONFIG.romanized_threshold <= discounted
+    assert plain + 0.1 < discounted
     assert key_similarity(italy, with_particle, 0.5, score_cutoff=0.99) == 0.0
+    no_discount = NameMatchConfig(affix_weight=1.0)
+    assert sound_similarity("Italy", "이탈리아를", no_discount) == 0.0 < sound_similarity("Italy", "이탈리아를", CONFIG)
     # only the target's ends are affixes: the same letters in the middle of the word are not
     assert key_similarity("tapa", "tapasa", 0.5) > key_similarity("tapa", "satapa"[::-1] + "x", 0.5)
     assert key_similarity("", "") == 0.0 and key_similarity("k", "m") == 0.0

@@ -89,6 +89,8 @@ def test_config_checks_and_votes():
     assert EflomalConfig(runs=3, min_votes=1).votes_needed == 1
     with pytest.raises(ValueError):
         EflomalConfig(symmetrization="sideways")
+    with pytest.raises(ValueError, match="stem_letters"):
+        EflomalConfig(stem_letters=-1)
     with pytest.raises(ValueError, match="min_votes"):
         EflomalConfig(runs=2, min_votes=3)
     with pytest.raises(ValueError, match="2 source sentences but 1 target"):

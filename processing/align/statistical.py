@@ -23,6 +23,7 @@ from projner.processing.align.links import (
     read_pharaoh,
     symmetrize,
 )
+from projner.processing.project.romanize import alignment_stem
 
 SYMMETRIZATIONS: tuple[str, ...] = tuple(method.value for method in Symmetrization)
 """Every way of combining the two directions, by name (the commands' choices)."""
@@ -50,6 +51,13 @@ class EflomalConfig:
     """1: IBM1, 2: + HMM, 3: + fertility (eflomal's default and best)."""
     null_prior: float = 0.2
     """eflomal's prior probability of a word aligning to nothing."""
+    stem_letters: int = 4
+    """Align words by their stems: the shortest start of each word (whole grapheme clusters) whose
+    romanization has this many letters, lower-cased (0: whole words). eflomal learns from a few
+    hundred or thousand pairs only, and a name or noun that carries case endings, particles or
+    clitics (Korean ``미국에서``/``미국의``, "in/of America"; German ``Parlaments``) would otherwise be
+    several rare words; counting romanized letters gives scripts of dense syllables (Hangul: two
+    syllables) and alphabets (four letters) comparable stems."""
 
     def __post_init__(self) -> None:
         Symmetrization(self.symmetrization)
@@ -57,6 +65,8 @@ class EflomalConfig:
             raise ValueError(f"runs and samplers must be >= 1, got {self.runs} and {self.samplers}")
         if self.min_votes is not None and not 1 <= self.min_votes <= self.runs:
             raise ValueError(f"min_votes must lie in 1..runs ({self.runs}), got {self.min_votes}")
+        if self.stem_letters < 0:
+            raise ValueError(f"stem_letters must be >= 0, got {self.stem_letters}")
         if self.model not in (1, 2, 3):
             raise ValueError(f"model must be 1, 2 or 3, got {self.model}")
 
@@ -120,6 +130,10 @@ class EflomalAligner:
         if not kept:
             return forward, reverse
         corpus = [(source[n], target[n]) for n in kept] + self.extra
+        if self.config.stem_letters:
+            letters = self.config.stem_letters
+            corpus = [([alignment_stem(w, letters) for w in s], [alignment_stem(w, letters) for w in t])
+                      for s, t in corpus]
         runs = [self._run(corpus) for _ in range(self.config.runs)]
         needed = self.config.votes_needed
         voted_forward = vote_links([run[0][:len(kept)] for run in runs], needed)

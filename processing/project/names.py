@@ -36,7 +36,9 @@ from rapidfuzz.distance import Indel
 from projner.processing.project.casing import LOWER, UPPER, first_case, has_alnum
 from projner.processing.project.link_index import LinkIndex
 from projner.processing.project.romanize import (
+    affix_similarity,
     key_similarity,
+    romanize,
     script_head,
     script_of,
     word_key,
@@ -63,9 +65,15 @@ class NameMatchConfig:
     romanized: bool = True
     """Compare words of different scripts by their romanized sound keys
     (:mod:`~projner.processing.project.romanize`): ``Schulman`` and Thai ``ชูลแมน``."""
-    romanized_threshold: float = 0.8
-    """Least :func:`~projner.processing.project.romanize.key_similarity` of two sound keys (which
-    match more easily than spellings: five vowels are one symbol)."""
+    romanized_threshold: float = 0.7
+    """Least cross-script similarity: that of the two words' sound keys
+    (:func:`~projner.processing.project.romanize.key_similarity`), with a share
+    ``romanized_spelling_share`` of their romanized spellings' similarity mixed in."""
+    romanized_spelling_share: float = 0.25
+    """How much the romanized spellings themselves count beside the sound keys: the keys find
+    transliterations (``Kori``/Arabic ``kwry``), the spellings tell apart words whose keys collide
+    because the key drops ``h`` and merges vowels (``Berlin``/Korean ``bereulrin`` against
+    ``balhwihan``, both ``palan``)."""
     affix_weight: float = 0.5
     """What a symbol before the first or after the last matched one counts in a cross-script
     similarity (1: as much as a mismatch inside the word): a case ending or particle (Korean
@@ -76,6 +84,8 @@ class NameMatchConfig:
             raise ValueError(f"threshold must lie in (0, 1], got {self.threshold}")
         if not 0.0 < self.romanized_threshold <= 1.0:
             raise ValueError(f"romanized_threshold must lie in (0, 1], got {self.romanized_threshold}")
+        if not 0.0 <= self.romanized_spelling_share <= 1.0:
+            raise ValueError(f"romanized_spelling_share must lie in [0, 1], got {self.romanized_spelling_share}")
         if not 0.0 <= self.affix_weight <= 1.0:
             raise ValueError(f"affix_weight must lie in [0, 1], got {self.affix_weight}")
         if self.min_length < 1:
@@ -170,16 +180,25 @@ def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> d
 
 
 def sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
-    """The similarity of two words' sound keys, or 0 below ``config.romanized_threshold``.
+    """How alike two words of different scripts sound, or 0 below ``config.romanized_threshold``.
 
     Keys shorter than ``min_length`` must be equal: short keys collide by chance.
     """
+    similarity = _sound_similarity(word, other, config)
+    return similarity if similarity >= config.romanized_threshold else 0.0
+
+
+def _sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
     key, other_key = word_key(word), word_key(other)
     if not key or not other_key:
         return 0.0
     if min(len(key), len(other_key)) < config.min_length:
         return 1.0 if key == other_key else 0.0
-    return key_similarity(key, other_key, config.affix_weight, score_cutoff=config.romanized_threshold)
+    share = config.romanized_spelling_share
+    similarity = (1 - share) * key_similarity(key, other_key, config.affix_weight)
+    if share:
+        similarity += share * affix_similarity(romanize(word), romanize(other), config.affix_weight)
+    return similarity
 
 
 def add_name_links(
@@ -248,6 +267,20 @@ def _uncross(entity: Span, i: int, kept: list[int], current: list[int], targets_
             targets_of[k] = sorted({j for j in targets_of[k] if j not in taken} | set(current))
 
 
+def _neighbour_similarity(word: str, j: int, words: _TargetWords, config: NameMatchConfig) -> float:
+    """Spelling similarity of ``word`` and target word ``j`` (0 for words under ``min_length``);
+    across scripts, that of their sound keys."""
+    other = words.words[j]
+    if not has_alnum(other):
+        return 0.0
+    script = script_of(word) if config.romanized else None
+    if script is not None and words.script(j) not in (None, script):
+        return _sound_similarity(word, other, config)
+    if len(other) < config.min_length:
+        return 0.0
+    return Indel.normalized_similarity(word.casefold(), words.folded(j))
+
+
 def _link_neighbours(
     source_words: Sequence[str],
     entities: Sequence[Span],
@@ -263,25 +296,24 @@ def _link_neighbours(
     linked to the article ``lo``, also takes the unlinked ``rurale`` after ``sviluppo``
     (``Development``). The new link is added, not substituted.
     """
-    shortest = config.min_length
     linked_targets = {j for targets in targets_of for j in targets}
     changed = False
     for entity in entities:
         for i in range(entity.start, entity.end):
-            folded = source_words[i].casefold()
-            if len(folded) < shortest or not has_alnum(folded):
+            word = source_words[i]
+            if len(word) < config.min_length or not has_alnum(word):
                 continue
             threshold = config.threshold if targets_of[i] else config.neighbour_threshold
-            if any(Indel.normalized_similarity(folded, words.folded(j)) >= threshold for j in targets_of[i]):
+            if any(_neighbour_similarity(word, j, words, config) >= threshold for j in targets_of[i]):
                 continue
             anchors = [j for k in range(entity.start, entity.end) for j in targets_of[k]]
             if not anchors:
                 break
             best, best_j = threshold, -1
             for j in range(max(0, min(anchors) - 1), min(len(words.words), max(anchors) + 2)):
-                if j in linked_targets or len(words.words[j]) < shortest or not has_alnum(words.words[j]):
+                if j in linked_targets:
                     continue
-                similarity = Indel.normalized_similarity(folded, words.folded(j))
+                similarity = _neighbour_similarity(word, j, words, config)
                 if similarity >= best:
                     best, best_j = similarity, j
             if best_j >= 0:

@@ -35,6 +35,7 @@ _CLASSES = str.maketrans({
 _SOFT_C = regex.compile(r"c(?=[eiy])")
 _REPEATS = regex.compile(r"(.)\1+")
 _NOT_LATIN_ALNUM = regex.compile(r"[^a-z0-9]+")
+_CLUSTER = regex.compile(r"\X")
 
 
 @functools.cache
@@ -81,6 +82,25 @@ def romanize(word: str) -> str:
     return _NOT_LATIN_ALNUM.sub("", plain.casefold())
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def alignment_stem(word: str, letters: int) -> str:
+    """The shortest start of ``word`` (whole grapheme clusters) whose romanization has ``letters``
+    letters or digits, lower-cased; the whole word, lower-cased, where none has.
+
+    ``Parlaments`` → ``parl``, Korean ``미국에서`` ("in America") → ``미국`` (``migug``), Thai
+    ``ดิจิตัล`` → ``ดิจิ``. A word aligner that sees stems learns one word where inflection makes
+    several rare ones.
+    """
+    if word.isascii():
+        return word[:letters].lower()
+    clusters = _CLUSTER.findall(word)
+    for end in range(1, len(clusters)):
+        start = "".join(clusters[:end])
+        if len(romanize(start)) >= letters:
+            return start.lower()
+    return word.lower()
+
+
 def sound_key(romanized: str) -> str:
     """The romanized word reduced to broad sound classes (see the module docstring)."""
     key = _SOFT_C.sub("s", romanized)
@@ -96,16 +116,20 @@ def word_key(word: str) -> str:
 
 
 def key_similarity(source: str, target: str, affix_weight: float = 1.0, score_cutoff: float = 0.0) -> float:
-    """Indel similarity ``2·matched / (len(source) + len(target))`` of two sound keys, where
-    consonants count twice (vowel symbols say little: every key has them) and symbols of the
-    *target* key before its first matched symbol or after its last count ``affix_weight`` instead
-    of 1, as long as the matched part keeps at least half the key.
+    """:func:`affix_similarity` of two sound keys with each consonant counted twice: a vowel symbol
+    says little, every key has them."""
+    return affix_similarity(_weighted(source), _weighted(target), affix_weight, score_cutoff)
 
-    With ``affix_weight=1`` this is the (consonant-weighted) normalised Indel similarity. Below 1, a
-    case ending, particle or article costs less than a mismatch inside the stem: Korean
-    ``migugeseo`` ("in America") against ``migug``. Returns 0 below ``score_cutoff``.
+
+def affix_similarity(source: str, target: str, affix_weight: float = 1.0, score_cutoff: float = 0.0) -> float:
+    """Indel similarity ``2·matched / (len(source) + len(target))``, where symbols of ``target``
+    before its first matched symbol or after its last count ``affix_weight`` instead of 1, as long as
+    the matched part keeps at least half of it.
+
+    With ``affix_weight=1`` this is the normalised Indel similarity. Below 1, a case ending,
+    particle or article costs less than a mismatch inside the stem: Korean ``migugeseo`` ("in
+    America") against ``migug``. Returns 0 below ``score_cutoff``.
     """
-    source, target = _weighted(source), _weighted(target)
     total = len(source) + len(target)
     if not total:
         return 0.0

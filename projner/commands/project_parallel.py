@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.pipeline_options import add_parallel_arguments
+from projner.errors import UserError
 
 HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
 
@@ -56,19 +57,6 @@ def entity_type_list(text: str) -> tuple[str, ...]:
     if not types or bad:
         raise argparse.ArgumentTypeError(f"{text!r}: give entity type names separated by commas, e.g. PER,ORG,LOC")
     return types
-
-
-def files_source(source: Path, target: Path) -> Any:
-    """What the card can honestly say about two local CoNLL files: their names, nothing more."""
-    from projner.dataset_cards.provenance import SourceDataset
-
-    files = f"{source.name} + {target.name}"
-    return SourceDataset(
-        name=files, license="unknown", citation=None, homepage=None,
-        license_details=f"The licence of the input files ({files}) was not recorded: the output inherits it. "
-        "Check it before publishing, and record it as source_dataset.license (a Hub licence id) in "
-        "<config>/provenance.json, then run `projner export FOLDER`.",
-    )
 
 
 def run_files(args: argparse.Namespace, source: Path, target: Path, *, source_dataset: Any, gold: str | None,
@@ -121,20 +109,25 @@ def print_input_warnings(command: str, caught: list, report: dict[str, Any]) -> 
 def run(args: argparse.Namespace) -> int:
     import warnings
 
-    from projner.commands.pipeline_options import check_names, finish
+    from projner.commands.pipeline_options import check_names, check_outputs, finish
+    from projner.dataset_cards.export import UNKNOWN_LANGUAGE_CONFIG
+    from projner.dataset_cards.sources import local_files
+    from projner.languages import get_language
 
     try:
         check_names(args)
+        check_outputs(args, get_language(args.target_lang).code if args.target_lang else UNKNOWN_LANGUAGE_CONFIG)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_files(args, args.source, args.target, gold=None, label_map=args.label_map,
-                               source_dataset=files_source(args.source, args.target), source_lang=args.source_lang,
+                               source_dataset=local_files(args.source, args.target), source_lang=args.source_lang,
                                target_lang=args.target_lang, split=args.split)
         print_input_warnings("project-parallel", [w for w in caught if _is_input_warning(w)], result.report)
         return finish(result, args, print_summary)
+    except UserError:
+        raise
     except (OSError, ValueError) as err:  # bad files, links, names or labels: said clearly
-        print(f"projner project-parallel: error: {err}", file=sys.stderr)
-        return 2
+        raise UserError(str(err)) from err
 
 
 def _is_input_warning(caught: Any) -> bool:
