@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from projner.builders.conll import repair_iob2
 from projner.errors import UserError
 from projner.labels import OUTSIDE, LabelMap
+from projner.processing.defaults import DEFAULT_NER_MODEL
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -28,7 +29,6 @@ from projner.processing.runtime import (
     pick_dtype,
 )
 
-DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 _SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}
 
 
@@ -134,18 +134,12 @@ class Label(ModelStage):
     """``dataset.map(Label(config), batched=True, with_rank=True)``: adds tags and scored entities."""
 
     stage = "label"
+    input_fields = ("words_column",)
+    output_fields = ("tags_column", "entities_column")
 
     def __init__(self, config: LabelConfig) -> None:
         self.config = config
         self.label_map = LabelMap.parse(config.label_map)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.words_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.tags_column, self.config.entities_column)
 
     def _load(self, rank: int | None) -> None:
         if self._model is not None:
