@@ -28,13 +28,13 @@ from pathlib import Path
 
 from extrinsic_nllb import DEFAULT_DATA, align_pairs, load_pairs, silver_dataset
 
+from projner import view
 from projner.dataset_cards.export import export_hub_folder
 from projner.dataset_cards.provenance import Component, ModelRef, Provenance
 from projner.dataset_cards.sources import known_source
 from projner.labels import PANX_LABELS
-from projner.processing.pipelines import MethodOptions
+from projner.processing.options import MethodOptions
 from projner.testing.browser import Chromium
-from projner.viewer import view
 
 LANGUAGES = ("hau", "ibo")
 ALIGNER = {"runs": 1}
