@@ -13,6 +13,14 @@ from typing import Any
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import LabelMap
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
+from projner.processing.defaults import (
+    DEFAULT_ALIGN_LAYER,
+    DEFAULT_ALIGN_METHOD,
+    DEFAULT_ALIGNER_MODEL,
+    DEFAULT_NER_MODEL,
+    DEFAULT_TRANSLATOR,
+    EASYPROJECT_TRANSLATOR,
+)
 from projner.processing.runtime import projner_cache_root
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
 
@@ -28,9 +36,9 @@ alone or intersected/united with the direct pivot→original links)."""
 class RunOptions:
     """Models, caches and execution: what every pipeline takes besides its method."""
 
-    translator: str = "facebook/nllb-200-3.3B"
-    ner_model: str = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-    aligner_model: str = "bert-base-multilingual-cased"
+    translator: str = DEFAULT_TRANSLATOR
+    ner_model: str = DEFAULT_NER_MODEL
+    aligner_model: str = DEFAULT_ALIGNER_MODEL
     ner_label_map: tuple[str, ...] = ("MISC=O",)
     """``TYPE=NEW`` rewrites of the NER model's types onto the dataset's (MISC=O by default)."""
     cache_dir: str | None = None
@@ -81,8 +89,8 @@ class MethodOptions:
     ner_weight: float = 0.0
     """Weight of the target-side NER probability in the candidate score (``candidates=ner``)."""
     aligner: str = "neural"
-    align_method: str = "itermax"
-    align_layer: int = 8
+    align_method: str = DEFAULT_ALIGN_METHOD
+    align_layer: int = DEFAULT_ALIGN_LAYER
     symmetrization: str = DEFAULT_SYMMETRIZATION
     """For ``eflomal``: how its two directions are combined."""
     align_batch_size: int = 32
@@ -90,8 +98,8 @@ class MethodOptions:
     """translate-test: use a back-translation of the labelled pivot (see ``refinement``)."""
     refinement: str = "markers"
     """How the back-translation is used: one of :data:`REFINEMENTS`."""
-    easyproject_model: str = "ychenNLP/nllb-200-3.3B-easyproject"
-    easyproject_tokenizer: str | None = "facebook/nllb-200-3.3B"
+    easyproject_model: str = EASYPROJECT_TRANSLATOR
+    easyproject_tokenizer: str | None = DEFAULT_TRANSLATOR
     """The EasyProject model ships no tokenizer: the base NLLB one (None: the model's own)."""
     easyproject_threshold: float = 0.5
     keep_partial: bool = False

@@ -52,7 +52,7 @@ def test_projects_with_given_links_and_writes_dataset_and_report(pair, tmp_path,
     saved = load(tmp_path / "out", "default", tmp_path)["train"]
     assert len(saved) == 4  # every sentence pair, complete or not (an evaluation run)
     assert {"tokens", "ner_tags", "src_tokens", "src_tags", "alignments", "tgt_entities", "src_entities",
-            "method", "dropped_reason"} <= set(saved.column_names)
+            "method", "projection_issues"} <= set(saved.column_names)
     names = saved.features["ner_tags"].feature.names
     assert [names[i] for i in saved[1]["ner_tags"][12:14]] == ["B-ORG", "I-ORG"]  # Europäischen Parlaments
     assert saved[1]["tokens"][12] == "Europäischen"
@@ -61,7 +61,7 @@ def test_projects_with_given_links_and_writes_dataset_and_report(pair, tmp_path,
     statistics = json.loads((config_dir / "statistics.json").read_text())["splits"]["train"]
     assert statistics["keep_dropped"] is True and statistics["dropped"] == {}
     assert statistics["incomplete"] == report["incomplete_sentences"]
-    assert sum(statistics["incomplete"].values()) == sum(1 for r in saved["dropped_reason"] if r)
+    assert sum(statistics["incomplete"].values()) == sum(1 for r in saved["projection_issues"] if r)
     folder_report = json.loads((config_dir / "report.json").read_text())
     assert folder_report["scores"]["f1"] == report["f1"]
     provenance = json.loads((config_dir / "provenance.json").read_text())

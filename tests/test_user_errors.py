@@ -321,3 +321,13 @@ def test_masakhaner2_xho_train_runs_with_defaults_its_known_defect_counted(tiny_
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["input_skipped"] == {"tag without a token (known defect, line skipped)": 2}
     assert report["sentences"] == 2 and report["complete"] is True
+
+
+def test_a_ner_label_map_naming_a_type_the_model_lacks_warns_with_the_models_types(tiny_models):
+    from projner.labels import LabelMapWarning
+    from projner.processing.stages.tagging import Label, LabelConfig
+
+    stage = Label(LabelConfig(label_map=("MISC=O", "PERSON=PER"), model=str(tiny_models["ner"])))
+    with pytest.warns(LabelMapWarning, match=r"label map entry PERSON=PER: the NER model .* has no entity type "
+                                             r"PERSON \(types present: LOC, MISC, ORG, PER\)"):
+        stage.label_mapping()

@@ -27,9 +27,13 @@ from projner.processing.align.extraction import (
     valid_cells,
 )
 from projner.processing.align.links import Link
+from projner.processing.defaults import (
+    DEFAULT_ALIGN_LAYER,
+    DEFAULT_ALIGN_METHOD,
+    DEFAULT_ALIGNER_MODEL,
+)
 from projner.processing.runtime import EXECUTION_ONLY, pick_device, pick_dtype
 
-DEFAULT_ALIGNER_MODEL = "bert-base-multilingual-cased"
 PAIRS_PER_CHUNK = 16
 """Pairs encoded together per ``batch_size`` (chunks of ``16 × batch_size`` pairs, at least 256),
 sorted by length inside the chunk: long enough to group similar lengths, short enough to bound memory."""
@@ -46,6 +50,9 @@ class TokenType(str, Enum):
     """Subwords; a subword link links the two words they belong to."""
 
 
+DEFAULT_METHOD = Method(DEFAULT_ALIGN_METHOD)
+
+
 @dataclass(frozen=True)
 class NeuralAlignerConfig:
     """Encoder, layer and extraction; ``batch_size`` and ``device`` change speed, never links."""
@@ -53,9 +60,9 @@ class NeuralAlignerConfig:
     model: str = DEFAULT_ALIGNER_MODEL
     """Hub id or local folder of any encoder ``AutoModel`` loads."""
     revision: str | None = None
-    layer: int = 8
+    layer: int = DEFAULT_ALIGN_LAYER
     """Hidden-state index: 0 is the embeddings, ``k`` the output of the ``k``-th layer."""
-    method: Method = Method.ARGMAX
+    method: Method = DEFAULT_METHOD
     token_type: TokenType = TokenType.BPE
     distortion: float = 0.0
     """SimAlign's position prior (0: none; SimAlign suggests 0.5); not used by ``softmax``."""

@@ -18,6 +18,7 @@ from projner.processing.align.backends import make_aligner
 from projner.processing.align.base import WordAligner
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import model_revision, pick_device
+from projner.processing.stages.base import ConfigStage
 
 EXECUTION_OPTIONS = frozenset({"batch_size", "device"})
 """Backend options that change speed, not links: left out of the fingerprint."""
@@ -164,29 +165,14 @@ class RefineConfig:
         object.__setattr__(self, "mode", Refinement(self.mode).value)
 
 
-class RefineLinks:
+class RefineLinks(ConfigStage):
     """``.map`` adapter of :func:`projner.processing.align.refine.refine`: English→original links
     through the back-translation, alone or combined with the direct links (``direct`` is read
     where the dataset has it)."""
 
     stage = "refine_links"
-
-    def __init__(self, config: RefineConfig) -> None:
-        self.config = config
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.english_to_back, self.config.back_to_target)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.output,)
-
-    def fingerprint(self, previous: str) -> str:
-        c = self.config
-        columns = {"direct": c.direct, "english_to_back": c.english_to_back,
-                   "back_to_target": c.back_to_target, "output": c.output}
-        return stage_fingerprint(previous, self.stage, {"mode": c.mode, "columns": columns})
+    input_fields = ("english_to_back", "back_to_target")
+    output_fields = ("output",)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         from projner.processing.align.refine import refine

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from projner.languages import canonical_codes, get_language
-from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.stages.base import ConfigStage
 from projner.processing.text import detokenize, split_words
 
 
@@ -23,25 +23,16 @@ class DetokenizeConfig:
         canonical_codes(self, "lang")
 
 
-class Detokenize:
+class Detokenize(ConfigStage):
     """``dataset.map(Detokenize(config), batched=True)``: adds the running-text column."""
 
     stage = "detokenize"
+    input_fields = ("words_column",)
+    output_fields = ("text_column",)
 
     def __init__(self, config: DetokenizeConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.language = get_language(config.lang)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.words_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.text_column,)
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         return {self.config.text_column: [detokenize(words, self.language)[0]
@@ -61,7 +52,7 @@ class SplitWordsConfig:
         canonical_codes(self, "lang")
 
 
-class SplitWords:
+class SplitWords(ConfigStage):
     """``dataset.map(SplitWords(config), batched=True)``: adds words and their character spans.
 
     The text is NFC-normalised first (MT output is not always); spans refer to the NFC text, which is
@@ -69,21 +60,12 @@ class SplitWords:
     """
 
     stage = "split_words"
+    input_fields = ("text_column",)
+    output_fields = ("words_column", "offsets_column")
 
     def __init__(self, config: SplitWordsConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.language = get_language(config.lang)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.text_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.words_column, self.config.offsets_column)
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         words_out: list[list[str]] = []

@@ -14,27 +14,24 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.aligner_options import (
-    DEFAULT_ALIGNER_MODEL,
+    METHODS,
     add_neural_arguments,
     neural_options,
 )
 from projner.commands.checks import positive_int
 from projner.errors import UserError
+from projner.processing import defaults
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
 from projner.processing.translation_backends import BACKENDS, COMPUTE_TYPES
 
-DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
-DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
-
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     models = parser.add_argument_group("models (Hub ids or local folders)")
-    models.add_argument("--translator", default=DEFAULT_TRANSLATOR, help=f"NLLB-200 model (default {DEFAULT_TRANSLATOR})")
-    models.add_argument("--ner-model", default=DEFAULT_NER_MODEL, help=f"token classifier (default {DEFAULT_NER_MODEL})")
-    models.add_argument("--aligner-model", default=DEFAULT_ALIGNER_MODEL,
-                        help=f"encoder of the neural aligner (default {DEFAULT_ALIGNER_MODEL})")
+    models.add_argument("--translator", default=defaults.DEFAULT_TRANSLATOR, help=f"NLLB-200 model (default {defaults.DEFAULT_TRANSLATOR})")
+    models.add_argument("--ner-model", default=defaults.DEFAULT_NER_MODEL, help=f"token classifier (default {defaults.DEFAULT_NER_MODEL})")
+    models.add_argument("--aligner-model", default=defaults.DEFAULT_ALIGNER_MODEL,
+                        help=f"encoder of the neural aligner (default {defaults.DEFAULT_ALIGNER_MODEL})")
     models.add_argument("--ner-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the NER model's types onto the dataset's (default MISC=O)")
     models.add_argument("--num-beams", type=int, default=4, help="beam size of the translator (default 4)")
@@ -46,7 +43,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
     data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
                       "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
-                      "sentence (dropped_reason kept), translate-train leaves incomplete ones out (counted)")
+                      "sentence (projection_issues kept), translate-train leaves those with a dropped_reason out "
+                      "(counted)")
     data.add_argument("--report", help="write the run report (JSON) here, last (it says \"complete\": true)")
     add_overwrite_argument(data)
     data.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
@@ -81,16 +79,16 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
     group.add_argument("--aligner", default="neural", choices=("neural", "eflomal"),
                        help="neural (encoder similarities, --aligner-model) or eflomal (statistical, trained "
                        "on the sentences at hand) (default neural)")
-    group.add_argument("--align-method", default="itermax", choices=("argmax", "itermax", "match", "softmax"),
-                       help="link extraction of the neural aligner (default itermax)")
-    group.add_argument("--align-layer", type=int, default=8, help="encoder layer of the neural aligner (default 8)")
-    group.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
-                       help=f"eflomal's combination of directions (default {DEFAULT_SYMMETRIZATION})")
+    group.add_argument("--align-method", default=defaults.DEFAULT_ALIGN_METHOD, choices=METHODS,
+                       help=f"link extraction of the neural aligner (default {defaults.DEFAULT_ALIGN_METHOD})")
+    group.add_argument("--align-layer", type=int, default=defaults.DEFAULT_ALIGN_LAYER,
+                       help=f"encoder layer of the neural aligner (default {defaults.DEFAULT_ALIGN_LAYER})")
+    add_symmetrization_argument(group)
     group.add_argument("--align-batch-size", type=int, default=32)
-    group.add_argument("--easyproject-model", default=EASYPROJECT_TRANSLATOR,
-                       help=f"marker-carrying translator (default {EASYPROJECT_TRANSLATOR})")
-    group.add_argument("--easyproject-tokenizer", default=DEFAULT_TRANSLATOR,
-                       help=f"its tokenizer ('model' for the model's own; default {DEFAULT_TRANSLATOR})")
+    group.add_argument("--easyproject-model", default=defaults.EASYPROJECT_TRANSLATOR,
+                       help=f"marker-carrying translator (default {defaults.EASYPROJECT_TRANSLATOR})")
+    group.add_argument("--easyproject-tokenizer", default=defaults.DEFAULT_TRANSLATOR,
+                       help=f"its tokenizer ('model' for the model's own; default {defaults.DEFAULT_TRANSLATOR})")
     group.add_argument("--easyproject-threshold", type=float, default=0.5,
                        help="least similarity of a marked span to an entity's translation (default 0.5)")
 
@@ -128,17 +126,6 @@ def load_gold_split(args: argparse.Namespace, name: str, lang: str) -> Any:
 
     return load_gold(name, lang, args.split, data_dir=args.data_dir, limit=args.limit, lenient=args.lenient,
                      cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
-
-
-def gold_origin(gold: Any, report_name: str) -> Any:
-    """What a run on a builder's split records: the source's licence and citation, its name and the
-    lines the reader skipped."""
-    from projner.dataset_cards.sources import known_source
-    from projner.processing.options import Origin
-
-    return Origin(source=known_source(gold.name, config=gold.config, split=gold.split),
-                  report={report_name: gold.name, "input_skipped": gold.skipped},
-                  gold=f"{gold.name} {gold.config} {gold.split}")
 
 
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
@@ -223,8 +210,9 @@ def print_summary(report: dict[str, Any]) -> None:
         lines.append(f"{report['task']} {report['lang']}: {report['sentences']} sentences, {report['kept']} kept; "
                      f"entities: {report['source_entities']} in the source, {report['projected_entities']} "
                      "projected into the kept sentences")
-    if report.get("dropped"):
-        lines.append("dropped: " + json.dumps(report["dropped"], ensure_ascii=False))
+    for key in ("dropped", "incomplete_sentences"):
+        if report.get(key):
+            lines.append(f"{key.split('_')[0]}: " + json.dumps(report[key], ensure_ascii=False))
     lines.append("steps: " + ", ".join(f"{name} {seconds:.1f}s" + _cache_note(report, name)
                                         for name, seconds in report["timings"].items()))
     print("\n".join(lines), file=sys.stdout)
@@ -254,6 +242,12 @@ def prepare(args: argparse.Namespace, *, dataset: str | None = None, translating
     check_outputs(args, language.code)
 
 
+def add_symmetrization_argument(parser: Any) -> None:
+    """``--symmetrization``, the same flag in every command that runs eflomal."""
+    parser.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
+                        help=f"how eflomal's two directions combine (default {DEFAULT_SYMMETRIZATION})")
+
+
 def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     """The aligner and projection options of ``project-parallel`` and ``demo``."""
     parser.add_argument("--aligner", default="eflomal",
@@ -262,8 +256,7 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alignments", type=Path,
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner")
-    parser.add_argument("--symmetrization", choices=SYMMETRIZATIONS, default=DEFAULT_SYMMETRIZATION,
-                        help=f"how the aligner's two directions combine (default: {DEFAULT_SYMMETRIZATION})")
+    add_symmetrization_argument(parser)
     parser.add_argument("--aligner-runs", type=int, default=None,
                         help="eflomal runs combined by link voting (default: the backend's, 3)")
     parser.add_argument("--extra-parallel", nargs=2, type=Path, metavar=("SRC.txt", "TGT.txt"),

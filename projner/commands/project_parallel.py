@@ -59,19 +59,6 @@ def entity_type_list(text: str) -> tuple[str, ...]:
     return types
 
 
-def files_source(source: Path, target: Path) -> Any:
-    """What the card can honestly say about two local CoNLL files: their names, nothing more."""
-    from projner.dataset_cards.provenance import SourceDataset
-
-    files = f"{source.name} + {target.name}"
-    return SourceDataset(
-        name=files, license="unknown", citation=None, homepage=None,
-        license_details=f"The licence of the input files ({files}) was not recorded: the output inherits it. "
-        "Check it before publishing, and record it as source_dataset.license (a Hub licence id) in "
-        "<config>/provenance.json, then run `projner export FOLDER`.",
-    )
-
-
 def run_files(args: argparse.Namespace, source: Path, target: Path, *, source_dataset: Any, gold: str | None,
               label_map: list[str], source_lang: str | None, target_lang: str | None, split: str) -> Any:
     """Read the two files (and links) and run the pipeline: what ``project-parallel`` and ``demo`` share."""
@@ -124,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
 
     from projner.commands.pipeline_options import check_names, check_outputs, finish
     from projner.dataset_cards.export import UNKNOWN_LANGUAGE_CONFIG
+    from projner.dataset_cards.sources import local_files
     from projner.languages import get_language
 
     try:
@@ -132,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_files(args, args.source, args.target, gold=None, label_map=args.label_map,
-                               source_dataset=files_source(args.source, args.target), source_lang=args.source_lang,
+                               source_dataset=local_files(args.source, args.target), source_lang=args.source_lang,
                                target_lang=args.target_lang, split=args.split)
         print_input_warnings("project-parallel", [w for w in caught if _is_input_warning(w)], result.report)
         return finish(result, args, print_summary)
