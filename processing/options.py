@@ -56,6 +56,8 @@ class RunOptions:
     ner_batch_size: int = 32
     shard_rows: int = DEFAULT_SHARD_ROWS
     """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
+    strict: bool = False
+    """A label map entry naming a type the model or the source lacks is an error, not a warning."""
 
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else projner_cache_root()

@@ -98,7 +98,7 @@ def _label_stage(run: RunOptions, target_types: Sequence[str], **columns: str) -
 
     return Label(LabelConfig(
         target_types=tuple(target_types), label_map=run.ner_label_map, model=run.ner_model,
-        batch_size=run.ner_batch_size, device=run.device, **columns,
+        batch_size=run.ner_batch_size, device=run.device, strict=run.strict, **columns,
     ))
 
 
@@ -600,7 +600,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
 
     ds = _target_input(given, columns, "translate-train", name)
     labels = label_names(ds, "ner_tags")
-    label_map.check_types(entity_types(labels), where=f"the source's {name} split")
+    label_map.check_types(entity_types(labels), where=f"the source's {name} split", strict=run.strict)
     _, drops = split_label_map(label_map)
     code, source_code = get_language(lang).code, get_language(source_lang).code
     chain = Chain(run.runner(), ds, content_fingerprint(ds, "translate-train", name))

@@ -41,6 +41,10 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--data-dir", help="local copy of the dataset (folder the builder reads)")
     data.add_argument("--limit", type=positive_int, help="only the first N sentences (N ≥ 1)")
     data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
+    data.add_argument("--strict", action="store_true",
+                      help="a known defect of an official file, or a label map entry naming a type the data or "
+                      "the model lacks, is an error (default: read as the official loader does and counted; "
+                      "a warning)")
     data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
                       "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
                       "sentence (projection_issues kept), translate-train leaves those with a dropped_reason out "
@@ -115,6 +119,7 @@ def run_options(args: argparse.Namespace) -> Any:
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
         translate_batch_size=args.translate_batch_size, translator_backend=args.translator_backend,
         compute_type=args.compute_type, ner_batch_size=args.ner_batch_size, shard_rows=args.shard_rows,
+        strict=args.strict,
     )
 
 
@@ -125,7 +130,7 @@ def load_gold_split(args: argparse.Namespace, name: str, lang: str) -> Any:
     from projner.processing.options import RunOptions
 
     return load_gold(name, lang, args.split, data_dir=args.data_dir, limit=args.limit, lenient=args.lenient,
-                     cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
+                     strict=args.strict, cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
 
 
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
