@@ -366,3 +366,15 @@ def test_with_strict_a_ner_label_map_type_the_model_lacks_is_an_error(tiny_model
     said = "\n".join(line for line in err.splitlines() if line.startswith("projner "))  # not transformers' bars
     assert_user_error(code, said, "label map entry PERSON=PER: the NER model", "has no entity type PERSON")
     assert not (tmp_path / "out").exists()
+
+
+def test_debug_shows_the_traceback_of_a_user_error(tmp_path, capsys):
+    from projner.errors import UserError
+
+    (tmp_path / "pairs.txt").write_text("")
+    argv = ["align", "--input", tmp_path / "pairs.txt", "--output", tmp_path / "links.txt", "--aligner", "eflomal"]
+    with pytest.raises(UserError, match="no sentence pairs in"):
+        main([str(a) for a in [*argv, "--debug"]])
+    with pytest.raises(UserError, match="no sentence pairs in"):
+        main(["--debug", *(str(a) for a in argv)])
+    assert run(argv, capsys)[0] == 2
