@@ -70,6 +70,7 @@ def load_gold(
     cache_dir: str | os.PathLike,
     limit: int | None = None,
     lenient: bool = False,
+    strict: bool = False,
     label_map: Sequence[str] = (),
 ) -> GoldInput:
     """One split of MasakhaNER 2.0, PAN-X or CoNLL-2003 through projner's builders (first ``limit``)."""
@@ -77,9 +78,12 @@ def load_gold(
     builder_class, config = resolve_gold(name, lang)
     builder = builder_class(
         config_name=config, data_dir=data_dir, cache_dir=str(Path(cache_dir) / "builders"),
-        splits=[split], lenient=lenient, label_map=tuple(label_map),
+        splits=[split], lenient=lenient, strict=strict, label_map=tuple(label_map),
     )
     builder.download_and_prepare()
+    read = builder.read_report
+    if split in read.reads and read.sentences(split) == 0:
+        raise UserError(f"no sentences in {', '.join(r.path for r in read.reads[split])}")
     dataset = builder.as_dataset(split=split)
     if limit is not None:
         dataset = dataset.select(range(min(limit, len(dataset))))

@@ -12,6 +12,8 @@ from typing import Any
 
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import LabelMap
+from projner.languages import get_language
+from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
 from projner.processing.defaults import (
     DEFAULT_ALIGN_LAYER,
@@ -56,6 +58,8 @@ class RunOptions:
     ner_batch_size: int = 32
     shard_rows: int = DEFAULT_SHARD_ROWS
     """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
+    strict: bool = False
+    """A label map entry naming a type the model or the source lacks is an error, not a warning."""
 
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else projner_cache_root()
@@ -74,6 +78,13 @@ class RunOptions:
             "backend": self.translator_backend, "compute_type": self.compute_type,
             "converted_dir": str(self.cache_root() / "ctranslate2"),
         } | changes))
+
+
+def written_without_spaces(lang: str | None) -> bool:
+    """Whether ``lang`` (None: unknown) writes no spaces between words: there the target words are
+    characters or segments, and projection prefers, among equal spans, the one holding more of the
+    entity's linked words (``ScoreConfig.linked_tie_break``)."""
+    return lang is not None and not get_language(lang).spaces
 
 
 @dataclass(frozen=True)
@@ -118,16 +129,19 @@ class MethodOptions:
             raise ValueError(f"candidates must be ngram or ner, got {self.candidates!r}")
         if self.refinement not in REFINEMENTS:
             raise ValueError(f"refinement must be one of {', '.join(REFINEMENTS)}, got {self.refinement!r}")
-        if self.aligner not in ("neural", "eflomal"):
-            raise ValueError(f"aligner must be neural or eflomal, got {self.aligner!r}")
+        if self.aligner not in BACKENDS:
+            raise ValueError(f"aligner must be one of {', '.join(BACKENDS)}, got {self.aligner!r}")
 
-    def projection_config(self) -> Any:
+    def projection_config(self, target_lang: str | None = None) -> Any:
+        """The projection; onto a language written without spaces, whose words are characters or
+        segments, spans of equal score are told apart by the linked words they hold."""
         from projner.processing.project.pair import ProjectionConfig
         from projner.processing.project.scores import ScoreConfig
 
-        scores = ScoreConfig()
+        weights = ScoreConfig().weights
         if self.candidates == "ner" and self.ner_weight:
-            scores = ScoreConfig(weights=scores.weights + (("ner", self.ner_weight),))
+            weights += (("ner", self.ner_weight),)
+        scores = ScoreConfig(weights=weights, linked_tie_break=written_without_spaces(target_lang))
         return ProjectionConfig(method=self.method, solver=self.solver, scores=scores)
 
     def retype_config(self, drops: LabelMap) -> Any:
@@ -139,18 +153,18 @@ class MethodOptions:
         return RetypeConfig(types=tuple(sorted(drops.mapping)))
 
     def aligner_options(self, run: RunOptions) -> dict[str, Any]:
-        if self.aligner == "neural":
-            return {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,
-                    "batch_size": self.align_batch_size, "device": run.device}
-        return {"symmetrization": self.symmetrization}
+        neural = {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,
+                  "batch_size": self.align_batch_size, "device": run.device}
+        eflomal = {"symmetrization": self.symmetrization}
+        return {"neural": neural, "eflomal": eflomal, "neural+eflomal": neural | eflomal}[self.aligner]
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, target_lang: str | None = None) -> dict[str, Any]:
         """The method's provenance entry: its name and every parameter that shaped the output."""
         params: dict[str, Any] = {}
         if self.method == "easyproject":
             params |= {"model": self.easyproject_model, "threshold": self.easyproject_threshold}
         else:
-            params |= {"candidates": self.candidates, "projection": asdict(self.projection_config())}
+            params |= {"candidates": self.candidates, "projection": asdict(self.projection_config(target_lang))}
         if self.backtranslation:
             params["backtranslation"] = self.refinement
         params |= {"keep_partial": self.keep_partial, "min_score": self.min_score}

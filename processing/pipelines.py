@@ -98,17 +98,19 @@ def _label_stage(run: RunOptions, target_types: Sequence[str], **columns: str) -
 
     return Label(LabelConfig(
         target_types=tuple(target_types), label_map=run.ner_label_map, model=run.ner_model,
-        batch_size=run.ner_batch_size, device=run.device, **columns,
+        batch_size=run.ner_batch_size, device=run.device, strict=run.strict, **columns,
     ))
 
 
 def _align(chain: Chain, config: AlignConfig, models: _Models, *, name: str = "align") -> None:
     """Align two word columns; a statistical aligner sees the whole corpus in one batch (it learns
     from it)."""
+    from projner.processing.align.backends import learns_from_batch, uses_encoder
     from projner.processing.stages.correspondence import Align
 
-    neural = config.backend == "neural"
-    chain.step(name, Align(config), uses_model=neural, batch_size=1000 if neural else max(1, len(chain.dataset)))
+    neural = uses_encoder(config.backend)
+    batch_size = max(1, len(chain.dataset)) if learns_from_batch(config.backend) else 1000
+    chain.step(name, Align(config), uses_model=neural, batch_size=batch_size)
     if neural:
         from projner.processing.runtime import model_revision
 
@@ -471,7 +473,7 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
             "alignments": "bt_alignments"}))
     else:
         align_config = _refined_alignment(chain, run, method, models, lang, pivot)
-    chain.step("project", Project(method.projection_config(), project_columns))
+    chain.step("project", Project(method.projection_config(lang), project_columns))
 
     out = chain.dataset
     eval_map = evaluation_map(labels, predictable)
@@ -479,13 +481,13 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
     report = _scored("translate-test", tag_strings(out, "ner_tags", labels), out["projected_tags"], eval_map,
                      lang=code, split=name, origin=origin)
     report |= {"incomplete_sentences": reason_counts(out["projection_issues"]), **_translation_counts(out),
-               "ner_label_map": list(run.ner_label_map), "method": method.describe(), "aligner": aligner,
+               "ner_label_map": list(run.ner_label_map), "method": method.describe(lang), "aligner": aligner,
                "models": models.as_dicts()}
     if method.backtranslation and method.refinement == "markers":
         report["backtranslation_incomplete"] = reason_counts(out["bt_projection_issues"])
     provenance = Provenance(
         task="translate-test", source_dataset=source_record(given, origin.source, name), source_language=pivot_code,
-        target_language=code, method=_component(method.describe()), aligner=_component(aligner),
+        target_language=code, method=_component(method.describe(lang)), aligner=_component(aligner),
         models=tuple(models.refs), labels=eval_map.map_labels(labels),
         label_map=tuple(sorted({*run.ner_label_map, *eval_map.as_strings()})),
     )
@@ -600,7 +602,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
 
     ds = _target_input(given, columns, "translate-train", name)
     labels = label_names(ds, "ner_tags")
-    label_map.check_types(entity_types(labels), where=f"the source's {name} split")
+    label_map.check_types(entity_types(labels), where=f"the source's {name} split", strict=run.strict)
     _, drops = split_label_map(label_map)
     code, source_code = get_language(lang).code, get_language(source_lang).code
     chain = Chain(run.runner(), ds, content_fingerprint(ds, "translate-train", name))
@@ -636,9 +638,9 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         align_config = _method_aligner(method, run, "tokens", "tgt_tokens")
         _align(chain, align_config, models)
         aligner = _aligner_entry(align_config)
-        retyping = project_corpus(chain, method.projection_config(), drops, method.retype_config(drops),
+        retyping = project_corpus(chain, method.projection_config(lang), drops, method.retype_config(drops),
                                   source_tags=source_tags, external_spans=external)
-    described = method.describe()
+    described = method.describe(lang)
     if method.method != "easyproject":
         described["params"]["retype_dropped"] = retyping.get("config")
     settings = ", ".join(f"{k}={v}" for k, v in aligner["params"].items())

@@ -187,3 +187,19 @@ def test_demo_prints_scores_on_the_bundled_sample(shared_data, tmp_path, capsys)
     assert f"{100 * scores['f1']:.2f}" == f"{f1:.2f}"  # the folder's scores are the ones printed
     assert f"| **{100 * scores['f1']:.1f}** |" in body  # and the card's
     assert "Koehn" in body and "Agerri" in body
+
+
+def test_neural_and_eflomal_together_with_one_option(pair, tmp_path, capsys):
+    from projner.testing.tiny_models import build_aligner
+
+    source, target, _ = pair
+    model = build_aligner(tmp_path / "aligner")
+    code, _, err = run(["project-parallel", "--source", str(source), "--target", str(target),
+                        "--aligner", "neural+eflomal", "--model", str(model), "--aligner-runs", "1",
+                        "--label-map", "MISC=O", "--output", str(tmp_path / "o"),
+                        "--report", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    report = json.loads((tmp_path / "r.json").read_text())
+    params = report["aligner"]["params"]
+    assert report["aligner"]["name"] == "neural+eflomal" and params["combination"] == "fill"
+    assert params["neural"]["model"] == str(model) and params["eflomal"]["runs"] == 1

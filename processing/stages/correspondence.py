@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from projner.processing.align.backends import make_aligner
+from projner.processing.align.backends import make_aligner, uses_encoder
 from projner.processing.align.base import WordAligner
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import model_revision, pick_device
@@ -84,7 +84,7 @@ class Align:
         """The backend, built once per process; a rank picks that worker's GPU."""
         if self._aligner is None:
             options = dict(self.options)
-            if rank is not None and self.backend == "neural":
+            if rank is not None and uses_encoder(self.backend):
                 options["device"] = str(pick_device(options.get("device", "auto"), rank))
             self._aligner = make_aligner(self.backend, **options)
         return self._aligner
@@ -97,13 +97,12 @@ class Align:
         """The output's fingerprint: input fingerprint, backend, link-deciding options, model version."""
         options = {k: v for k, v in sorted(self.options.items()) if k not in EXECUTION_OPTIONS}
         model = self.options.get("model")
-        if self.backend == "neural":
-            from projner.processing.align.neural import (
-                NeuralAlignerConfig,
-                resolve_dtype,
-            )
+        if uses_encoder(self.backend):
+            from projner.processing.align.combined import CombinedConfig
+            from projner.processing.align.neural import resolve_dtype
 
-            config = NeuralAlignerConfig(**self.options)
+            links_options = {k: v for k, v in self.options.items() if not k.startswith("extra_")}
+            config = CombinedConfig.from_options(**links_options).neural
             model = config.model
             options["dtype"] = str(resolve_dtype(config.dtype, pick_device(config.device))).removeprefix("torch.")
         config_view = {

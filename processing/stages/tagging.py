@@ -77,6 +77,8 @@ class LabelConfig:
     tags_column: str = "src_tags"
     entities_column: str = "src_entities"
     batch_size: int = field(default=32, metadata=EXECUTION_ONLY)
+    strict: bool = field(default=False, metadata=EXECUTION_ONLY)
+    """A ``label_map`` entry naming a type the model lacks is an error (default: a warning)."""
     device: str = field(default="auto", metadata=EXECUTION_ONLY)
 
 
@@ -170,7 +172,8 @@ class Label(ModelStage):
             id2label = AutoConfig.from_pretrained(self.config.model, revision=self.config.revision).id2label
         types = frozenset(self.config.target_types)
         labels = [id2label[i] for i in range(len(id2label))]
-        self.label_map.check_types(_model_types(labels), where=f"the NER model {self.config.model}")
+        self.label_map.check_types(_model_types(labels), where=f"the NER model {self.config.model}",
+                                   strict=self.config.strict)
         return [target_tag(label, self.label_map, types, self.config.model) for label in labels]
 
     def label(self, sentences: Sequence[Sequence[str]], rank: int | None = None) -> list[Labelled]:

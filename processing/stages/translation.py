@@ -365,6 +365,13 @@ class ProjectMarked(ConfigStage):
         super().__init__(config)
         self.target = get_language(config.target_lang)
 
+    def fingerprint(self, previous: str) -> str:
+        """From the config and the target's word segmenter (see ``SplitWords.fingerprint``)."""
+        from projner.processing.segmenters import segmenter_version
+
+        return stage_fingerprint(previous, self.stage, self.config,
+                                 model_id=segmenter_version(self.target.segmenter))
+
     def _split(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         from projner.processing.text import split_words
 

@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from projner.languages import canonical_codes, get_language
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.segmenters import segmenter_version
 from projner.processing.stages.base import ConfigStage
 from projner.processing.text import detokenize, split_words
 
@@ -66,6 +68,11 @@ class SplitWords(ConfigStage):
     def __init__(self, config: SplitWordsConfig) -> None:
         super().__init__(config)
         self.language = get_language(config.lang)
+
+    def fingerprint(self, previous: str) -> str:
+        """From the config and the segmenter in use (graphemes where it is not installed)."""
+        return stage_fingerprint(previous, self.stage, self.config,
+                                 model_id=segmenter_version(self.language.segmenter))
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         words_out: list[list[str]] = []

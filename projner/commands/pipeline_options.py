@@ -21,6 +21,7 @@ from projner.commands.aligner_options import (
 from projner.commands.checks import positive_int
 from projner.errors import UserError
 from projner.processing import defaults
+from projner.processing.align.backends import BACKENDS as ALIGNER_BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
 from projner.processing.translation_backends import BACKENDS, COMPUTE_TYPES
@@ -41,6 +42,10 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--data-dir", help="local copy of the dataset (folder the builder reads)")
     data.add_argument("--limit", type=positive_int, help="only the first N sentences (N ≥ 1)")
     data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
+    data.add_argument("--strict", action="store_true",
+                      help="a known defect of an official file, or a label map entry naming a type the data or "
+                      "the model lacks, is an error (default: read as the official loader does and counted; "
+                      "a warning)")
     data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
                       "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
                       "sentence (projection_issues kept), translate-train leaves those with a dropped_reason out "
@@ -76,9 +81,10 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
                        "target side (default ngram)")
     group.add_argument("--ner-weight", type=float, default=0.0,
                        help="weight of the target-side NER probability in candidate scores (with --candidates ner)")
-    group.add_argument("--aligner", default="neural", choices=("neural", "eflomal"),
-                       help="neural (encoder similarities, --aligner-model) or eflomal (statistical, trained "
-                       "on the sentences at hand) (default neural)")
+    group.add_argument("--aligner", default="neural", choices=tuple(ALIGNER_BACKENDS),
+                       help="neural (encoder similarities, --aligner-model), eflomal (statistical, trained "
+                       "on the sentences at hand) or neural+eflomal (neural links, eflomal's where neither "
+                       "word has one) (default neural)")
     group.add_argument("--align-method", default=defaults.DEFAULT_ALIGN_METHOD, choices=METHODS,
                        help=f"link extraction of the neural aligner (default {defaults.DEFAULT_ALIGN_METHOD})")
     group.add_argument("--align-layer", type=int, default=defaults.DEFAULT_ALIGN_LAYER,
@@ -115,6 +121,7 @@ def run_options(args: argparse.Namespace) -> Any:
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
         translate_batch_size=args.translate_batch_size, translator_backend=args.translator_backend,
         compute_type=args.compute_type, ner_batch_size=args.ner_batch_size, shard_rows=args.shard_rows,
+        strict=args.strict,
     )
 
 
@@ -125,7 +132,7 @@ def load_gold_split(args: argparse.Namespace, name: str, lang: str) -> Any:
     from projner.processing.options import RunOptions
 
     return load_gold(name, lang, args.split, data_dir=args.data_dir, limit=args.limit, lenient=args.lenient,
-                     cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
+                     strict=args.strict, cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
 
 
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
@@ -251,8 +258,9 @@ def add_symmetrization_argument(parser: Any) -> None:
 def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     """The aligner and projection options of ``project-parallel`` and ``demo``."""
     parser.add_argument("--aligner", default="eflomal",
-                        help="word aligner backend (default: eflomal, trained on the pair; neural: an "
-                             "encoder, see the neural aligner options)")
+                        help=f"word aligner backend, one of {', '.join(ALIGNER_BACKENDS)} (default: eflomal, trained "
+                             "on the pair; neural: an encoder, see the neural aligner options; "
+                             "neural+eflomal: neural links, eflomal's where neither word has one)")
     parser.add_argument("--alignments", type=Path, nargs="+",
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner; one file per --source")
@@ -275,16 +283,20 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def projection_config(args: argparse.Namespace) -> Any:
+    from projner.processing.options import written_without_spaces
     from projner.processing.project.names import NameMatchConfig
     from projner.processing.project.pair import ProjectionConfig
+    from projner.processing.project.scores import ScoreConfig
 
     return ProjectionConfig(method=args.method, solver=args.solver,
-                            names=None if args.no_name_links else NameMatchConfig())
+                            names=None if args.no_name_links else NameMatchConfig(),
+                            scores=ScoreConfig(linked_tie_break=written_without_spaces(getattr(args, "target_lang", None))))
 
 
 def aligner_config(args: argparse.Namespace) -> Any:
     """The aligner ``--aligner`` and its options name (eflomal-only options refused for the neural one)."""
     from projner.builders.parallel import parallel_text
+    from projner.processing.align.backends import uses_encoder
     from projner.processing.stages.correspondence import AlignConfig
 
     if args.aligner == "neural":
@@ -292,9 +304,9 @@ def aligner_config(args: argparse.Namespace) -> Any:
                                                  ("--extra-parallel", bool(args.extra_parallel))) if given]
         if eflomal_only:
             raise ValueError(f"{', '.join(eflomal_only)}: eflomal options, not for --aligner neural")
-        options: dict[str, Any] = neural_options(args)
-    else:
-        options = {"symmetrization": args.symmetrization}
+    options: dict[str, Any] = neural_options(args) if uses_encoder(args.aligner) else {}
+    if args.aligner != "neural":
+        options["symmetrization"] = args.symmetrization
     if args.aligner_runs is not None:
         options["runs"] = args.aligner_runs
     if args.extra_parallel:
