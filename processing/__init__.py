@@ -10,5 +10,6 @@ EXPORTS = by_module({
     "projner.processing.results": ("PipelineResult", "export"),
     "projner.processing.options": ("RunOptions", "MethodOptions", "Columns", "PairColumns", "Origin"),
     "projner.processing.evaluate": ("ner_scores",),
+    "projner.processing.engines": ("RayConfig",),
 }) | stages.EXPORTS | project.EXPORTS | align.EXPORTS
 __all__, __getattr__ = lazy_exports(__name__, EXPORTS)
