@@ -65,14 +65,14 @@ class Configuration:
 WITHOUT_ROMANIZATION = ProjectionConfig(names=NameMatchConfig(romanized=False))
 
 CONFIGURATIONS: list[Configuration] = [
-    Configuration("eflomal-same-script", "eflomal", WITHOUT_ROMANIZATION),
+    Configuration("eflomal-before", "eflomal", WITHOUT_ROMANIZATION, (("stem_letters", 0),)),
     Configuration("eflomal", "eflomal"),
-    Configuration("eflomal-no-names", "eflomal", ProjectionConfig(names=None)),
     Configuration("neural-same-script", "neural", WITHOUT_ROMANIZATION),
     Configuration("neural", "neural"),
 ]
-"""The columns, in order. ``*-same-script``: name links within one script only (projner before
-romanized name links); ``eflomal``/``neural``: the defaults."""
+"""The columns, in order. ``eflomal-before``: projner before romanized name links and stems
+(eflomal on whole words, name links within one script); ``neural-same-script``: the neural
+aligner with name links within one script; ``eflomal``/``neural``: the defaults."""
 
 
 def load_pud(data: Path, language: str) -> list[dict]:
