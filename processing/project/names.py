@@ -182,7 +182,8 @@ def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> d
 def sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
     """How alike two words of different scripts sound, or 0 below ``config.romanized_threshold``.
 
-    Keys shorter than ``min_length`` must be equal: short keys collide by chance.
+    Keys shorter than ``min_length`` must be equal (short keys collide by chance), up to a vowel
+    that ``other`` adds at the end (Korean ``부시``, ``busi``, for ``Bush``).
     """
     similarity = _sound_similarity(word, other, config)
     return similarity if similarity >= config.romanized_threshold else 0.0
@@ -193,7 +194,7 @@ def _sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
     if not key or not other_key:
         return 0.0
     if min(len(key), len(other_key)) < config.min_length:
-        return 1.0 if key.rstrip("a") == other_key.rstrip("a") else 0.0
+        return 1.0 if other_key in (key, key + "a") else 0.0
     share = config.romanized_spelling_share
     similarity = (1 - share) * key_similarity(key, other_key, config.affix_weight)
     if share:
