@@ -10,6 +10,7 @@ from pathlib import Path
 
 import datasets
 
+from projner.errors import UserError
 from projner.languages import get_language
 from projner.processing.stage_cache import content_fingerprint
 
@@ -34,6 +35,27 @@ class GoldInput:
         return [[self.labels[i] for i in row] for row in self.dataset["ner_tags"]]
 
 
+def resolve_gold(name: str, lang: str) -> tuple[type, str]:
+    """The builder and config of dataset ``name`` for ``lang``; a user error listing the dataset's
+    languages where it has none for ``lang``. Reads nothing."""
+    from projner import builders
+    from projner.languages import MASAKHANER2_LANGUAGES, PANX_LANGUAGES
+
+    language = get_language(lang)
+    if name == "conll2003":
+        return builders.Conll2003, "en"
+    known = {"masakhaner2": ("MasakhaNER 2.0", builders.MasakhaNER2, "masakhaner2", MASAKHANER2_LANGUAGES),
+             "panx": ("PAN-X", builders.PanX, "panx", PANX_LANGUAGES)}
+    if name not in known:
+        raise UserError(f"unknown dataset {name!r}; known: masakhaner2, panx, conll2003")
+    title, builder_class, attribute, languages = known[name]
+    config = getattr(language, attribute)
+    if not config:
+        codes = ", ".join(sorted(lang_.code for lang_ in languages))
+        raise UserError(f"{title} has no {language.name} ({language.code}) config; its languages: {codes}")
+    return builder_class, config
+
+
 def load_gold(
     name: str,
     lang: str,
@@ -46,22 +68,8 @@ def load_gold(
     label_map: Sequence[str] = (),
 ) -> GoldInput:
     """One split of MasakhaNER 2.0, PAN-X or CoNLL-2003 through projner's builders (first ``limit``)."""
-    from projner import builders
-
-    language = get_language(lang)
     split = SPLIT_ALIASES.get(split, split)
-    if name == "masakhaner2":
-        if not language.masakhaner2:
-            raise ValueError(f"MasakhaNER 2.0 has no {language.name} ({language.code}) config")
-        builder_class, config = builders.MasakhaNER2, language.masakhaner2
-    elif name == "panx":
-        if not language.panx:
-            raise ValueError(f"PAN-X has no {language.name} ({language.code}) config")
-        builder_class, config = builders.PanX, language.panx
-    elif name == "conll2003":
-        builder_class, config = builders.Conll2003, "en"
-    else:
-        raise ValueError(f"unknown dataset {name!r}; known: masakhaner2, panx, conll2003")
+    builder_class, config = resolve_gold(name, lang)
     builder = builder_class(
         config_name=config, data_dir=data_dir, cache_dir=str(Path(cache_dir) / "builders"),
         splits=[split], lenient=lenient, label_map=tuple(label_map),
@@ -71,6 +79,7 @@ def load_gold(
     if limit is not None:
         dataset = dataset.select(range(min(limit, len(dataset))))
     labels = tuple(dataset.features["ner_tags"].feature.names)
-    skipped = builder.read_report.skipped().get(split, {})
+    report = builder.read_report
+    skipped = report.skipped().get(split, {}) | report.tolerated().get(split, {})
     fingerprint = content_fingerprint(dataset, name, config, split)
     return GoldInput(dataset, labels, name, config, split, fingerprint, skipped)

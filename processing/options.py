@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import datasets
-
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import LabelMap
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
+from projner.processing.runtime import projner_cache_root
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
 
 REFINEMENTS = ("markers", "back-translation", "intersection", "union")
@@ -41,12 +40,17 @@ class RunOptions:
     num_beams: int = 4
     max_new_tokens: int = 256
     translate_batch_size: int = 16
+    translator_backend: str = "transformers"
+    """Engine of every translation step (translation, EasyProject, back-translation): ``transformers``
+    or ``ctranslate2`` (converted on first use into ``<cache>/ctranslate2``)."""
+    compute_type: str = "auto"
+    """Precision of the ctranslate2 backend (auto: int8 on CPU, float16 on GPU)."""
     ner_batch_size: int = 32
     shard_rows: int = DEFAULT_SHARD_ROWS
     """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
 
     def cache_root(self) -> Path:
-        return Path(self.cache_dir) if self.cache_dir else Path(datasets.config.HF_DATASETS_CACHE) / "projner"
+        return Path(self.cache_dir) if self.cache_dir else projner_cache_root()
 
     def runner(self) -> StepRunner:
         return StepRunner(self.cache_root() / "runs", num_proc=self.num_proc, device=self.device,
@@ -59,6 +63,8 @@ class RunOptions:
             "source_lang": source, "target_lang": target, "model": self.translator,
             "num_beams": self.num_beams, "max_new_tokens": self.max_new_tokens,
             "batch_size": self.translate_batch_size, "device": self.device,
+            "backend": self.translator_backend, "compute_type": self.compute_type,
+            "converted_dir": str(self.cache_root() / "ctranslate2"),
         } | changes))
 
 

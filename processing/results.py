@@ -66,14 +66,15 @@ class PipelineResult:
         return default_config_name(self.provenance)
 
 
-def export(result: PipelineResult, folder: str | os.PathLike) -> Path:
+def export(result: PipelineResult, folder: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """Write ``result`` as one config (its target language) of the Hub dataset folder ``folder``,
     merged with the configs already there; returns the folder. ``datasets.load_dataset(folder,
-    config)`` loads it."""
+    config)`` loads it. The config appears whole or not at all; a folder projner did not write is
+    refused unless ``overwrite`` (and its files are never replaced)."""
     from projner.dataset_cards.export import export_hub_folder
 
     return export_hub_folder(result.dataset, folder, config_name=result.config_name, provenance=result.provenance,
-                             report=result.folder_report(), keep_dropped=result.keep_dropped)
+                             report=result.folder_report(), keep_dropped=result.keep_dropped, overwrite=overwrite)
 
 
 def dropped_counts(reasons: Sequence[str]) -> dict[str, int]:

@@ -71,6 +71,13 @@ def folder_signature(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def projner_cache_root() -> Path:
+    """``<datasets cache>/projner``: stage caches and converted models, unless a run names another."""
+    import datasets
+
+    return Path(datasets.config.HF_DATASETS_CACHE) / "projner"
+
+
 def pick_device(device: str = "auto", rank: int | None = None) -> torch.device:  # noqa: F821
     """``auto`` is CUDA where present, else CPU; a CUDA device with a rank spreads ranks over GPUs."""
     import torch

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from projner import __version__
@@ -56,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "run", None) is None:
         parser.print_help()
         return 0
+    shown = warnings.showwarning
+    warnings.showwarning = _warning_printer(args.command, shown)
     try:
         return int(args.run(args) or 0)
     except UserError as err:
@@ -63,6 +66,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"projner {args.command}: error: {one_line(str(err))}", file=sys.stderr)
         return 2
+    finally:
+        warnings.showwarning = shown
+
+
+def _warning_printer(command: str, shown: Callable) -> Callable:
+    """projner's own warnings (a known defect of a file, a label map entry that changes nothing) as
+    one line each, like its errors; other libraries' warnings as they print them."""
+
+    def show(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+        if category.__module__.partition(".")[0] == "projner":
+            print(f"projner {command}: warning: {one_line(str(message))}", file=sys.stderr)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    return show
 
 
 def one_line(message: str) -> str:

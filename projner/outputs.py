@@ -63,8 +63,11 @@ def _check_writable(folder: Path, option: str, path: Path) -> None:
         existing = existing.parent
     if not existing.is_dir():
         raise OutputError(f"{option} {path}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(f"{option} {path}: cannot write in {existing} (permission denied)")
+    try:  # a real attempt: permissions, read-only mounts and special folders all answer it
+        with tempfile.TemporaryFile(dir=existing, prefix=TEMPORARY_PREFIX):
+            pass
+    except OSError as err:
+        raise OutputError(f"{option} {path}: cannot write in {existing} ({err.strerror or err})") from None
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,11 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
+    """The command as the shell runs it: argparse's usage errors exit through SystemExit."""
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exit_:
+        code = exit_.code
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -158,3 +163,161 @@ def test_empty_source_and_target_files_are_an_error_not_an_unloadable_folder(tmp
     code, _, err = run(project(tmp_path, source="", target=""), capsys)
     assert_user_error(code, err, "no sentences in ", "src.conll")
     assert not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
+
+
+# --- outputs ------------------------------------------------------------------------------------
+
+
+def test_an_output_folder_holding_the_users_readme_is_refused_before_any_work(tmp_path, capsys):
+    argv = project(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "README.md").write_text("# My project\n\nMy own notes.\n")
+    before = snapshot(tmp_path)
+    code, out, err = run(argv, capsys)
+    assert_user_error(code, err, "README.md was not written by projner and is never replaced")
+    assert out == "" and snapshot(tmp_path) == before and not (tmp_path / "report.json").exists()
+
+
+def test_an_output_folder_projner_did_not_write_needs_overwrite_and_keeps_the_users_files(tmp_path, capsys):
+    argv = project(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine\n")
+    code, _, err = run(argv, capsys)
+    assert_user_error(code, err, "the folder exists and projner did not write it", "--overwrite")
+    assert not (tmp_path / "report.json").exists()
+    code, _, err = run([*argv, "--overwrite"], capsys)
+    assert code == 0, err
+    assert (tmp_path / "out" / "notes.txt").read_text() == "mine\n"
+    assert (tmp_path / "out" / "default" / "provenance.json").is_file()
+
+
+def test_an_output_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
+    argv = project(tmp_path)
+    (tmp_path / "out").write_text("a file of mine\n")
+    code, out, err = run(argv, capsys)
+    assert_user_error(code, err, "--output", "is a file, not a folder")
+    assert out == "" and (tmp_path / "out").read_text() == "a file of mine\n"
+    assert not (tmp_path / "report.json").exists()
+
+
+@pytest.mark.parametrize("where", ["proc", "read-only"])
+def test_an_output_in_a_folder_that_cannot_be_written_is_refused_before_any_work(tmp_path, capsys, where):
+    if where == "proc":
+        output = Path("/proc/projner-out")
+        if not Path("/proc").is_dir():
+            pytest.skip("no /proc on this system")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders; /proc covers this case")
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        output = locked / "out"
+    argv = project(tmp_path)
+    argv[argv.index("--output") + 1] = output
+    code, out, err = run(argv, capsys)
+    assert_user_error(code, err, f"--output {output}: cannot write in")
+    assert out == "" and not output.exists() and not (tmp_path / "report.json").exists()
+
+
+def test_a_report_projner_did_not_write_is_not_replaced(tmp_path, capsys):
+    argv = project(tmp_path)
+    (tmp_path / "report.json").write_text("my notes\n")
+    code, _, err = run(argv, capsys)
+    assert_user_error(code, err, "--report", "the file exists and projner did not write it")
+    assert (tmp_path / "report.json").read_text() == "my notes\n" and not (tmp_path / "out").exists()
+
+
+def test_the_report_is_written_last_and_says_complete_and_a_rerun_may_replace_it(tmp_path, capsys):
+    argv = project(tmp_path)
+    assert run(argv, capsys)[0] == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["complete"] is True
+    assert (tmp_path / "report.json").stat().st_mtime_ns >= max(
+        p.stat().st_mtime_ns for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert run(argv, capsys)[0] == 0  # projner's own folder and report: replaced without --overwrite
+
+
+def test_a_failure_while_writing_leaves_no_output_and_no_report(tmp_path, capsys, monkeypatch):
+    from projner.dataset_cards import export
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "_write_shards", disk_full)
+    code, _, err = run(project(tmp_path), capsys)
+    warned, failed = err.strip().splitlines()[:-1], err.strip().splitlines()[-1:]
+    assert all(": warning: " in line for line in warned)  # what reading the files found, said before
+    assert_user_error(code, "\n".join(failed), "No space left on device")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
+    assert not any(p.name.startswith(".projner-tmp") for p in tmp_path.iterdir())
+
+
+def test_align_output_that_is_a_folder_is_refused_before_any_work(tmp_path, capsys):
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("a b ||| c d\n", encoding="utf-8")
+    (tmp_path / "links").mkdir()
+    code, out, err = run(["align", "--input", pairs, "--output", tmp_path / "links", "--model", tmp_path / "none"],
+                         capsys)
+    assert_user_error(code, err, f"--output {tmp_path / 'links'}: is a folder; give a file name")
+    assert out == "" and list((tmp_path / "links").iterdir()) == []
+
+
+# --- pipelines: names, values and models checked before anything loads ---------------------------------------
+
+
+@pytest.mark.parametrize("options, said", [
+    (["--lang", "de"], "MasakhaNER 2.0 has no German (de) config; its languages: "),
+    (["--lang", "yorr"], "unknown language code 'yorr'; close matches: yor"),
+    (["--lang", "yo", "--limit", "0"], "argument --limit: 0 is not at least 1"),
+    (["--lang", "yo", "--limit", "-3"], "argument --limit: -3 is not at least 1"),
+    (["--lang", "yo", "--ner-model", "./no/such/model"], "--ner-model ./no/such/model: no such folder"),
+])
+@pytest.mark.parametrize("command", ["model-transfer", "translate-test"])
+def test_pipeline_mistakes_are_one_line_before_any_model_loads(tmp_path, capsys, command, options, said):
+    code, out, err = run([command, "--dataset", "masakhaner2", "--data-dir", tmp_path / "no-data", *options,
+                          "--output", tmp_path / "out", "--report", tmp_path / "report.json"], capsys)
+    assert_user_error(code, err, f"projner {command}: error: ", said)
+    assert out == "" and not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
+
+
+def test_translate_train_refuses_a_language_nllb_does_not_cover_before_reading_the_source(tmp_path, capsys):
+    code, _, err = run(["translate-train", "--lang", "bbj", "--data-dir", tmp_path / "no-data",
+                        "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, "NLLB-200 has no code for Ghomala (bbj)")
+    assert not (tmp_path / "out").exists()
+
+
+# --- align ----------------------------------------------------------------------------------------
+
+
+def test_align_names_the_line_that_is_not_utf8_and_writes_nothing(tmp_path, capsys):
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_bytes(b"a b ||| c d\n" + "Z\xfcrich ||| Zurich\n".encode("latin-1"))
+    code, _, err = run(["align", "--input", pairs, "--output", tmp_path / "links.txt", "--aligner", "eflomal"], capsys)
+    assert_user_error(code, err, f"{pairs}, line 2: not UTF-8 (byte 0xfc at column 2)")
+    assert not (tmp_path / "links.txt").exists()
+
+
+def test_align_refuses_an_empty_input(tmp_path, capsys):
+    (tmp_path / "pairs.txt").write_text("")
+    code, _, err = run(["align", "--input", tmp_path / "pairs.txt", "--output", tmp_path / "links.txt",
+                        "--aligner", "eflomal"], capsys)
+    assert_user_error(code, err, "no sentence pairs in ")
+    assert not (tmp_path / "links.txt").exists()
+
+
+# --- the official corpora with defaults -----------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_masakhaner2_xho_train_runs_with_defaults_its_known_defect_counted(tiny_models, shared_data, tmp_path,
+                                                                             capsys):
+    code, _, err = run(["model-transfer", "--dataset", "masakhaner2", "--lang", "xho", "--split", "train",
+                        "--data-dir", shared_data / "masakhaner2", "--limit", "2",
+                        "--ner-model", tiny_models["ner"], "--cache-dir", tmp_path / "cache",
+                        "--report", tmp_path / "report.json"], capsys)
+    assert code == 0, err
+    assert "projner model-transfer: warning: " in err and "xho/train.txt: 2 line(s) with a tag but no token" in err
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["input_skipped"] == {"tag without a token (known defect, line skipped)": 2}
+    assert report["sentences"] == 2 and report["complete"] is True

@@ -6,7 +6,9 @@ back in input order. An input longer than the model was trained on (512 tokens f
 at sentence ends, else word ends, else characters, and the pieces' translations are joined: nothing
 is truncated silently, and ``translation_pieces`` says how many pieces a sentence became. A
 translation that hit ``max_new_tokens`` before its end-of-sentence token is flagged in
-``translation_complete``.
+``translation_complete``. All of this is the stage's whatever engine generates: ``transformers`` or
+CTranslate2 (:mod:`projner.processing.translation_backends`), which gets the same input ids and
+gives back the same kind of output ids.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from projner.languages import Language, canonical_codes, get_language
@@ -24,8 +27,19 @@ from projner.processing.runtime import (
     model_revision,
     pick_device,
     pick_dtype,
+    projner_cache_root,
 )
 from projner.processing.text import piece_spans
+from projner.processing.translation_backends import (
+    CTranslate2Generator,
+    Generator,
+    TransformersGenerator,
+    check_backend,
+    convert,
+    ctranslate2_device,
+    is_ctranslate2_folder,
+    resolved_compute_type,
+)
 
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
 EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
@@ -49,6 +63,11 @@ class TranslateConfig:
     max_input_tokens: int = 512
     """Longest input (subword tokens) given to the model in one piece; NLLB-200 was trained on 512."""
     dtype: str = "auto"
+    """Precision of the transformers backend (auto: bfloat16/float16 on GPU, float32 on CPU)."""
+    backend: str = "transformers"
+    """``transformers`` (``generate``) or ``ctranslate2`` (a converted copy; the ``fast`` extra)."""
+    compute_type: str = "auto"
+    """Precision of the ctranslate2 backend (auto: int8 on CPU, float16 on GPU)."""
     input_column: str = "sentence"
     output_column: str = "translation"
     pieces_column: str = "translation_pieces"
@@ -56,9 +75,14 @@ class TranslateConfig:
     batch_size: int = field(default=16, metadata=EXECUTION_ONLY)
     sort_by_length: bool = field(default=True, metadata=EXECUTION_ONLY)
     device: str = field(default="auto", metadata=EXECUTION_ONLY)
+    converted_dir: str | None = field(default=None, metadata=EXECUTION_ONLY)
+    """Where the ctranslate2 backend keeps converted models (default ``<datasets cache>/projner/ctranslate2``)."""
 
     def __post_init__(self) -> None:
         canonical_codes(self, "source_lang", "target_lang")
+        check_backend(self.backend, self.compute_type)
+        if is_ctranslate2_folder(self.model) and self.backend != "ctranslate2":
+            raise ValueError(f"{self.model} is a CTranslate2 model: translate with backend ctranslate2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +98,9 @@ class Translated:
 class Translate(ModelStage):
     """``dataset.map(Translate(config), batched=True, with_rank=True)``: adds the translation.
 
-    The model loads on first use (in each worker process) and is never pickled, so the stage can be
-    sent to ``num_proc`` workers; with ``device="cuda"`` worker ``rank`` uses GPU ``rank % n``.
+    The model (``_model``: the backend's generator) loads on first use, in each worker process or
+    actor that holds the stage, and is never pickled, so the stage can be sent to ``num_proc``
+    workers; with ``device="cuda"`` worker ``rank`` uses GPU ``rank % n``, with either backend.
     """
 
     stage = "translate"
@@ -97,8 +122,14 @@ class Translate(ModelStage):
         return (c.output_column, c.pieces_column, c.complete_column)
 
     def fingerprint_params(self) -> dict[str, Any]:
-        """The model's parameters, and the version of a tokenizer loaded from elsewhere."""
+        """The model's parameters with the precision of the backend that runs, and the version of a
+        tokenizer loaded from elsewhere."""
         params = super().fingerprint_params()
+        if self.config.backend == "ctranslate2":
+            del params["dtype"]
+            params["compute_type"] = resolved_compute_type(self.config.compute_type, self.config.device)
+        else:
+            del params["compute_type"]
         if self.config.tokenizer is not None:
             params["tokenizer_version"] = model_revision(self.config.tokenizer, self.config.tokenizer_revision)
         return params
@@ -107,10 +138,9 @@ class Translate(ModelStage):
     def _load(self, rank: int | None) -> None:
         if self._model is not None:
             return
-        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers import AutoTokenizer
 
         c = self.config
-        self._device = pick_device(c.device, rank)
         tokenizer_id = c.tokenizer or c.model
         tokenizer_revision = c.tokenizer_revision if c.tokenizer else c.revision
         self._tokenizer = AutoTokenizer.from_pretrained(tokenizer_id, revision=tokenizer_revision)
@@ -124,12 +154,30 @@ class Translate(ModelStage):
         if forced is None or forced == self._tokenizer.unk_token_id:
             raise ValueError(f"{tokenizer_id}: the tokenizer has no language token {self.target_code!r}")
         self._forced_bos = forced
-        self._model = AutoModelForSeq2SeqLM.from_pretrained(
-            c.model, revision=c.revision, dtype=pick_dtype(c.dtype, self._device)
-        ).to(self._device).eval()
-        # Length is ``max_new_tokens``, per piece; the checkpoint's own ``max_length`` (200 for
-        # NLLB-200) would only clash with it.
-        self._model.generation_config.max_length = None
+        self._model = self._generator(rank)
+
+    def _generator(self, rank: int | None) -> Generator:
+        """The engine of ``config.backend``, on the device of worker ``rank``."""
+        c = self.config
+        if c.backend == "transformers":
+            self._device = pick_device(c.device, rank)
+            return TransformersGenerator(c.model, c.revision, self._tokenizer, self._forced_bos,
+                                         device=self._device, dtype=pick_dtype(c.dtype, self._device),
+                                         num_beams=c.num_beams, max_new_tokens=c.max_new_tokens)
+        import torch
+
+        kind, index = ctranslate2_device(c.device, rank)
+        self._device = torch.device(kind, index) if kind == "cuda" else torch.device(kind)
+        return CTranslate2Generator(self.ctranslate2_folder(), self.target_code, device=kind, device_index=index,
+                                    compute_type=resolved_compute_type(c.compute_type, c.device),
+                                    num_beams=c.num_beams, max_new_tokens=c.max_new_tokens,
+                                    threads=torch.get_num_threads())
+
+    def ctranslate2_folder(self) -> Path:
+        """The model in CTranslate2's format: converted on the first call, from the cache after."""
+        c = self.config
+        return convert(c.model, c.revision, self.revision(), resolved_compute_type(c.compute_type, c.device),
+                       c.converted_dir or projner_cache_root() / "ctranslate2", c.tokenizer, c.tokenizer_revision)
 
     def _token_count(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
@@ -165,31 +213,20 @@ class Translate(ModelStage):
 
     def _generate(self, pieces: list[str]) -> list[tuple[str, bool, int]]:
         """(text, ended before the length limit, tokens generated) per piece, in input order."""
-        import torch
-
         c = self.config
+        input_ids = self._tokenizer(pieces)["input_ids"] if pieces else []
         order = list(range(len(pieces)))
         if c.sort_by_length:
-            lengths = [len(ids) for ids in self._tokenizer(pieces, add_special_tokens=False)["input_ids"]] if pieces else []
-            order.sort(key=lambda i: -lengths[i])
+            order.sort(key=lambda i: -len(input_ids[i]))
         results: list[tuple[str, bool, int]] = [("", True, 0)] * len(pieces)
-        eos, pad = self._model.generation_config.eos_token_id, self._tokenizer.pad_token_id
-        eos_ids = set(eos if isinstance(eos, list) else [eos])
+        end_ids, pad = self._model.end_ids, self._tokenizer.pad_token_id
         for first in range(0, len(order), c.batch_size):
             chunk = order[first:first + c.batch_size]
-            encoded = self._tokenizer([pieces[i] for i in chunk], return_tensors="pt", padding=True)
-            with torch.inference_mode():
-                generated = self._model.generate(
-                    **encoded.to(self._device),
-                    forced_bos_token_id=self._forced_bos,
-                    num_beams=c.num_beams,
-                    max_new_tokens=c.max_new_tokens,
-                )
+            generated = self._model.generate([input_ids[i] for i in chunk])
             texts = self._tokenizer.batch_decode(generated, skip_special_tokens=True)
-            for row, index, text in zip(generated.tolist(), chunk, texts):
-                body = row[1:]  # the decoder start token
-                ended = any(token in eos_ids for token in body)
-                produced = sum(1 for token in body if token != pad and token not in eos_ids)
+            for row, index, text in zip(generated, chunk, texts):
+                ended = any(token in end_ids for token in row)
+                produced = sum(1 for token in row if token != pad and token not in end_ids)
                 results[index] = (text.strip(), ended, produced)
         return results
 

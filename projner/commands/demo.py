@@ -10,9 +10,10 @@ folder (config ``de``, split ``test``, card included) that ``datasets.load_datas
 from __future__ import annotations
 
 import argparse
-import sys
 from importlib import resources
 from pathlib import Path
+
+from projner.errors import UserError
 
 HELP = "project Europarl-NER English entities onto German (bundled sample, offline) and print the scores"
 
@@ -32,10 +33,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish
+    from projner.commands.pipeline_options import check_outputs, finish
     from projner.commands.project_parallel import print_summary, run_files
     from projner.dataset_cards.sources import known_source
 
+    check_outputs(args, "de")
     folder = resources.files("projner").joinpath(DATA)
     print(f"Europarl-NER en→de ({SOURCE}, {TARGET}): aligning with {args.aligner} and projecting…")
     try:
@@ -44,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
                                split=SPLIT, source_dataset=known_source("europarl-ner", config="en-de", split=SPLIT),
                                gold=f"the German gold tags of Europarl-NER ({TARGET}, MISC mapped to O)")
         return finish(result, args, print_summary)
+    except UserError:
+        raise
     except (OSError, ValueError) as err:
-        print(f"projner demo: error: {err}", file=sys.stderr)
-        return 2
+        raise UserError(str(err)) from err

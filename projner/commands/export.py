@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--provenance", type=Path,
                         help="provenance JSON (default: DIR/provenance.json)")
     parser.add_argument("--report", type=Path, help="run report JSON (default: DIR/report.json if present)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="write into an --output folder that is not projner's (its own files are kept)")
     parser.add_argument("--keep-dropped", action="store_true",
                         help="publish sentences with a dropped_reason too, keeping that column (an "
                         "evaluation run: every sentence was scored); default: leave them out, counted")
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             splits = _load_splits(folder, args.split)
             config = args.config or default_config_name(provenance)
             out = export_hub_folder(splits, args.output, config_name=config, provenance=provenance,
-                                    report=report, keep_dropped=args.keep_dropped)
+                                    report=report, keep_dropped=args.keep_dropped, overwrite=args.overwrite)
             print(f"exported {folder} as config {config!r} of {out}")
             _print_statistics(out / config)
         elif _is_export_folder(folder):

@@ -6,7 +6,6 @@ import argparse
 
 from projner.commands.pipeline_options import (
     add_common_arguments,
-    check_paths,
     print_summary,
     run_options,
 )
@@ -22,11 +21,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
+    from projner.commands.pipeline_options import (
+        finish,
+        gold_origin,
+        load_gold_split,
+        prepare,
+        user_errors,
+    )
     from projner.processing.pipelines import model_transfer
 
-    check_paths(args)
-    gold = load_gold_split(args, args.dataset, args.lang)
-    result = model_transfer(gold.dataset, args.lang, run=run_options(args), split=gold.split,
-                            origin=gold_origin(gold, "dataset"))
+    prepare(args, dataset=args.dataset)
+    with user_errors():
+        gold = load_gold_split(args, args.dataset, args.lang)
+        result = model_transfer(gold.dataset, args.lang, run=run_options(args), split=gold.split,
+                                origin=gold_origin(gold, "dataset"))
     return finish(result, args, print_summary)

@@ -6,8 +6,10 @@ imports at module level, so ``projner --help`` stays quick."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +19,10 @@ from projner.commands.aligner_options import (
     neural_options,
 )
 from projner.commands.checks import positive_int
+from projner.errors import UserError
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
+from projner.processing.translation_backends import BACKENDS, COMPUTE_TYPES
 
 DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
 DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
@@ -43,7 +47,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
                       "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
                       "sentence (dropped_reason kept), translate-train leaves incomplete ones out (counted)")
-    data.add_argument("--report", help="write the run report (JSON) here")
+    data.add_argument("--report", help="write the run report (JSON) here, last (it says \"complete\": true)")
+    add_overwrite_argument(data)
     data.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
     run = parser.add_argument_group("execution")
     run.add_argument("--num-proc", type=positive_int, help="worker processes for model stages (one per GPU)")
@@ -52,6 +57,11 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                      f"unfinished shard (default {DEFAULT_SHARD_ROWS})")
     run.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda (default auto)")
     run.add_argument("--translate-batch-size", type=int, default=16)
+    run.add_argument("--translator-backend", default="transformers", choices=BACKENDS,
+                     help="engine of every translation step: transformers (generate) or ctranslate2 (a copy "
+                     "converted on first use into the cache; pip install 'projner[fast]') (default transformers)")
+    run.add_argument("--compute-type", default="auto", choices=COMPUTE_TYPES,
+                     help="precision of the ctranslate2 backend (default auto: int8 on CPU, float16 on GPU)")
     run.add_argument("--ner-batch-size", type=int, default=32)
 
 
@@ -105,8 +115,8 @@ def run_options(args: argparse.Namespace) -> Any:
         translator=args.translator, ner_model=args.ner_model, aligner_model=args.aligner_model,
         ner_label_map=tuple(args.ner_label_map), cache_dir=args.cache_dir, num_proc=args.num_proc,
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
-        translate_batch_size=args.translate_batch_size, ner_batch_size=args.ner_batch_size,
-        shard_rows=args.shard_rows,
+        translate_batch_size=args.translate_batch_size, translator_backend=args.translator_backend,
+        compute_type=args.compute_type, ner_batch_size=args.ner_batch_size, shard_rows=args.shard_rows,
     )
 
 
@@ -132,23 +142,66 @@ def gold_origin(gold: Any, report_name: str) -> Any:
 
 
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
-    """After a pipeline: print its summary, write ``--report`` and export ``--output``."""
-    if args.report:
-        write_report(args.report, result.report)
+    """After a pipeline: print its summary, export ``--output`` (whole, or not at all), then write
+    ``--report`` last, saying ``"complete": true``: a report means the run finished."""
+    from projner.outputs import write_report
+
     summary(result.report)
     if args.output:
         from projner.processing.results import export
 
-        export(result, args.output)
+        export(result, args.output, overwrite=args.overwrite)
         print_written(args.output, result.config_name)
+    if args.report:
+        write_report(args.report, result.report)
     return 0
 
 
-def write_report(path: str | Path, report: dict[str, Any]) -> None:
-    from projner.dataset_cards.folder import write_json
+def add_overwrite_argument(parser: Any) -> None:
+    parser.add_argument("--overwrite", action="store_true",
+                        help="write into an --output folder that is not projner's, and replace a --report file "
+                        "projner did not write (files projner did not write in the folder are still kept)")
 
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    write_json(Path(path), report)
+
+def check_outputs(args: argparse.Namespace, config_name: str) -> None:
+    """Every output path, before any work: ``--output`` (a folder projner may write config
+    ``config_name`` into) and ``--report`` (a file); a failed check is one line and nothing done."""
+    from projner.dataset_cards.export import check_export_target
+    from projner.outputs import check_file, is_report
+
+    overwrite = getattr(args, "overwrite", False)
+    if getattr(args, "output", None):
+        check_export_target(Path(args.output), config_name, overwrite=overwrite)
+    if getattr(args, "report", None):
+        check_file(args.report, "--report", overwrite=overwrite, ours=is_report)
+    if args.output and args.report and Path(args.report).resolve().is_relative_to(Path(args.output).resolve()):
+        raise UserError(f"--report {args.report}: inside --output {args.output}; the folder holds the "
+                        "report already (<config>/report.json), write this one elsewhere")
+
+
+def check_models(args: argparse.Namespace, options: tuple[str, ...]) -> None:
+    """A model given as a local path that does not exist fails now, not after the data is read."""
+    for option in options:
+        value = getattr(args, option, None)
+        if value and _looks_local(value) and not Path(value).expanduser().is_dir():
+            raise UserError(f"--{option.replace('_', '-')} {value}: no such folder (give a model folder or a Hub id "
+                            "such as ORG/NAME)")
+
+
+def _looks_local(value: str) -> bool:
+    """A path rather than a Hub id (``ORG/NAME``): absolute, relative with ``.``/``~``, or deeper."""
+    return value.startswith((".", "/", "~")) or value.count("/") > 1 or "\\" in value
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """A value the pipeline refuses, or a model or file it cannot open, as one line (exit 2)."""
+    try:
+        yield
+    except UserError:
+        raise
+    except (ValueError, OSError) as err:
+        raise UserError(str(err)) from err
 
 
 def print_written(output: str | Path, config: str) -> None:
@@ -184,10 +237,21 @@ def _cache_note(report: dict[str, Any], step: str) -> str:
     return f" ({cached} of {shards} shards cached)" if cached else ""
 
 
-def check_paths(args: argparse.Namespace) -> None:
-    """A ``--report`` inside a folder that cannot be created fails before hours of translation."""
-    if args.report:
-        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+def prepare(args: argparse.Namespace, *, dataset: str | None = None, translating: bool = False) -> None:
+    """What a pipeline command checks before any model loads or any data is read: ``--lang`` (and,
+    with ``dataset``, that the dataset has it; ``translating``: that NLLB-200 covers it), the
+    split name, local model paths and every output path."""
+    from projner.languages import get_language
+    from projner.processing.corpora import resolve_gold
+
+    language = get_language(args.lang)
+    if dataset is not None:
+        resolve_gold(dataset, args.lang)
+    if translating:
+        language.require_nllb()
+    check_names(args, ())
+    check_models(args, ("translator", "ner_model", "aligner_model", "easyproject_model"))
+    check_outputs(args, language.code)
 
 
 def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
@@ -213,6 +277,7 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
                         help="project through the links as given, without repairing entity words' "
                              "links by spelling")
     parser.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
+    add_overwrite_argument(parser)
     add_neural_arguments(parser, method_flag="--align-method")
 
 
@@ -255,7 +320,7 @@ def check_names(args: argparse.Namespace, options: tuple[str, ...] = ("source_la
             try:
                 get_language(getattr(args, option))
             except LanguageError as err:
-                raise ValueError(f"--{option.replace('_', '-')}: {err}") from None
+                raise UserError(f"--{option.replace('_', '-')}: {err}") from None
     split = getattr(args, "split", None)
     if split is not None and not SPLIT_NAME_RE.match(split):
-        raise ValueError(f"--split {split!r}: use letters, digits and '_' (no '-')")
+        raise UserError(f"--split {split!r}: use letters, digits and '_' (no '-')")

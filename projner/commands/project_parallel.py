@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.pipeline_options import add_parallel_arguments
+from projner.errors import UserError
 
 HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
 
@@ -121,10 +122,13 @@ def print_input_warnings(command: str, caught: list, report: dict[str, Any]) -> 
 def run(args: argparse.Namespace) -> int:
     import warnings
 
-    from projner.commands.pipeline_options import check_names, finish
+    from projner.commands.pipeline_options import check_names, check_outputs, finish
+    from projner.dataset_cards.export import UNKNOWN_LANGUAGE_CONFIG
+    from projner.languages import get_language
 
     try:
         check_names(args)
+        check_outputs(args, get_language(args.target_lang).code if args.target_lang else UNKNOWN_LANGUAGE_CONFIG)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_files(args, args.source, args.target, gold=None, label_map=args.label_map,
@@ -132,9 +136,10 @@ def run(args: argparse.Namespace) -> int:
                                target_lang=args.target_lang, split=args.split)
         print_input_warnings("project-parallel", [w for w in caught if _is_input_warning(w)], result.report)
         return finish(result, args, print_summary)
+    except UserError:
+        raise
     except (OSError, ValueError) as err:  # bad files, links, names or labels: said clearly
-        print(f"projner project-parallel: error: {err}", file=sys.stderr)
-        return 2
+        raise UserError(str(err)) from err
 
 
 def _is_input_warning(caught: Any) -> bool:

@@ -7,7 +7,6 @@ import argparse
 from projner.commands.pipeline_options import (
     add_common_arguments,
     add_method_arguments,
-    check_paths,
     method_options,
     print_summary,
     run_options,
@@ -34,13 +33,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
+    from projner.commands.pipeline_options import (
+        finish,
+        gold_origin,
+        load_gold_split,
+        prepare,
+        user_errors,
+    )
     from projner.processing.pipelines import translate_test
 
-    check_paths(args)
-    gold = load_gold_split(args, args.dataset, args.lang)
-    result = translate_test(gold.dataset, args.lang, run=run_options(args), split=gold.split,
-                            method=method_options(args, backtranslation=args.backtranslation,
-                                                  refinement=args.refinement),
-                            origin=gold_origin(gold, "dataset"))
+    prepare(args, dataset=args.dataset)
+    with user_errors():
+        gold = load_gold_split(args, args.dataset, args.lang)
+        result = translate_test(gold.dataset, args.lang, run=run_options(args), split=gold.split,
+                                method=method_options(args, backtranslation=args.backtranslation,
+                                                      refinement=args.refinement),
+                                origin=gold_origin(gold, "dataset"))
     return finish(result, args, print_summary)

@@ -8,7 +8,6 @@ import argparse
 from projner.commands.pipeline_options import (
     add_common_arguments,
     add_method_arguments,
-    check_paths,
     method_options,
     print_summary,
     run_options,
@@ -40,15 +39,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.commands.pipeline_options import finish, gold_origin, load_gold_split
+    from projner.commands.pipeline_options import (
+        finish,
+        gold_origin,
+        load_gold_split,
+        prepare,
+        user_errors,
+    )
     from projner.processing.pipelines import translate_train
 
-    check_paths(args)
-    gold = load_gold_split(args, args.source, "en")
-    result = translate_train(
-        gold.dataset, args.lang, source_lang="en", run=run_options(args), split=gold.split,
-        method=method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
-                              retype_dropped=args.retype_dropped),
-        source_label_map=tuple(args.source_label_map), origin=gold_origin(gold, "source"),
-    )
+    prepare(args, translating=True)
+    with user_errors():
+        gold = load_gold_split(args, args.source, "en")
+        result = translate_train(
+            gold.dataset, args.lang, source_lang="en", run=run_options(args), split=gold.split,
+            method=method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
+                                  retype_dropped=args.retype_dropped),
+            source_label_map=tuple(args.source_label_map), origin=gold_origin(gold, "source"),
+        )
     return finish(result, args, print_summary)
