@@ -104,7 +104,7 @@ def score_table(title: str, rows_by_language: dict[str, list[dict]], configurati
     """F1 per language and configuration, printed as a table (languages as rows); the first
     configuration's links per language go into ``keep_links``."""
     print(f"\n## {title}\n")
-    print(f"{'lang':<6}" + "".join(f"{c.name:>22}" for c in configurations) + "   aligner seconds")
+    print(f"{'lang':<6}" + "".join(f"{c.name:>22}" for c in configurations) + "   aligner seconds (by the first configuration using the links)")
     results: dict[str, dict[str, float]] = {}
     for language, rows in rows_by_language.items():
         links_by_key: dict[tuple, list] = {}
@@ -113,7 +113,7 @@ def score_table(title: str, rows_by_language: dict[str, list[dict]], configurati
         for configuration in configurations:
             key = aligner_key(configuration, args)
             if key not in links_by_key:
-                links_by_key[key], seconds[configuration.aligner] = align(key, rows)
+                links_by_key[key], seconds[configuration.name] = align(key, rows)
             scores[configuration.name] = project_f1(rows, links_by_key[key], configuration.projection)
         results[language] = scores
         if keep_links is not None:
