@@ -251,13 +251,13 @@ def project_silver(
     workdir: Path,
 ) -> tuple[list[list[str]], list[str], dict]:
     """projner's silver labels for the pairs (:func:`silver_dataset`): the IOB2 tags per pair, each
-    pair's ``dropped_reason`` (empty where the sentence is kept) and what the report records:
+    pair's ``projection_issues`` (empty where the sentence is kept) and what the report records:
     entities left unprojected (by type), MISC spans by what they became."""
     ds, report = silver_dataset(pairs, links, method, projection, workdir)
     unprojected = Counter(entity["label"] for row in ds["src_entities"] for entity in row if not entity["score"])
     stats = {"unprojected_entities_by_type": dict(sorted(unprojected.items())),
              "retyped": report.get("retyped"), "retype_config": report.get("retype_config")}
-    return ds["projected_tags"], ds["dropped_reason"], stats
+    return ds["projected_tags"], ds["projection_issues"], stats
 
 
 def crf_test_scores(
@@ -297,7 +297,7 @@ def run_language(
     """Everything the benchmark measures for one language.
 
     Like a published projner corpus, projner's silver leaves out the sentences in which some English
-    entity could not be projected (``dropped_reason``); T-Projection's silver is cut to the same
+    entity could not be projected (``projection_issues``); T-Projection's silver is cut to the same
     sentences, so both CRFs see the very same words (``keep_unprojected`` keeps every pair).
     """
     started = time.perf_counter()

@@ -38,7 +38,8 @@ from europarl_projection import f1 as project_f1
 from europarl_projection import load as load_europarl
 
 from projner.builders.parallel import read_parallel
-from projner.processing.align.backends import make_aligner
+from projner.processing.align.backends import make_aligner, uses_encoder
+from projner.processing.align.combined import combine_links, split_options
 from projner.processing.align.links import read_pharaoh
 from projner.processing.project.names import NameMatchConfig
 from projner.processing.project.pair import ProjectionConfig, project_pair
@@ -69,10 +70,13 @@ CONFIGURATIONS: list[Configuration] = [
     Configuration("eflomal", "eflomal"),
     Configuration("neural-same-script", "neural", WITHOUT_ROMANIZATION),
     Configuration("neural", "neural"),
+    Configuration("neural+eflomal", "neural+eflomal"),
 ]
 """The columns, in order. ``eflomal-before``: projner before romanized name links and stems
 (eflomal on whole words, name links within one script); ``neural-same-script``: the neural
-aligner with name links within one script; ``eflomal``/``neural``: the defaults."""
+aligner with name links within one script; ``eflomal``/``neural``: the defaults;
+``neural+eflomal``: the union of both aligners' links (``--aligner neural+eflomal``;
+docs/alignment.md)."""
 
 
 def load_pud(data: Path, language: str) -> list[dict]:
@@ -85,14 +89,21 @@ def load_pud(data: Path, language: str) -> list[dict]:
 
 def aligner_key(configuration: Configuration, args: argparse.Namespace) -> tuple[str, tuple]:
     options = dict(configuration.aligner_options)
-    if configuration.aligner == "neural":
+    if uses_encoder(configuration.aligner):
         options.setdefault("model", args.model)
         options.setdefault("device", args.device)
     return configuration.aligner, tuple(sorted(options.items()))
 
 
-def align(key: tuple[str, tuple], rows: Sequence[dict]) -> tuple[list, float]:
+def align(key: tuple[str, tuple], rows: Sequence[dict], done: dict[tuple, list]) -> tuple[list, float]:
+    """Links of the aligner ``key`` names. ``neural+eflomal`` combines the links of its two parts
+    where ``done`` already has both (what its backend computes, without aligning twice)."""
     name, options = key
+    if name == "neural+eflomal":
+        neural, eflomal, combination = split_options(dict(options))
+        parts = [("neural", tuple(sorted(neural.items()))), ("eflomal", tuple(sorted(eflomal.items())))]
+        if all(part in done for part in parts):
+            return combine_links(done[parts[0]], done[parts[1]], combination), 0.0
     started = time.perf_counter()
     links = make_aligner(name, **dict(options)).align([r["src_tokens"] for r in rows],
                                                       [r["tgt_tokens"] for r in rows])
@@ -113,7 +124,7 @@ def score_table(title: str, rows_by_language: dict[str, list[dict]], configurati
         for configuration in configurations:
             key = aligner_key(configuration, args)
             if key not in links_by_key:
-                links_by_key[key], seconds[configuration.name] = align(key, rows)
+                links_by_key[key], seconds[configuration.name] = align(key, rows, links_by_key)
             scores[configuration.name] = project_f1(rows, links_by_key[key], configuration.projection)
         results[language] = scores
         if keep_links is not None:
@@ -200,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown configuration(s) {', '.join(unknown)} (known: {', '.join(known)})")
     chosen = [known[name] for name in args.configurations] if args.configurations else list(CONFIGURATIONS)
-    skipped = [c.name for c in chosen if c.aligner == "neural" and not args.model]
+    skipped = [c.name for c in chosen if uses_encoder(c.aligner) and not args.model]
     configurations = [c for c in chosen if c.name not in skipped]
     if skipped:
         print(f"without --model: skipping {', '.join(skipped)}")

@@ -28,13 +28,13 @@ from pathlib import Path
 
 from extrinsic_nllb import DEFAULT_DATA, align_pairs, load_pairs, silver_dataset
 
+from projner import view
 from projner.dataset_cards.export import export_hub_folder
 from projner.dataset_cards.provenance import Component, ModelRef, Provenance
 from projner.dataset_cards.sources import known_source
 from projner.labels import PANX_LABELS
-from projner.processing.pipelines import MethodOptions
+from projner.processing.options import MethodOptions
 from projner.testing.browser import Chromium
-from projner.viewer import view
 
 LANGUAGES = ("hau", "ibo")
 ALIGNER = {"runs": 1}
@@ -52,7 +52,7 @@ def translate_train_output(data_dir: Path, pairs_wanted: int, workdir: Path) -> 
         links, cached = align_pairs(pairs, lang, 0, workdir / "links", ALIGNER)
         print(f"{lang}: {len(pairs)} pairs, links {'from the cache' if cached else 'aligned'}", flush=True)
         ds, _ = silver_dataset(pairs, links, method, method.projection_config(), workdir / lang)
-        ds = ds.filter(lambda reason: not reason, input_columns="dropped_reason")
+        ds = ds.filter(lambda reason: not reason, input_columns="projection_issues")
         kept.append(ds.select(range(min(len(ds), pairs_wanted - total))))
         total += len(kept[-1])
         if total >= pairs_wanted:

@@ -6,20 +6,12 @@ imported on first use, so code that only needs the CoNLL reader stays light.
 
 from __future__ import annotations
 
-import importlib
+from projner.lazy import by_module, lazy_exports
 
-_BUILDER_MODULES = {
-    "PanX": "panx",
-    "MasakhaNER2": "masakhaner2",
-    "EuroparlNER": "parallel",
-    "ParallelConll": "parallel",
-    "Conll2003": "conll2003",
-}
-
-__all__ = sorted(_BUILDER_MODULES)
-
-
-def __getattr__(name: str):
-    if name in _BUILDER_MODULES:
-        return getattr(importlib.import_module(f"{__name__}.{_BUILDER_MODULES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+EXPORTS = by_module({
+    "projner.builders.panx": ("PanX",),
+    "projner.builders.masakhaner2": ("MasakhaNER2",),
+    "projner.builders.parallel": ("EuroparlNER", "ParallelConll", "parallel_pairs"),
+    "projner.builders.conll2003": ("Conll2003",),
+})
+__all__, __getattr__ = lazy_exports(__name__, EXPORTS)

@@ -82,11 +82,11 @@ COLUMN_DOCS: dict[str, str] = {
     "typed_tags": "the projection under the source's own types (MISC kept), before retyping",
     "typed_entities": "the projected spans under the source's own types, before retyping: a span "
     "of a dropped type became the type the corpus's other projections give its text, or was removed",
-    "dropped_reason": "empty, or why some entity of the sentence could not be projected "
-    "(`unaligned`, `filtered`, `overlap`, ...); such a sentence is published with what was "
-    "projected, so keep `dropped_reason == \"\"` for complete sentences only",
-    "projection_issues": "empty, or why some source entity got no target span (the sentence is "
-    "published only with `--keep-partial`)",
+    "dropped_reason": "empty, or why the sentence would be left out of a silver corpus (published "
+    "only in evaluation folders exported with `--keep-dropped`)",
+    "projection_issues": "empty, or why some source entity got no target span (`unaligned`, "
+    "`filtered`, `overlap`, ...); keep `projection_issues == \"\"` for complete sentences only",
+    "unprojected_entities": "the source entities that got no target span, each with its reason",
     "method": "the projection method and aligner settings that produced the labels",
     "models": "the models (with revisions) that produced the row",
 }
@@ -279,9 +279,10 @@ def _statistics(record: ConfigRecord) -> str:
     notes = []
     if kept:
         notes.append("Every sentence is published, as scored: a sentence where some entity could "
-                     "not be projected carries what was projected and its `dropped_reason` "
-                     "(counted above as incomplete); filter on `dropped_reason` for complete "
-                     "sentences only.")
+                     "not be projected carries what was projected and why the rest was not "
+                     "(`projection_issues`; `dropped_reason` in a folder exported with "
+                     "`--keep-dropped`), counted above as incomplete: filter on that column for "
+                     "complete sentences only.")
     else:
         notes.append("Sentences with a `dropped_reason` (an entity not projected, an empty "
                      "translation, a low score) are left out of the published split and counted "

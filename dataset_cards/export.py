@@ -32,12 +32,11 @@ from projner.dataset_cards.folder import (
     read_front_matter,
     shard_name,
     split_pattern,
-    write_json,
 )
 from projner.dataset_cards.hub_columns import ExportError, to_hub_columns
 from projner.dataset_cards.provenance import Provenance, as_provenance, check_report
 from projner.languages import get_language
-from projner.outputs import TEMPORARY_PREFIX, check_folder, staged_folder
+from projner.outputs import TEMPORARY_PREFIX, check_folder, staged_folder, write_json
 
 MAX_SHARD_BYTES = 500 * 1024 * 1024
 """Arrow bytes per parquet shard, as ``push_to_hub`` does, so one file never grows unwieldy."""

@@ -102,10 +102,6 @@ def read_json(path: Path) -> Any:
         raise HubFolderError(f"{path}: not valid JSON: {err}") from err
 
 
-def write_json(path: Path, value: Any) -> None:
-    write_text(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")
-
-
 def _paths(entry: dict[str, Any]) -> list[str]:
     path = entry.get("path")
     return [path] if isinstance(path, str) else list(path or [])

@@ -9,7 +9,9 @@ overwrite (the input dataset's own ``tokens``/``ner_tags``) are kept as ``origin
 Sentences with a ``dropped_reason`` are left out of the published split and counted by reason
 (silver training corpora), or, with ``keep_dropped`` (evaluation runs, where every sentence is a
 scored prediction), published with what was projected and the ``dropped_reason`` column kept so
-users can filter; they are then counted by reason as ``incomplete``.
+users can filter; they are then counted by reason as ``incomplete``. Published sentences with
+``projection_issues`` (some entity got no span; every sentence of an evaluation run is published)
+are counted as ``incomplete`` by those issues.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ LABEL_COLUMN = "projected_tags"
 TARGET_WORDS_COLUMN = "tgt_tokens"
 """The words the labels belong to; where absent (translate-test), the dataset's own ``tokens``."""
 DROPPED_COLUMN = "dropped_reason"
+"""Why a sentence is left out of a silver corpus (the selection stage's column)."""
+ISSUES_COLUMN = "projection_issues"
+"""Why some entity of a sentence got no span: the sentence stays, counted as incomplete."""
 ORIGINAL_PREFIX = "original_"
 
 
@@ -69,7 +74,8 @@ def to_hub_columns(
     """The split as published (see the module docstring) and what happened to its sentences.
 
     ``keep_dropped``: publish sentences with a ``dropped_reason`` too (counted as ``incomplete``);
-    one without any labels (``projected_tags`` null) is still left out and counted as dropped.
+    one without any labels (``projected_tags`` null) is still left out and counted as dropped. A
+    published sentence with ``projection_issues`` is counted as ``incomplete`` by its issues.
     """
     columns = ds.column_names
     if LABEL_COLUMN not in columns:
@@ -86,6 +92,7 @@ def to_hub_columns(
     words = ds[words_column]
     tags = ds[LABEL_COLUMN]
     reasons = ds[DROPPED_COLUMN] if DROPPED_COLUMN in columns else [""] * len(ds)
+    issues = ds[ISSUES_COLUMN] if ISSUES_COLUMN in columns else [""] * len(ds)
     ids = ds["id"] if "id" in columns else None
 
     keep: list[int] = []
@@ -97,8 +104,8 @@ def to_hub_columns(
         if reason and (not keep_dropped or sentence_tags is None):
             dropped[reason] += 1
             continue
-        if reason:
-            incomplete[reason] += 1
+        if reason or issues[index]:
+            incomplete[reason or issues[index]] += 1
         if sentence_tags is None:
             raise ExportError(
                 f"{name}: {LABEL_COLUMN} is missing but {DROPPED_COLUMN} is empty; a sentence is "

@@ -6,7 +6,9 @@ The pipelines fill ``provenance.source_dataset`` from here (``known_source("masa
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
+from pathlib import Path
 
 from projner.dataset_cards.provenance import SourceDataset
 
@@ -114,3 +116,15 @@ def known_source(name: str, *, config: str | None = None, split: str | None = No
             "(for another dataset build a SourceDataset with its licence and citation)"
         ) from None
     return replace(source, config=config, split=split)
+
+
+def local_files(*paths: str | os.PathLike) -> SourceDataset:
+    """What a card can honestly say about local files: their names, nothing more (the licence is
+    recorded as unknown, with how to record it)."""
+    files = " + ".join(Path(path).name for path in paths)
+    return SourceDataset(
+        name=files, license="unknown", citation=None, homepage=None,
+        license_details=f"The licence of the input files ({files}) was not recorded: the output inherits it. "
+        "Check it before publishing, and record it as source_dataset.license (a Hub licence id) in "
+        "<config>/provenance.json, then run `projner export FOLDER`.",
+    )

@@ -11,8 +11,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from projner import view
 from projner.testing.browser import Chromium
-from projner.viewer import view
 
 CANDIDATES = """[...document.querySelectorAll(".line.tgt .ent:not(.missed)")]
   .map(box => [box.getBoundingClientRect(), box.querySelectorAll(".w").length])

@@ -1,5 +1,5 @@
-"""Gold splits as the pipelines read them: built by projner's builders, cut to ``limit``, and
-fingerprinted by content so the first cached stage depends on the data, not on where it came from."""
+"""Gold splits by name, as the CLI resolves them for the pipelines: built by projner's builders,
+cut to ``limit``, with what the run records about them (:meth:`GoldInput.origin`)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import datasets
 
 from projner.errors import UserError
 from projner.languages import get_language
-from projner.processing.stage_cache import content_fingerprint
 
 SPLIT_ALIASES = {"dev": "validation", "valid": "validation"}
 
@@ -26,13 +26,18 @@ class GoldInput:
     name: str
     config: str
     split: str
-    fingerprint: str
     skipped: dict[str, int] = field(default_factory=dict)
     """Input lines that lenient reading skipped, by reason (never silently)."""
 
-    def tag_strings(self) -> list[list[str]]:
-        """The gold ``ner_tags`` as IOB2 strings (they are stored as ``ClassLabel`` ids)."""
-        return [[self.labels[i] for i in row] for row in self.dataset["ner_tags"]]
+    def origin(self, report_key: str) -> Any:
+        """What a run on this split records: the source's licence and citation, its name (under
+        ``report_key`` in the report) and the lines the reader skipped."""
+        from projner.dataset_cards.sources import known_source
+        from projner.processing.options import Origin
+
+        return Origin(source=known_source(self.name, config=self.config, split=self.split),
+                      report={report_key: self.name, "input_skipped": self.skipped},
+                      gold=f"{self.name} {self.config} {self.split}")
 
 
 def resolve_gold(name: str, lang: str) -> tuple[type, str]:
@@ -65,6 +70,7 @@ def load_gold(
     cache_dir: str | os.PathLike,
     limit: int | None = None,
     lenient: bool = False,
+    strict: bool = False,
     label_map: Sequence[str] = (),
 ) -> GoldInput:
     """One split of MasakhaNER 2.0, PAN-X or CoNLL-2003 through projner's builders (first ``limit``)."""
@@ -72,14 +78,16 @@ def load_gold(
     builder_class, config = resolve_gold(name, lang)
     builder = builder_class(
         config_name=config, data_dir=data_dir, cache_dir=str(Path(cache_dir) / "builders"),
-        splits=[split], lenient=lenient, label_map=tuple(label_map),
+        splits=[split], lenient=lenient, strict=strict, label_map=tuple(label_map),
     )
     builder.download_and_prepare()
+    read = builder.read_report
+    if split in read.reads and read.sentences(split) == 0:
+        raise UserError(f"no sentences in {', '.join(r.path for r in read.reads[split])}")
     dataset = builder.as_dataset(split=split)
     if limit is not None:
         dataset = dataset.select(range(min(limit, len(dataset))))
     labels = tuple(dataset.features["ner_tags"].feature.names)
     report = builder.read_report
     skipped = report.skipped().get(split, {}) | report.tolerated().get(split, {})
-    fingerprint = content_fingerprint(dataset, name, config, split)
-    return GoldInput(dataset, labels, name, config, split, fingerprint, skipped)
+    return GoldInput(dataset, labels, name, config, split, skipped)

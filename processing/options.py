@@ -12,7 +12,17 @@ from typing import Any
 
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import LabelMap
+from projner.languages import get_language
+from projner.processing.align.backends import BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION
+from projner.processing.defaults import (
+    DEFAULT_ALIGN_LAYER,
+    DEFAULT_ALIGN_METHOD,
+    DEFAULT_ALIGNER_MODEL,
+    DEFAULT_NER_MODEL,
+    DEFAULT_TRANSLATOR,
+    EASYPROJECT_TRANSLATOR,
+)
 from projner.processing.runtime import projner_cache_root
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
 
@@ -28,9 +38,9 @@ alone or intersected/united with the direct pivot→original links)."""
 class RunOptions:
     """Models, caches and execution: what every pipeline takes besides its method."""
 
-    translator: str = "facebook/nllb-200-3.3B"
-    ner_model: str = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-    aligner_model: str = "bert-base-multilingual-cased"
+    translator: str = DEFAULT_TRANSLATOR
+    ner_model: str = DEFAULT_NER_MODEL
+    aligner_model: str = DEFAULT_ALIGNER_MODEL
     ner_label_map: tuple[str, ...] = ("MISC=O",)
     """``TYPE=NEW`` rewrites of the NER model's types onto the dataset's (MISC=O by default)."""
     cache_dir: str | None = None
@@ -48,6 +58,8 @@ class RunOptions:
     ner_batch_size: int = 32
     shard_rows: int = DEFAULT_SHARD_ROWS
     """Rows a model stage maps and caches at a time: a killed run resumes at its first missing shard."""
+    strict: bool = False
+    """A label map entry naming a type the model or the source lacks is an error, not a warning."""
 
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else projner_cache_root()
@@ -68,6 +80,13 @@ class RunOptions:
         } | changes))
 
 
+def written_without_spaces(lang: str | None) -> bool:
+    """Whether ``lang`` (None: unknown) writes no spaces between words: there the target words are
+    characters or segments, and projection prefers, among equal spans, the one holding more of the
+    entity's linked words (``ScoreConfig.linked_tie_break``)."""
+    return lang is not None and not get_language(lang).spaces
+
+
 @dataclass(frozen=True)
 class MethodOptions:
     """How entities cross from the labelled side to the other: aligner, projection, refinements."""
@@ -81,8 +100,8 @@ class MethodOptions:
     ner_weight: float = 0.0
     """Weight of the target-side NER probability in the candidate score (``candidates=ner``)."""
     aligner: str = "neural"
-    align_method: str = "itermax"
-    align_layer: int = 8
+    align_method: str = DEFAULT_ALIGN_METHOD
+    align_layer: int = DEFAULT_ALIGN_LAYER
     symmetrization: str = DEFAULT_SYMMETRIZATION
     """For ``eflomal``: how its two directions are combined."""
     align_batch_size: int = 32
@@ -90,8 +109,8 @@ class MethodOptions:
     """translate-test: use a back-translation of the labelled pivot (see ``refinement``)."""
     refinement: str = "markers"
     """How the back-translation is used: one of :data:`REFINEMENTS`."""
-    easyproject_model: str = "ychenNLP/nllb-200-3.3B-easyproject"
-    easyproject_tokenizer: str | None = "facebook/nllb-200-3.3B"
+    easyproject_model: str = EASYPROJECT_TRANSLATOR
+    easyproject_tokenizer: str | None = DEFAULT_TRANSLATOR
     """The EasyProject model ships no tokenizer: the base NLLB one (None: the model's own)."""
     easyproject_threshold: float = 0.5
     keep_partial: bool = False
@@ -110,16 +129,19 @@ class MethodOptions:
             raise ValueError(f"candidates must be ngram or ner, got {self.candidates!r}")
         if self.refinement not in REFINEMENTS:
             raise ValueError(f"refinement must be one of {', '.join(REFINEMENTS)}, got {self.refinement!r}")
-        if self.aligner not in ("neural", "eflomal"):
-            raise ValueError(f"aligner must be neural or eflomal, got {self.aligner!r}")
+        if self.aligner not in BACKENDS:
+            raise ValueError(f"aligner must be one of {', '.join(BACKENDS)}, got {self.aligner!r}")
 
-    def projection_config(self) -> Any:
+    def projection_config(self, target_lang: str | None = None) -> Any:
+        """The projection; onto a language written without spaces, whose words are characters or
+        segments, spans of equal score are told apart by the linked words they hold."""
         from projner.processing.project.pair import ProjectionConfig
         from projner.processing.project.scores import ScoreConfig
 
-        scores = ScoreConfig()
+        weights = ScoreConfig().weights
         if self.candidates == "ner" and self.ner_weight:
-            scores = ScoreConfig(weights=scores.weights + (("ner", self.ner_weight),))
+            weights += (("ner", self.ner_weight),)
+        scores = ScoreConfig(weights=weights, linked_tie_break=written_without_spaces(target_lang))
         return ProjectionConfig(method=self.method, solver=self.solver, scores=scores)
 
     def retype_config(self, drops: LabelMap) -> Any:
@@ -131,18 +153,18 @@ class MethodOptions:
         return RetypeConfig(types=tuple(sorted(drops.mapping)))
 
     def aligner_options(self, run: RunOptions) -> dict[str, Any]:
-        if self.aligner == "neural":
-            return {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,
-                    "batch_size": self.align_batch_size, "device": run.device}
-        return {"symmetrization": self.symmetrization}
+        neural = {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,
+                  "batch_size": self.align_batch_size, "device": run.device}
+        eflomal = {"symmetrization": self.symmetrization}
+        return {"neural": neural, "eflomal": eflomal, "neural+eflomal": neural | eflomal}[self.aligner]
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, target_lang: str | None = None) -> dict[str, Any]:
         """The method's provenance entry: its name and every parameter that shaped the output."""
         params: dict[str, Any] = {}
         if self.method == "easyproject":
             params |= {"model": self.easyproject_model, "threshold": self.easyproject_threshold}
         else:
-            params |= {"candidates": self.candidates, "projection": asdict(self.projection_config())}
+            params |= {"candidates": self.candidates, "projection": asdict(self.projection_config(target_lang))}
         if self.backtranslation:
             params["backtranslation"] = self.refinement
         params |= {"keep_partial": self.keep_partial, "min_score": self.min_score}

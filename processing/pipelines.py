@@ -10,8 +10,9 @@ run split by split) and returns a :class:`~projner.processing.results.PipelineRe
 
 Each pipeline only says which stages run in which order (every stage cached under its explicit
 fingerprint by :mod:`.stage_cache`, so a crashed run resumes and a repeated run reuses everything)
-and what goes into the report. Every input sentence comes out, labelled or with a
-``dropped_reason``, and the report counts them by reason.
+and what goes into the report. Every input sentence comes out: ``projection_issues`` says why some
+entity of it got no span; ``dropped_reason`` (translate-train only) why a silver corpus leaves it
+out. The report counts both by reason.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from projner.processing.options import (
 )
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.spans import tags_to_spans
-from projner.processing.results import PipelineResult, dropped_counts
+from projner.processing.results import PipelineResult, reason_counts
 from projner.processing.stage_cache import Chain, content_fingerprint
 from projner.processing.stages.correspondence import (
     AlignConfig,
@@ -97,17 +98,19 @@ def _label_stage(run: RunOptions, target_types: Sequence[str], **columns: str) -
 
     return Label(LabelConfig(
         target_types=tuple(target_types), label_map=run.ner_label_map, model=run.ner_model,
-        batch_size=run.ner_batch_size, device=run.device, **columns,
+        batch_size=run.ner_batch_size, device=run.device, strict=run.strict, **columns,
     ))
 
 
 def _align(chain: Chain, config: AlignConfig, models: _Models, *, name: str = "align") -> None:
     """Align two word columns; a statistical aligner sees the whole corpus in one batch (it learns
     from it)."""
+    from projner.processing.align.backends import learns_from_batch, uses_encoder
     from projner.processing.stages.correspondence import Align
 
-    neural = config.backend == "neural"
-    chain.step(name, Align(config), uses_model=neural, batch_size=1000 if neural else max(1, len(chain.dataset)))
+    neural = uses_encoder(config.backend)
+    batch_size = max(1, len(chain.dataset)) if learns_from_batch(config.backend) else 1000
+    chain.step(name, Align(config), uses_model=neural, batch_size=batch_size)
     if neural:
         from projner.processing.runtime import model_revision
 
@@ -201,16 +204,14 @@ def _source_tag_steps(chain: Chain, input_column: str, labels: Sequence[str], la
 
 
 def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, retype: Any, *, source_tags: str,
-                   external_spans: str | None = None, source_tokens: str = "tokens",
-                   issues_column: str = "projection_issues") -> dict[str, Any]:
+                   external_spans: str | None = None, source_tokens: str = "tokens") -> dict[str, Any]:
     """Projection of a chain positioned after alignment (translate-train, project-parallel).
 
     Without ``retype``: ``project`` reads ``src_tags`` (the dropped types already O). With it: every
     source type is projected from ``source_tags`` (``typed_tags``/``typed_entities``; an unprojected
     entity of a dropped type never drops its sentence), then the ``retype`` step (the whole corpus in
     one batch) gives those spans a type from the corpus's evidence and applies ``drops``, adding
-    ``tgt_entities``/``projected_tags``. The projection's ``dropped_reason`` becomes
-    ``issues_column``. Returns what the report and provenance record: the retyping config and the
+    ``tgt_entities``/``projected_tags``. Returns what the report and provenance record: the retyping config and the
     counts of what dropped-type spans became.
     """
     from projner.processing.stages.corpus_types import Retype, retype_counts
@@ -223,8 +224,6 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
         columns = ProjectColumns(source_tokens=source_tokens, source_tags=source_tags, external_spans=external_spans,
                                  projected_tags=TYPED_TAGS, target_entities=TYPED_ENTITIES)
         chain.step("project", Project(projection, columns, optional_types=retype.types))
-    if issues_column != "dropped_reason":
-        chain.rename("dropped_reason", issues_column)
     if retype is None:
         return {}
     chain.step("retype", Retype(retype, tuple(drops.as_strings()), rows=len(chain.dataset)),
@@ -267,7 +266,7 @@ def project_parallel(
     to both sides; with ``retype_dropped`` the dropped types are projected too and retyped from the
     corpus's evidence (:mod:`projner.processing.project.retype`). The same ``project`` (and
     ``retype``) stages as translate-train, under the same stage cache. Every pair comes out, those
-    where some entity got no span with their ``dropped_reason`` (an evaluation: nothing is left out).
+    where some entity got no span with their ``projection_issues`` (an evaluation: nothing is left out)
     """
     for lang in (source_lang, target_lang):
         if lang:
@@ -326,8 +325,7 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
             aligner_entry["params"] |= {k: v for k, v in asdict(backend_config).items()
                                         if k not in ("batch_size", "device")}
     retype = RetypeConfig(types=tuple(sorted(drops.mapping))) if retype_dropped and drops else None
-    retyping = project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens",
-                              issues_column="dropped_reason")
+    retyping = project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens")
     chain.step("stamp", Stamp(StampConfig(method=projection.describe())))
     out = chain.dataset
     report: dict[str, Any] = {
@@ -335,7 +333,7 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         "source_entities": _entity_count(out["src_tags"]),
         "projected_entities": sum(len(row) for row in out["tgt_entities"]),
         "unprojected": unprojected_counts(out["unprojected_entities"]),
-        "incomplete_sentences": dropped_counts(out["dropped_reason"]),
+        "incomplete_sentences": reason_counts(out["projection_issues"]),
         "projection_seconds": chain.runner.timings["project"] + chain.runner.timings.get("retype", 0.0),
         "alignment_seconds": chain.runner.timings.get("align", 0.0),
         "method": projection.describe(),
@@ -392,7 +390,7 @@ def model_transfer(
         eval_map = evaluation_map(labels, _predictable_types(run, labels))
         report = _scored("model-transfer", tag_strings(ds, "ner_tags", labels), chain.dataset["projected_tags"],
                          eval_map, lang=code, split=name, origin=origin)
-        report |= {"dropped": {}, "ner_label_map": list(run.ner_label_map), "models": models.as_dicts()}
+        report |= {"ner_label_map": list(run.ner_label_map), "models": models.as_dicts()}
         source = source_record(given, origin.source, name)
         provenance = Provenance(
             task="model-transfer", source_dataset=source, source_language=code, target_language=code,
@@ -475,21 +473,21 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
             "alignments": "bt_alignments"}))
     else:
         align_config = _refined_alignment(chain, run, method, models, lang, pivot)
-    chain.step("project", Project(method.projection_config(), project_columns))
+    chain.step("project", Project(method.projection_config(lang), project_columns))
 
     out = chain.dataset
     eval_map = evaluation_map(labels, predictable)
     aligner = _aligner_entry(align_config)
     report = _scored("translate-test", tag_strings(out, "ner_tags", labels), out["projected_tags"], eval_map,
                      lang=code, split=name, origin=origin)
-    report |= {"dropped": dropped_counts(out["dropped_reason"]), **_translation_counts(out),
-               "ner_label_map": list(run.ner_label_map), "method": method.describe(), "aligner": aligner,
+    report |= {"incomplete_sentences": reason_counts(out["projection_issues"]), **_translation_counts(out),
+               "ner_label_map": list(run.ner_label_map), "method": method.describe(lang), "aligner": aligner,
                "models": models.as_dicts()}
     if method.backtranslation and method.refinement == "markers":
-        report["backtranslation_dropped"] = dropped_counts(out["bt_dropped_reason"])
+        report["backtranslation_incomplete"] = reason_counts(out["bt_projection_issues"])
     provenance = Provenance(
         task="translate-test", source_dataset=source_record(given, origin.source, name), source_language=pivot_code,
-        target_language=code, method=_component(method.describe()), aligner=_component(aligner),
+        target_language=code, method=_component(method.describe(lang)), aligner=_component(aligner),
         models=tuple(models.refs), labels=eval_map.map_labels(labels),
         label_map=tuple(sorted({*run.ner_label_map, *eval_map.as_strings()})),
     )
@@ -499,7 +497,7 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
 def _backtranslate_with_markers(chain: Chain, run: RunOptions, method: MethodOptions, models: _Models,
                                 lang: str, pivot: str) -> None:
     """The labelled pivot back into the target language through EasyProject: ``bt_tokens`` with
-    the entities' spans as ``bt_tags`` (``bt_dropped_reason`` where markers could not be matched)."""
+    the entities' spans as ``bt_tags`` (``bt_projection_issues`` where markers could not be matched)."""
     from projner.processing.stages.translation import (
         EasyProjectTranslate,
         EasyProjectTranslateConfig,
@@ -518,7 +516,7 @@ def _backtranslate_with_markers(chain: Chain, run: RunOptions, method: MethodOpt
         target_lang=lang, threshold=method.easyproject_threshold, marked_column="bt_marked",
         entities_column="bt_entity_translations", text_column="backtranslation", tokens_column="bt_tokens",
         offsets_column="backtranslation_offsets", output_tags_column="bt_tags",
-        output_entities_column="bt_entities", problems_column="bt_problems", dropped_column="bt_dropped_reason",
+        output_entities_column="bt_entities", problems_column="bt_problems", issues_column="bt_projection_issues",
     )))
 
 
@@ -604,6 +602,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
 
     ds = _target_input(given, columns, "translate-train", name)
     labels = label_names(ds, "ner_tags")
+    label_map.check_types(entity_types(labels), where=f"the source's {name} split", strict=run.strict)
     _, drops = split_label_map(label_map)
     code, source_code = get_language(lang).code, get_language(source_lang).code
     chain = Chain(run.runner(), ds, content_fingerprint(ds, "translate-train", name))
@@ -618,8 +617,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         )), uses_model=True, batch_size=run.translate_batch_size * 16)
         models.add("translator", method.easyproject_model, translate.revision())
         chain.step("easyproject_match", ProjectMarked(ProjectMarkedConfig(
-            target_lang=lang, threshold=method.easyproject_threshold, words_column="tokens",
-            dropped_column="projection_issues")))
+            target_lang=lang, threshold=method.easyproject_threshold, words_column="tokens")))
         aligner = {"name": "none", "params": {"projection": "EasyProject markers, no word alignment"}}
     else:
         source_tags = _source_tag_steps(chain, "ner_tags", labels, label_map)
@@ -640,9 +638,9 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         align_config = _method_aligner(method, run, "tokens", "tgt_tokens")
         _align(chain, align_config, models)
         aligner = _aligner_entry(align_config)
-        retyping = project_corpus(chain, method.projection_config(), drops, method.retype_config(drops),
+        retyping = project_corpus(chain, method.projection_config(lang), drops, method.retype_config(drops),
                                   source_tags=source_tags, external_spans=external)
-    described = method.describe()
+    described = method.describe(lang)
     if method.method != "easyproject":
         described["params"]["retype_dropped"] = retyping.get("config")
     settings = ", ".join(f"{k}={v}" for k, v in aligner["params"].items())
@@ -655,7 +653,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
     kept = [not reason for reason in out["dropped_reason"]]
     report = {
         "task": "translate-train", "lang": code, "split": name, "input_skipped": {}, **origin.report,
-        "sentences": len(out), "kept": sum(kept), "dropped": dropped_counts(out["dropped_reason"]),
+        "sentences": len(out), "kept": sum(kept), "dropped": reason_counts(out["dropped_reason"]),
         "source_entities": _entity_count(out["src_tags"]),
         "projected_entities": sum(len(e) for e, k in zip(out["tgt_entities"], kept) if k),
         **({"retyped": retyping["retyped"]} if "retyped" in retyping else {}),

@@ -30,8 +30,8 @@ class PipelineResult:
     """One report per split (scores where there is gold, counts, timings, ``cached_steps``)."""
     provenance: Provenance
     keep_dropped: bool
-    """Evaluation runs publish every sentence (``dropped_reason`` kept); silver corpora leave the
-    dropped ones out. Either way they are counted by reason."""
+    """Evaluation runs publish every sentence (those with ``projection_issues`` counted as
+    incomplete); silver corpora leave out those with a ``dropped_reason``, counted by reason."""
     gold: str | None = None
     """What the scores were measured against, in words."""
     no_gold_reason: str | None = None
@@ -77,6 +77,6 @@ def export(result: PipelineResult, folder: str | os.PathLike, *, overwrite: bool
                              report=result.folder_report(), keep_dropped=result.keep_dropped, overwrite=overwrite)
 
 
-def dropped_counts(reasons: Sequence[str]) -> dict[str, int]:
+def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
     """Non-empty reasons counted (a sentence's reasons joined by ``+`` count as one)."""
     return dict(sorted(Counter(r for r in reasons if r).items()))

@@ -13,6 +13,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.stages.base import ConfigStage
+
 EXECUTION_ONLY = {"fingerprint": False}
 """``field(metadata=EXECUTION_ONLY)`` marks a config field (device, batch size) that changes how a
 stage runs but not what it outputs, so it stays out of the stage's fingerprint."""
@@ -111,7 +114,7 @@ def resolved_dtype_name(dtype: str, device: str = "auto") -> str:
 
 
 
-class ModelStage:
+class ModelStage(ConfigStage):
     """What a ``.map`` stage that runs a model shares: the model loads lazily in each process and is
     never pickled (so ``num_proc`` workers each load their own), and the fingerprint names the model
     id and the version that runs, never a hash of its weights.
@@ -120,8 +123,6 @@ class ModelStage:
     ``device``) and load ``_model``/``_tokenizer``/``_device`` on first use.
     """
 
-    stage: str
-    config: Any
     _model: Any = None
     _tokenizer: Any = None
     _device: Any = None
@@ -136,8 +137,6 @@ class ModelStage:
         return fingerprinted_fields(c) | {"dtype": resolved_dtype_name(c.dtype, c.device)}
 
     def fingerprint(self, previous: str) -> str:
-        from projner.processing.fingerprint import stage_fingerprint
-
         return stage_fingerprint(previous, self.stage, self.fingerprint_params(),
                                  model_id=self.config.model, revision=self.revision())
 

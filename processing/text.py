@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 import regex
 
 from projner.languages import Language
+from projner.processing.segmenters import segment
 
 
 def is_combining_only(word: str) -> bool:
@@ -149,18 +150,22 @@ def split_words(text: str, lang: Language) -> tuple[list[str], list[tuple[int, i
     ``U.S.``-style abbreviations stay whole, every other symbol is a word of its own; for English the
     clitics ``n't``, ``'s``, ``'re``… are split off as in CoNLL-2003/Penn tokenisation; where the
     orthography writes a letter as apostrophe + letter (Hausa ``'yan``), a word may start with it. Scripts
-    without spaces: one word per grapheme cluster (the tokenisation of PAN-X ja/zh; a character-level
-    stand-in for a real segmenter, which keeps entity boundaries reachable). A combining mark is
-    never separated from its letter; a stray mark after a space rejoins the word before it, whose span
-    then covers the space (the word is its span with whitespace removed).
+    without spaces: the words of the language's segmenter (``Language.segmenter``, see
+    :mod:`projner.processing.segmenters`), else one word per grapheme cluster (the tokenisation of
+    PAN-X ja/zh, which keeps entity boundaries reachable). A combining mark is never separated from
+    its letter; a stray mark after a space rejoins the word before it, whose span then covers the
+    space (the word is its span with whitespace removed).
     """
     if unicodedata.normalize("NFC", text) != text:
         raise ValueError("split_words expects NFC text; normalise with unicodedata.normalize('NFC', ...)")
-    pattern = _space_token(lang.iso639_3) if lang.spaces else _GRAPHEME
+    spans = segment(text, lang.segmenter) if not lang.spaces and lang.segmenter is not None else None
+    if spans is None:
+        pattern = _space_token(lang.iso639_3) if lang.spaces else _GRAPHEME
+        spans = [match.span() for match in pattern.finditer(text)]
     words: list[str] = []
     offsets: list[tuple[int, int]] = []
-    for match in pattern.finditer(text):
-        word, start, end = match.group(), match.start(), match.end()
+    for start, end in spans:
+        word = text[start:end]
         if is_combining_only(word) and words:
             words[-1] = unicodedata.normalize("NFC", words[-1] + word)
             offsets[-1] = (offsets[-1][0], end)

@@ -20,10 +20,10 @@ copy, and its rules are translated into CTranslate2's options (:func:`ctranslate
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -175,15 +175,24 @@ def convert(model: str, revision: str | None, resolved_revision: str | None, qua
             tokenizer_revision: str | None = None) -> Path:
     """``model`` in CTranslate2's format under ``cache_dir`` (converted once; a ready folder as is).
 
-    The conversion goes to a temporary folder renamed into place when complete, so an interrupted
-    one is never taken for done and parallel workers do not write over each other. ``tokenizer``
-    stands in for a model that ships none (the EasyProject model).
+    Workers that start together (``num_proc``, engine actors) take turns on a lock file, so one
+    converts and the others find its result; the conversion goes to a temporary folder renamed into
+    place when complete, so an interrupted one is never taken for done. ``tokenizer`` stands in for
+    a model that ships none (the EasyProject model).
     """
     if is_ctranslate2_folder(model):
         return Path(model)
     target = converted_folder(cache_dir, model, resolved_revision, quantization)
-    if is_ctranslate2_folder(str(target)):
-        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(target.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not is_ctranslate2_folder(str(target)):
+            _convert(model, revision, quantization, target, tokenizer, tokenizer_revision)
+    return target
+
+
+def _convert(model: str, revision: str | None, quantization: str, target: Path, tokenizer: str | None,
+             tokenizer_revision: str | None) -> None:
     from ctranslate2.converters import TransformersConverter
 
     class Converter(TransformersConverter):
@@ -199,16 +208,11 @@ def convert(model: str, revision: str | None, resolved_revision: str | None, qua
                 return super().load_tokenizer(tokenizer_class, model_name_or_path, revision=revision, **kwargs)
             return tokenizer_class.from_pretrained(tokenizer, revision=tokenizer_revision, **kwargs)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f"{target.name}.partial-{os.getpid()}")
     converter = Converter(model, revision=revision, low_cpu_mem_usage=True)
     converter.convert(str(partial), quantization=quantization, force=True)
     converter.generation_config.save_pretrained(partial)
-    try:
-        partial.rename(target)
-    except OSError:  # another worker finished first: its copy is the same
-        shutil.rmtree(partial, ignore_errors=True)
-    return target
+    partial.rename(target)
 
 
 def _vocabulary(folder: Path) -> list[str]:

@@ -23,6 +23,9 @@ class Language:
     script: str
     spaces: bool
     """Whether the script separates words by spaces (False for ja, th, zh, my)."""
+    segmenter: str | None
+    """Where ``spaces`` is False: the word segmenter (``processing.segmenters``) that splits the
+    language's text, if one exists; without it (or where it is not installed) grapheme clusters."""
     nllb: str | None
     """NLLB-200 (FLORES-200) code; None where NLLB-200 does not cover the language."""
     panx: str | None = None
@@ -50,13 +53,15 @@ class LanguageError(UserError):
 
 
 def _lang(name: str, iso3: str, iso1: str | None, script: str, nllb: str | None, *,
-          panx: bool = False, masakhaner2: bool = False, spaces: bool = True) -> Language:
+          panx: bool = False, masakhaner2: bool = False, spaces: bool = True,
+          segmenter: str | None = None) -> Language:
     return Language(
         name=name,
         iso639_3=iso3,
         iso639_1=iso1,
         script=script,
         spaces=spaces,
+        segmenter=segmenter,
         nllb=nllb,
         panx=f"PAN-X.{iso1}" if panx else None,
         masakhaner2=iso3 if masakhaner2 else None,
@@ -83,7 +88,7 @@ LANGUAGES: tuple[Language, ...] = (
     _lang("Hungarian", "hun", "hu", "Latn", "hun_Latn", panx=True),
     _lang("Indonesian", "ind", "id", "Latn", "ind_Latn", panx=True),
     _lang("Italian", "ita", "it", "Latn", "ita_Latn", panx=True),
-    _lang("Japanese", "jpn", "ja", "Jpan", "jpn_Jpan", panx=True, spaces=False),
+    _lang("Japanese", "jpn", "ja", "Jpan", "jpn_Jpan", panx=True, spaces=False, segmenter="sudachipy"),
     _lang("Javanese", "jav", "jv", "Latn", "jav_Latn", panx=True),
     _lang("Georgian", "kat", "ka", "Geor", "kat_Geor", panx=True),
     _lang("Kazakh", "kaz", "kk", "Cyrl", "kaz_Cyrl", panx=True),
@@ -98,13 +103,13 @@ LANGUAGES: tuple[Language, ...] = (
     _lang("Swahili", "swa", "sw", "Latn", "swh_Latn", panx=True, masakhaner2=True),
     _lang("Tamil", "tam", "ta", "Taml", "tam_Taml", panx=True),
     _lang("Telugu", "tel", "te", "Telu", "tel_Telu", panx=True),
-    _lang("Thai", "tha", "th", "Thai", "tha_Thai", panx=True, spaces=False),
+    _lang("Thai", "tha", "th", "Thai", "tha_Thai", panx=True, spaces=False, segmenter="pythainlp"),
     _lang("Tagalog", "tgl", "tl", "Latn", "tgl_Latn", panx=True),
     _lang("Turkish", "tur", "tr", "Latn", "tur_Latn", panx=True),
     _lang("Urdu", "urd", "ur", "Arab", "urd_Arab", panx=True),
     _lang("Vietnamese", "vie", "vi", "Latn", "vie_Latn", panx=True),
     _lang("Yoruba", "yor", "yo", "Latn", "yor_Latn", panx=True, masakhaner2=True),
-    _lang("Chinese", "zho", "zh", "Hans", "zho_Hans", panx=True, spaces=False),
+    _lang("Chinese", "zho", "zh", "Hans", "zho_Hans", panx=True, spaces=False, segmenter="jieba"),
     # MasakhaNER 2.0 (20 languages; swa and yor above)
     _lang("Bambara", "bam", "bm", "Latn", "bam_Latn", masakhaner2=True),
     _lang("Ghomala", "bbj", None, "Latn", None, masakhaner2=True),

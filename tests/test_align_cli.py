@@ -14,9 +14,11 @@ from projner.processing.align.links import parse_pharaoh
 from projner.processing.align.neural import (
     DEFAULT_ALIGNER_MODEL,
     NeuralAligner,
+    NeuralAlignerConfig,
     TokenType,
 )
 from projner.processing.align.pairs import PairsError, parse_pair
+from projner.processing.options import MethodOptions
 from projner.processing.stages.correspondence import Align, align_dataset
 from projner.testing.tiny_models import SAMPLE_TEXT
 
@@ -42,6 +44,9 @@ def test_cli_choices_are_the_aligners_own() -> None:
     assert aligner_options.METHODS == tuple(m.value for m in Method)
     assert set(aligner_options.TOKEN_TYPES) == {t.value for t in TokenType}
     assert aligner_options.DEFAULT_ALIGNER_MODEL == DEFAULT_ALIGNER_MODEL
+    measured = NeuralAlignerConfig()  # the defaults docs/alignment.md measured on a real encoder
+    assert measured.method.value == MethodOptions().align_method == "itermax"
+    assert measured.layer == MethodOptions().align_layer == 8 and measured.token_type.value == "bpe"
 
 
 def test_align_writes_one_line_per_pair_in_order(tiny_aligner: Path, pairs_file: Path, tmp_path: Path) -> None:
@@ -91,7 +96,8 @@ def test_map_adapter_adds_alignments_and_pickles_without_the_model(tiny_aligner:
     dataset = _dataset()
     align = Align("neural", model=str(tiny_aligner), method="argmax", device="cpu", batch_size=2)
     mapped = align_dataset(dataset, align, batch_size=2)
-    direct = NeuralAligner(model=str(tiny_aligner), device="cpu").align(dataset["src_tokens"], dataset["tgt_tokens"])
+    direct = NeuralAligner(model=str(tiny_aligner), method="argmax", device="cpu").align(
+        dataset["src_tokens"], dataset["tgt_tokens"])
     assert mapped["alignments"] == [[list(link) for link in pair] for pair in direct]
     assert mapped.column_names == ["src_tokens", "tgt_tokens", "alignments"]
     assert align._aligner is not None and pickle.loads(pickle.dumps(align))._aligner is None

@@ -131,7 +131,7 @@ def test_evaluation_runs_publish_every_scored_sentence_with_its_reason(tmp_path)
     assert stats["incomplete"] == {"unaligned": 1} and stats["dropped"] == {"empty translation": 1}
     _, body = read_front_matter(out / "README.md")
     assert "| `test` | 4 | 3 | empty translation: 1 | unaligned: 1 |" in body
-    assert "filter on `dropped_reason`" in body
+    assert "filter on that column for complete sentences only" in body
 
 
 def test_unrecorded_languages_export_as_the_default_config(tmp_path):

@@ -18,7 +18,7 @@ from projner.cli import main as cli_main
 from projner.processing import pipelines
 from projner.processing.corpora import load_gold
 from projner.processing.evaluate import ner_scores
-from projner.processing.options import MethodOptions, Origin, RunOptions
+from projner.processing.options import MethodOptions, RunOptions
 from projner.processing.pipelines import model_transfer, translate_test, translate_train
 from projner.processing.project.spans import tags_to_spans
 from projner.processing.results import export
@@ -53,11 +53,8 @@ def options(tiny_models, tmp_path: Path, **changes) -> RunOptions:
 
 def gold(name: str, lang: str, split: str, data_dir: Path, tmp_path: Path, limit: int | None = None):
     """A gold split as the CLI resolves it, and what the run records about it."""
-    from projner.dataset_cards.sources import known_source
-
     read = load_gold(name, lang, split, data_dir=str(data_dir), cache_dir=tmp_path / "gold", limit=limit)
-    return read.dataset, Origin(source=known_source(read.name, config=read.config, split=read.split),
-                                report={"dataset": name}, gold=f"{read.name} {read.config} {read.split}")
+    return read.dataset, read.origin("dataset")
 
 
 def gold_strings(dataset: datasets.Dataset) -> list[list[str]]:
@@ -85,7 +82,7 @@ def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_say
     assert {k: report[k] for k in ("f1", "precision", "recall")} == {k: expected[k] for k in ("f1", "precision", "recall")}
     assert all(0.0 <= report[k] <= 1.0 for k in ("f1", "precision", "recall"))
     assert report["eval_label_map"] == ["DATE=O"]  # the CoNLL model cannot produce DATE
-    assert sum(report["dropped"].values()) == sum(1 for r in ds["dropped_reason"] if r)
+    assert sum(report["incomplete_sentences"].values()) == sum(1 for r in ds["projection_issues"] if r)
     assert list(report["timings"]) == TEST_STEPS and report["cached_steps"] == []
     # the Hub folder holds every scored sentence, incomplete ones included with their reason
     assert json.loads((output / "yo" / "report.json").read_text())["scores"]["f1"] == report["f1"]
@@ -93,9 +90,9 @@ def test_translate_test_scores_every_gold_sentence_and_reports_what_the_data_say
     names = saved.features["ner_tags"].feature.names
     assert [[names[i] for i in row] for row in saved["ner_tags"]] == ds["projected_tags"]
     assert saved["tokens"] == ds["tokens"] and saved["original_ner_tags"] == ds["ner_tags"]
-    assert saved["dropped_reason"] == ds["dropped_reason"]
+    assert saved["projection_issues"] == ds["projection_issues"] and "dropped_reason" not in saved.column_names
     statistics = json.loads((output / "yo" / "statistics.json").read_text())["splits"]["test"]
-    assert statistics["sentences"] == 3 and statistics["incomplete"] == report["dropped"]
+    assert statistics["sentences"] == 3 and statistics["incomplete"] == report["incomplete_sentences"]
     card = (output / "README.md").read_text()
     assert f"**{100 * report['f1']:.1f}**" in card
     provenance = json.loads((output / "yo" / "provenance.json").read_text())
@@ -156,8 +153,9 @@ def test_translate_test_with_back_translation_and_ner_candidates(tiny_models, tm
     assert len(ds) == 3 and all(len(a) == len(b) for a, b in zip(ds["projected_tags"], ds["tokens"]))
     for words, links in zip(ds["bt_tokens"], ds["bt_alignments"]):
         assert all(0 <= i < len(words) for i, _ in links)  # projected from the back-translation
-    assert sum(result.report["backtranslation_dropped"].values()) == sum(1 for r in ds["bt_dropped_reason"] if r)
-    for problems, reason in zip(ds["bt_problems"], ds["bt_dropped_reason"]):
+    assert sum(result.report["backtranslation_incomplete"].values()) == sum(
+        1 for r in ds["bt_projection_issues"] if r)
+    for problems, reason in zip(ds["bt_problems"], ds["bt_projection_issues"]):
         assert not reason or problems  # a back-translation counted as incomplete says why
     assert "candidate-selector" in {m["role"] for m in result.report["models"]}
 

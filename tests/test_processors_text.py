@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 import datasets
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from projner.languages import get_language
@@ -24,6 +25,8 @@ from projner.processing.text import (
 )
 
 EN, YO, ZH, JA, TH, FR = (get_language(c) for c in ("en", "yo", "zh", "ja", "th", "fr"))
+ZH_CHARS, JA_CHARS, TH_CHARS = (dataclasses.replace(lang, segmenter=None) for lang in (ZH, JA, TH))
+"""Scripts without spaces, split into grapheme clusters (no segmenter; see test_segmenters.py)."""
 
 
 @pytest.mark.parametrize(
@@ -52,8 +55,8 @@ def test_detokenize_writes_running_text_and_each_words_span(words, lang, text):
         ('He said " I do n\'t know , ( really ) " and John \'s 5 % rise in the U.S. .'.split(), EN),
         ("Peter Blackburn visited Baden-Württemberg on 12:30 , paying 1,000.50 euros .".split(), EN),
         ("Olúwadámilọ́lá lọ sí ìlú Èkó ní ọjọ́ Ajé .".split(), YO),
-        (list("北京是中国的首都。"), ZH),
-        (list("東京で会議が開かれた。"), JA),
+        (list("北京是中国的首都。"), ZH_CHARS),
+        (list("東京で会議が開かれた。"), JA_CHARS),
     ],
 )
 def test_split_words_inverts_detokenize(words, lang):
@@ -61,9 +64,9 @@ def test_split_words_inverts_detokenize(words, lang):
     assert split_words(text, lang)[0] == words
 
 
-def test_thai_is_cut_into_grapheme_clusters_that_keep_their_marks():
+def test_thai_without_a_segmenter_is_cut_into_grapheme_clusters_that_keep_their_marks():
     text = "กรุงเทพมหานคร"
-    words, offsets = split_words(text, TH)
+    words, offsets = split_words(text, TH_CHARS)
     assert "".join(words) == text
     assert "รุ" in words  # consonant + vowel mark stay one word
     assert not any(is_combining_only(w) for w in words)
@@ -100,8 +103,9 @@ def test_split_words_refuses_text_that_is_not_nfc():
 _CHARACTERS = list("abẹọṣAÀÉ01.,'-(%北กร") + ["\u0301", "\u0300", "\u0323", "\u0e38"]
 
 
+@settings(deadline=None)  # the first example of a language loads its segmenter's dictionary
 @given(st.lists(st.text(st.sampled_from(_CHARACTERS), min_size=1, max_size=6), max_size=8),
-       st.sampled_from([EN, YO, ZH, TH]))
+       st.sampled_from([EN, YO, ZH, TH, ZH_CHARS, TH_CHARS]))
 def test_offsets_always_point_at_the_words(words, lang):
     text = unicodedata.normalize("NFC", " ".join(words))
     out, offsets = split_words(text, lang)

@@ -151,5 +151,5 @@ def test_project_marked_reads_spans_back_and_counts_what_it_cannot_match():
     assert out["translation"] == ["Angela Merkel besuchte Paris .", "Bonn und Rom"]  # a removed marker leaves a space
     text, offsets = out["translation"][0], out["translation_offsets"][0]
     assert [text[a:b] for a, b in offsets] == out["tgt_tokens"][0]
-    assert out["dropped_reason"] == ["", "entity without marked span+unbalanced markers"]
+    assert out["projection_issues"] == ["", "entity without marked span+unbalanced markers"]
     assert out["projected_tags"][1] == ["O", "O", "O"] and out["easyproject_problems"][1]

@@ -52,7 +52,7 @@ def test_projects_with_given_links_and_writes_dataset_and_report(pair, tmp_path,
     saved = load(tmp_path / "out", "default", tmp_path)["train"]
     assert len(saved) == 4  # every sentence pair, complete or not (an evaluation run)
     assert {"tokens", "ner_tags", "src_tokens", "src_tags", "alignments", "tgt_entities", "src_entities",
-            "method", "dropped_reason"} <= set(saved.column_names)
+            "method", "projection_issues"} <= set(saved.column_names)
     names = saved.features["ner_tags"].feature.names
     assert [names[i] for i in saved[1]["ner_tags"][12:14]] == ["B-ORG", "I-ORG"]  # Europäischen Parlaments
     assert saved[1]["tokens"][12] == "Europäischen"
@@ -61,7 +61,7 @@ def test_projects_with_given_links_and_writes_dataset_and_report(pair, tmp_path,
     statistics = json.loads((config_dir / "statistics.json").read_text())["splits"]["train"]
     assert statistics["keep_dropped"] is True and statistics["dropped"] == {}
     assert statistics["incomplete"] == report["incomplete_sentences"]
-    assert sum(statistics["incomplete"].values()) == sum(1 for r in saved["dropped_reason"] if r)
+    assert sum(statistics["incomplete"].values()) == sum(1 for r in saved["projection_issues"] if r)
     folder_report = json.loads((config_dir / "report.json").read_text())
     assert folder_report["scores"]["f1"] == report["f1"]
     provenance = json.loads((config_dir / "provenance.json").read_text())
@@ -187,3 +187,19 @@ def test_demo_prints_scores_on_the_bundled_sample(shared_data, tmp_path, capsys)
     assert f"{100 * scores['f1']:.2f}" == f"{f1:.2f}"  # the folder's scores are the ones printed
     assert f"| **{100 * scores['f1']:.1f}** |" in body  # and the card's
     assert "Koehn" in body and "Agerri" in body
+
+
+def test_neural_and_eflomal_together_with_one_option(pair, tmp_path, capsys):
+    from projner.testing.tiny_models import build_aligner
+
+    source, target, _ = pair
+    model = build_aligner(tmp_path / "aligner")
+    code, _, err = run(["project-parallel", "--source", str(source), "--target", str(target),
+                        "--aligner", "neural+eflomal", "--model", str(model), "--aligner-runs", "1",
+                        "--label-map", "MISC=O", "--output", str(tmp_path / "o"),
+                        "--report", str(tmp_path / "r.json")], capsys)
+    assert code == 0, err
+    report = json.loads((tmp_path / "r.json").read_text())
+    params = report["aligner"]["params"]
+    assert report["aligner"]["name"] == "neural+eflomal" and params["combination"] == "fill"
+    assert params["neural"]["model"] == str(model) and params["eflomal"]["runs"] == 1

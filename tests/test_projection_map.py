@@ -19,11 +19,11 @@ def test_project_adds_columns_and_keeps_every_row():
     ds = datasets.Dataset.from_dict(ROWS)
     out = project_dataset(ds, Project(ProjectionConfig(names=None)))
     assert len(out) == 3
-    assert set(out.column_names) == set(ROWS) | {"projected_tags", "tgt_entities", "src_entities", "dropped_reason",
+    assert set(out.column_names) == set(ROWS) | {"projected_tags", "tgt_entities", "src_entities", "projection_issues",
                                                  "unprojected_entities"}
     assert out["src_entities"][0][0]["score"] > 0  # added: each entity's projection score
     assert out["projected_tags"] == [["O", "B-PER", "O", "B-LOC"], ["O", "O"], ["O", "O"]]
-    assert out["dropped_reason"] == ["", "", "unaligned"]
+    assert out["projection_issues"] == ["", "", "unaligned"]
     assert out["src_entities"][2] == [{"start": 1, "end": 2, "label": "PER", "score": 0.0}]
     assert out["unprojected_entities"] == [[], [], [{"start": 1, "end": 2, "label": "PER", "reason": "unaligned"}]]
     assert [e["label"] for e in out["tgt_entities"][0]] == ["PER", "LOC"]
@@ -66,7 +66,7 @@ def test_existing_src_entities_are_read_checked_and_left_as_they_are():
     assert out.column_names.count("src_entities") == 1
     plain = project_dataset(datasets.Dataset.from_dict(ROWS), Project(ProjectionConfig(names=None)))
     assert out["projected_tags"] == plain["projected_tags"]
-    assert out["dropped_reason"] == plain["dropped_reason"] == ["", "", "unaligned"]
+    assert out["projection_issues"] == plain["projection_issues"] == ["", "", "unaligned"]
     # another entities column for other source columns (e.g. a back-translation)
     renamed = datasets.Dataset.from_dict({"bt_tokens": ROWS["src_tokens"], "bt_tags": ROWS["src_tags"],
                                           "bt_entities": labelled, "tgt_tokens": ROWS["tgt_tokens"],

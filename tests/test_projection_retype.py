@@ -61,7 +61,7 @@ def test_the_stage_projects_optional_types_then_retypes_and_maps_them_away():
     columns = ProjectColumns(source_tokens="tokens", source_tags="src_unmapped_tags",
                              projected_tags="typed_tags", target_entities="typed_entities")
     typed = project_dataset(ds, Project(ProjectionConfig(names=None), columns, optional_types=("MISC",)))
-    assert typed["dropped_reason"] == [""] * 6  # the last MISC is unaligned, but optional
+    assert typed["projection_issues"] == [""] * 6  # the last MISC is unaligned, but optional
     out = retype_dataset(typed, Retype(RetypeConfig(), label_map=("MISC=O",)))
     assert out["projected_tags"][:5] == [["O", "B-LOC"]] * 5
     assert out["projected_tags"][5] == ["B-LOC", "O"]
@@ -77,7 +77,7 @@ def test_required_types_still_drop_their_sentence():
     columns = ProjectColumns(source_tokens="tokens", source_tags="src_unmapped_tags")
     out = project_dataset(datasets.Dataset.from_dict(rows), Project(ProjectionConfig(names=None), columns,
                                                                    optional_types=("MISC",)))
-    assert out["dropped_reason"][5] == "unaligned"
+    assert out["projection_issues"][5] == "unaligned"
 
 
 def test_retyping_sees_the_whole_corpus_or_refuses():

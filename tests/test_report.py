@@ -153,3 +153,33 @@ def test_report_command_multi_source_and_bad_input(reference, tmp_path, capsys):
     assert not (out / "typology.png").exists()  # three languages are too few for the summary
     assert main(["report", str(tmp_path / "missing.csv"), "--output", str(out)]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_source_set_results_get_their_own_table_figure_and_distances(tmp_path, capsys):
+    from projner.typology.distance import source_set_distances
+
+    records = [
+        {"dataset": "Europarl-NER", "language": "it", "sources": ["es"], "method": "single", "f1": 0.92},
+        {"dataset": "Europarl-NER", "language": "it", "sources": ["en", "de"], "method": "ilp", "f1": 0.89},
+        {"dataset": "Europarl-NER", "language": "it", "sources": ["en", "de", "es"], "method": "ilp", "f1": 0.94},
+        {"dataset": "Europarl-NER", "language": "it", "sources": ["en", "de", "es"], "method": "vote", "f1": 0.92},
+    ]
+    path = tmp_path / "sets.json"
+    path.write_text(json.dumps(records))
+    out = tmp_path / "report"
+    assert main(["report", str(path), "--output", str(out)]) == 0
+    assert "4 source-set results, 1 corpora" in capsys.readouterr().out
+    assert (out / "f1_vs_source_set_europarl-ner.png").stat().st_size > 1000
+    rows = list(csv.DictReader((out / "source_sets.csv").open()))
+    assert [(r["sources"], r["method"], r["f1"]) for r in rows][1] == ("en+de", "ilp", "0.890000")
+    three = source_set_distances("it", ["en", "de", "es"])
+    assert rows[2]["diversity"] == f"{three['diversity']:.3f}" and float(rows[0]["diversity"]) == 0.0
+    assert three["nearest"] == source_set_distances("it", ["es"])["nearest"] <= three["centroid"]
+    vectors = [_vector(code, "syntactic") for code in ("eng", "deu", "spa")]
+    pairwise = [cosine_distance(vectors[a], vectors[b]) for a, b in ((0, 1), (0, 2), (1, 2))]
+    assert three["diversity"] == pytest.approx(sum(pairwise) / 3)
+    assert "| Italian (`it`) | en+de+es |  | 94.0 | 92.0 |" in (out / "source_sets.md").read_text()
+    records.append(dict(records[0]))
+    path.write_text(json.dumps(records))
+    assert main(["report", str(path), "--output", str(out)]) == 2
+    assert "two results for single on Europarl-NER it from es" in capsys.readouterr().err

@@ -98,7 +98,7 @@ def test_conversion_is_cached_by_model_revision_and_quantization(tiny_models, tm
     model = str(tiny_models["translator"])
     first = translate(model, SAMPLE_TEXT[:3], tmp_path, backend="ctranslate2", compute_type="float32")
     translate(model, SAMPLE_TEXT[:3], tmp_path, backend="ctranslate2", compute_type="int8")
-    folders = sorted(p.name for p in tmp_path.iterdir())
+    folders = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
     assert len(folders) == 2 and folders[0].endswith("-float32") and folders[1].endswith("-int8")
 
     def no_conversion(*args, **kwargs):
@@ -116,6 +116,19 @@ def test_conversion_is_cached_by_model_revision_and_quantization(tiny_models, tm
     assert not (tmp_path / "unused").exists()
     with pytest.raises(ValueError, match="CTranslate2 model"):
         TranslateConfig("en", "de", model=str(ready), tokenizer=model)
+
+
+def test_workers_starting_together_convert_once(tiny_models, tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    conversions = []
+    convert = translation_backends._convert
+    monkeypatch.setattr(translation_backends, "_convert", lambda *args: conversions.append(convert(*args)))
+    model = str(tiny_models["translator"])
+    with ThreadPoolExecutor(3) as pool:
+        folders = set(pool.map(lambda _: translation_backends.convert(model, None, "r1", "float32", tmp_path),
+                               range(3)))
+    assert len(conversions) == 1 and len(folders) == 1 and (folders.pop() / "model.bin").is_file()
 
 
 def test_the_fingerprint_names_the_backend_and_the_precision_that_runs(tiny_models):
@@ -195,7 +208,7 @@ def test_translate_test_runs_on_ctranslate2_cached_and_resumable(tiny_models, tm
     again = json.loads((tmp_path / "report.json").read_text())
     assert again["cached_steps"] == steps and again["f1"] == resumed["f1"]
     # one conversion served the translator and the back-translator (same model, same quantization)
-    assert len(list((tmp_path / "cache" / "ctranslate2").iterdir())) == 1
+    assert len([p for p in (tmp_path / "cache" / "ctranslate2").iterdir() if p.is_dir()]) == 1
     # the same run through the library on transformers translates alike (float32), cached apart
     data = load_gold("masakhaner2", "yo", "test", data_dir=str(fixtures / "masakhaner2"),
                      cache_dir=tmp_path / "gold").dataset
@@ -219,6 +232,7 @@ def test_translate_train_with_easyproject_on_ctranslate2(tiny_models, tmp_path, 
     assert cli_main(command) == 0
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["sentences"] == 3 and report["kept"] + sum(report["dropped"].values()) == 3
-    assert [p.name.rsplit("-", 1)[-1] for p in (tmp_path / "cache" / "ctranslate2").iterdir()] == ["int8"]
+    converted = [p.name for p in (tmp_path / "cache" / "ctranslate2").iterdir() if p.is_dir()]
+    assert [name.rsplit("-", 1)[-1] for name in converted] == ["int8"]
     assert cli_main(command) == 0
     assert json.loads((tmp_path / "report.json").read_text())["cached_steps"] == list(report["timings"])

@@ -9,9 +9,12 @@ import json
 import os
 from pathlib import Path
 
+import datasets
 import pytest
 
 from projner.cli import main
+
+datasets.disable_progress_bars()
 
 SOURCE = """John B-PER
 lives O
@@ -321,3 +324,57 @@ def test_masakhaner2_xho_train_runs_with_defaults_its_known_defect_counted(tiny_
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["input_skipped"] == {"tag without a token (known defect, line skipped)": 2}
     assert report["sentences"] == 2 and report["complete"] is True
+
+
+def test_a_ner_label_map_naming_a_type_the_model_lacks_warns_with_the_models_types(tiny_models):
+    from projner.labels import LabelMapWarning
+    from projner.processing.stages.tagging import Label, LabelConfig
+
+    stage = Label(LabelConfig(label_map=("MISC=O", "PERSON=PER"), model=str(tiny_models["ner"])))
+    with pytest.warns(LabelMapWarning, match=r"label map entry PERSON=PER: the NER model .* has no entity type "
+                                             r"PERSON \(types present: LOC, MISC, ORG, PER\)"):
+        stage.label_mapping()
+
+
+def test_an_empty_gold_split_is_an_error_naming_its_file(fixtures, tmp_path, capsys):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(fixtures / "masakhaner2", data)
+    (data / "yor" / "test.txt").write_text("\n")
+    code, _, err = run(["model-transfer", "--dataset", "masakhaner2", "--lang", "yo", "--data-dir", data,
+                        "--cache-dir", tmp_path / "cache", "--output", tmp_path / "out",
+                        "--report", tmp_path / "report.json"], capsys)
+    assert_user_error(code, err, f"no sentences in {data / 'yor' / 'test.txt'}")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
+
+
+@pytest.mark.slow
+def test_with_strict_the_known_defect_is_an_error_naming_its_line(shared_data, tmp_path, capsys):
+    code, _, err = run(["model-transfer", "--dataset", "masakhaner2", "--lang", "xho", "--split", "train",
+                        "--data-dir", shared_data / "masakhaner2", "--strict", "--cache-dir", tmp_path / "cache",
+                        "--report", tmp_path / "report.json"], capsys)
+    assert_user_error(code, err, "xho/train.txt, line 44520: expected 2 columns, found 1 (the token is missing)")
+    assert not (tmp_path / "report.json").exists()
+
+
+def test_with_strict_a_ner_label_map_type_the_model_lacks_is_an_error(tiny_models, fixtures, tmp_path, capsys):
+    code, _, err = run(["model-transfer", "--dataset", "masakhaner2", "--lang", "yo", "--limit", "1",
+                        "--data-dir", fixtures / "masakhaner2", "--ner-model", tiny_models["ner"],
+                        "--ner-label-map", "MISC=O", "PERSON=PER", "--strict", "--cache-dir", tmp_path / "cache",
+                        "--output", tmp_path / "out"], capsys)
+    said = "\n".join(line for line in err.splitlines() if line.startswith("projner "))  # not transformers' bars
+    assert_user_error(code, said, "label map entry PERSON=PER: the NER model", "has no entity type PERSON")
+    assert not (tmp_path / "out").exists()
+
+
+def test_debug_shows_the_traceback_of_a_user_error(tmp_path, capsys):
+    from projner.errors import UserError
+
+    (tmp_path / "pairs.txt").write_text("")
+    argv = ["align", "--input", tmp_path / "pairs.txt", "--output", tmp_path / "links.txt", "--aligner", "eflomal"]
+    with pytest.raises(UserError, match="no sentence pairs in"):
+        main([str(a) for a in [*argv, "--debug"]])
+    with pytest.raises(UserError, match="no sentence pairs in"):
+        main(["--debug", *(str(a) for a in argv)])
+    assert run(argv, capsys)[0] == 2

@@ -320,9 +320,11 @@ def test_a_pipelines_own_dataset_shows_its_dropped_pairs_too():
 
 
 def test_a_pipeline_result_is_viewed_before_export(tmp_path, browser):
-    """``view(result, path)``: project-parallel's result with its gold, every pair kept."""
-    from projner.processing.options import RunOptions
-    from projner.processing.pipelines import project_parallel
+    """``projner.view(result, path)``: project-parallel's result with its gold, every pair kept."""
+    import projner
+    from projner import RunOptions, project_parallel
+
+    assert "view" in projner.__all__ and projner.view is view
 
     pairs = datasets.Dataset.from_list([
         {"src_tokens": ["Anna", "visits", "Berlin"], "src_tags": ["B-PER", "O", "B-LOC"],

@@ -26,7 +26,17 @@ def _neural(**options: Any) -> WordAligner:
     return NeuralAligner(NeuralAlignerConfig(**options))
 
 
-BACKENDS: dict[str, Callable[..., WordAligner]] = {"eflomal": _eflomal, "neural": _neural}
+def _combined(**options: Any) -> WordAligner:
+    from projner.processing.align.combined import CombinedAligner, CombinedConfig
+
+    extra_source = options.pop("extra_source", ())
+    extra_target = options.pop("extra_target", ())
+    return CombinedAligner(CombinedConfig.from_options(**options), extra_source=extra_source,
+                           extra_target=extra_target)
+
+
+BACKENDS: dict[str, Callable[..., WordAligner]] = {"eflomal": _eflomal, "neural": _neural,
+                                                   "neural+eflomal": _combined}
 """Backend name → factory taking the backend's options as keywords."""
 
 
@@ -39,3 +49,13 @@ def make_aligner(name: str, **options: Any) -> WordAligner:
         return factory(**options)
     except TypeError as err:
         raise ValueError(f"aligner {name!r}: {err}") from None
+
+
+def uses_encoder(name: str) -> bool:
+    """Whether the backend loads an encoder (and so has a model, a device and a ``.map`` rank)."""
+    return name in ("neural", "neural+eflomal")
+
+
+def learns_from_batch(name: str) -> bool:
+    """Whether the backend trains on the pairs it aligns (give it the whole corpus as one batch)."""
+    return name in ("eflomal", "neural+eflomal")

@@ -151,24 +151,35 @@ class SubwordEncoder:
 
     def encode(self, sentences: Sequence[Sequence[str]]) -> list[EncodedSentence | None]:
         """Vectors of each sentence's subwords (None for a sentence with no subwords)."""
+        return self.encode_layers(sentences, (self.layer,))[0]
+
+    def encode_layers(
+        self, sentences: Sequence[Sequence[str]], layers: Sequence[int]
+    ) -> list[list[EncodedSentence | None]]:
+        """:meth:`encode` for several layers (each at most the loaded ``layer``) from one forward
+        pass per batch: comparing layers costs one encoding, not one per layer."""
+        for layer in layers:
+            if not 0 <= layer <= self.layer:
+                raise ValueError(f"layer {layer} is not loaded (layers 0..{self.layer} are)")
         windows, words = self._windows(sentences)
         parts: list[list[tuple[int, torch.Tensor]]] = [[] for _ in words]
         with torch.inference_mode():
             for batch in length_batches(windows, self.batch_size):
-                hidden = self._forward([w.ids for w in batch])
+                hidden = self._forward([w.ids for w in batch], layers)
                 for row, window in enumerate(batch):
                     lo, hi = window.supplies
                     begin = window.offset + lo - window.start
-                    parts[window.sentence].append((lo, hidden[row, begin:begin + hi - lo]))
-        out: list[EncodedSentence | None] = []
+                    parts[window.sentence].append((lo, hidden[:, row, begin:begin + hi - lo]))
+        out: list[list[EncodedSentence | None]] = [[] for _ in layers]
         for sentence_parts, sentence_words in zip(parts, words):
             if not sentence_words:
-                out.append(None)
-            elif len(sentence_parts) == 1:
-                out.append(EncodedSentence(sentence_parts[0][1], sentence_words))
-            else:
-                vectors = torch.cat([v for _, v in sorted(sentence_parts, key=lambda part: part[0])])
-                out.append(EncodedSentence(vectors, sentence_words))
+                for per_layer in out:
+                    per_layer.append(None)
+                continue
+            ordered = [v for _, v in sorted(sentence_parts, key=lambda part: part[0])]
+            vectors = ordered[0] if len(ordered) == 1 else torch.cat(ordered, dim=1)
+            for k, per_layer in enumerate(out):
+                per_layer.append(EncodedSentence(vectors[k], sentence_words))
         return out
 
     def _windows(self, sentences: Sequence[Sequence[str]]) -> tuple[list[_Window], list[list[int]]]:
@@ -205,12 +216,15 @@ class SubwordEncoder:
                     windows.append(_Window(k, window_ids, len(prefix), (owned[0], owned[-1] + 1), start))
         return windows, words
 
-    def _forward(self, sequences: list[list[int]]) -> torch.Tensor:
-        """The chosen layer's hidden states for right-padded sequences, ``[batch, length, dim]``."""
+    def _forward(self, sequences: list[list[int]], layers: Sequence[int] | None = None) -> torch.Tensor:
+        """Hidden states for right-padded sequences: ``[batch, length, dim]`` of the chosen layer, or
+        ``[layers, batch, length, dim]`` of ``layers``."""
         length = max(len(s) for s in sequences)
         ids = torch.tensor([s + [self.pad_id] * (length - len(s)) for s in sequences], dtype=torch.long)
         mask = torch.tensor([[1] * len(s) + [0] * (length - len(s)) for s in sequences], dtype=torch.long)
         outputs = self.model(
             input_ids=ids.to(self.device), attention_mask=mask.to(self.device), output_hidden_states=True
         )
-        return outputs.hidden_states[self.layer]
+        if layers is None:
+            return outputs.hidden_states[self.layer]
+        return torch.stack([outputs.hidden_states[layer] for layer in layers])

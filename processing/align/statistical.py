@@ -122,25 +122,34 @@ class EflomalAligner:
         self, source: Sequence[Sequence[str]], target: Sequence[Sequence[str]]
     ) -> tuple[list[list[Link]], list[list[Link]]]:
         """Forward and reverse links (both source-first) after voting, before symmetrisation."""
+        runs = self.align_runs(source, target)
+        needed = self.config.votes_needed
+        return vote_links([run[0] for run in runs], needed), vote_links([run[1] for run in runs], needed)
+
+    def align_runs(
+        self, source: Sequence[Sequence[str]], target: Sequence[Sequence[str]]
+    ) -> list[tuple[list[list[Link]], list[list[Link]]]]:
+        """Every run's forward and reverse links (both source-first), before voting: the views that
+        combining several sources can use as separate voters (:mod:`projner.processing.project.combine`)."""
         if len(source) != len(target):
             raise ValueError(f"{len(source)} source sentences but {len(target)} target sentences")
         kept = [n for n, (s, t) in enumerate(zip(source, target)) if len(s) and len(t)]
-        forward: list[list[Link]] = [[] for _ in source]
-        reverse: list[list[Link]] = [[] for _ in source]
         if not kept:
-            return forward, reverse
+            return [([[] for _ in source], [[] for _ in source]) for _ in range(self.config.runs)]
         corpus = [(source[n], target[n]) for n in kept] + self.extra
         if self.config.stem_letters:
             letters = self.config.stem_letters
             corpus = [([alignment_stem(w, letters) for w in s], [alignment_stem(w, letters) for w in t])
                       for s, t in corpus]
-        runs = [self._run(corpus) for _ in range(self.config.runs)]
-        needed = self.config.votes_needed
-        voted_forward = vote_links([run[0][:len(kept)] for run in runs], needed)
-        voted_reverse = vote_links([run[1][:len(kept)] for run in runs], needed)
-        for row, n in enumerate(kept):
-            forward[n], reverse[n] = voted_forward[row], voted_reverse[row]
-        return forward, reverse
+        runs = []
+        for _ in range(self.config.runs):
+            run_forward, run_reverse = self._run(corpus)
+            forward: list[list[Link]] = [[] for _ in source]
+            reverse: list[list[Link]] = [[] for _ in source]
+            for row, n in enumerate(kept):
+                forward[n], reverse[n] = run_forward[row], run_reverse[row]
+            runs.append((forward, reverse))
+        return runs
 
     def _run(self, corpus: list[tuple[Sequence[str], Sequence[str]]]) -> tuple[list[list[Link]], list[list[Link]]]:
         """One eflomal run: forward and reverse links (both source-first) for every pair."""

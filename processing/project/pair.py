@@ -172,7 +172,7 @@ def _candidate_pairs(
             known = set(spans)
             spans.extend(sorted(span for span in scorer.proposed(k) if span not in known))
         values = scorer.score(k, links, spans)
-        ties = scorer.ties(k, spans)
+        ties = scorer.ties(k, links, spans)
         admitted = [Pair(v, k, s, e, tie) for v, tie, (s, e) in zip(values, ties, spans)
                     if v is not None and v > minimum]
         if admitted:

@@ -77,13 +77,6 @@ def spans_to_tags(spans: Iterable[Span], length: int) -> list[str]:
     return tags
 
 
-def entity_dicts(spans: Iterable[Span | ScoredSpan]) -> list[dict]:
-    """Spans in the column form ``{start, end, label, score}``."""
-    return [
-        (item if isinstance(item, ScoredSpan) else ScoredSpan(item, 1.0)).as_dict() for item in spans
-    ]
-
-
 def spans_from_dicts(entities: Iterable[dict]) -> list[Span]:
-    """The inverse of :func:`entity_dicts`, scores dropped."""
+    """Spans from ``{start, end, label, score}`` dicts (the entity columns), scores dropped."""
     return [Span(int(e["start"]), int(e["end"]), str(e["label"])) for e in entities]

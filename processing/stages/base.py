@@ -8,7 +8,9 @@ reads and which it adds, gives the fingerprint of its output from its input's, a
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from projner.processing.fingerprint import stage_fingerprint
 
 
 @runtime_checkable
@@ -48,3 +50,27 @@ def check_columns(stage: Stage, columns: list[str] | tuple[str, ...]) -> None:
     if clash:
         raise ValueError(f"stage {stage.stage!r} would add {', '.join(clash)}, which the dataset already has; "
                          "a stage never overwrites a column")
+
+
+class ConfigStage:
+    """What most stages share: the config they are built from, their columns read off it by field
+    name (``input_fields``/``output_fields``: the one form every stage declares them in) and a
+    fingerprint of the config."""
+
+    stage: ClassVar[str]
+    input_fields: ClassVar[tuple[str, ...]] = ()
+    output_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(getattr(self.config, name) for name in self.input_fields)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        return tuple(getattr(self.config, name) for name in self.output_fields)
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, self.config)

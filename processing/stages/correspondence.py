@@ -14,10 +14,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from projner.processing.align.backends import make_aligner
+from projner.processing.align.backends import make_aligner, uses_encoder
 from projner.processing.align.base import WordAligner
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import model_revision, pick_device
+from projner.processing.stages.base import ConfigStage
 
 EXECUTION_OPTIONS = frozenset({"batch_size", "device"})
 """Backend options that change speed, not links: left out of the fingerprint."""
@@ -83,7 +84,7 @@ class Align:
         """The backend, built once per process; a rank picks that worker's GPU."""
         if self._aligner is None:
             options = dict(self.options)
-            if rank is not None and self.backend == "neural":
+            if rank is not None and uses_encoder(self.backend):
                 options["device"] = str(pick_device(options.get("device", "auto"), rank))
             self._aligner = make_aligner(self.backend, **options)
         return self._aligner
@@ -96,13 +97,12 @@ class Align:
         """The output's fingerprint: input fingerprint, backend, link-deciding options, model version."""
         options = {k: v for k, v in sorted(self.options.items()) if k not in EXECUTION_OPTIONS}
         model = self.options.get("model")
-        if self.backend == "neural":
-            from projner.processing.align.neural import (
-                NeuralAlignerConfig,
-                resolve_dtype,
-            )
+        if uses_encoder(self.backend):
+            from projner.processing.align.combined import CombinedConfig
+            from projner.processing.align.neural import resolve_dtype
 
-            config = NeuralAlignerConfig(**self.options)
+            links_options = {k: v for k, v in self.options.items() if not k.startswith("extra_")}
+            config = CombinedConfig.from_options(**links_options).neural
             model = config.model
             options["dtype"] = str(resolve_dtype(config.dtype, pick_device(config.device))).removeprefix("torch.")
         config_view = {
@@ -164,29 +164,14 @@ class RefineConfig:
         object.__setattr__(self, "mode", Refinement(self.mode).value)
 
 
-class RefineLinks:
+class RefineLinks(ConfigStage):
     """``.map`` adapter of :func:`projner.processing.align.refine.refine`: English→original links
     through the back-translation, alone or combined with the direct links (``direct`` is read
     where the dataset has it)."""
 
     stage = "refine_links"
-
-    def __init__(self, config: RefineConfig) -> None:
-        self.config = config
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.english_to_back, self.config.back_to_target)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.output,)
-
-    def fingerprint(self, previous: str) -> str:
-        c = self.config
-        columns = {"direct": c.direct, "english_to_back": c.english_to_back,
-                   "back_to_target": c.back_to_target, "output": c.output}
-        return stage_fingerprint(previous, self.stage, {"mode": c.mode, "columns": columns})
+    input_fields = ("english_to_back", "back_to_target")
+    output_fields = ("output",)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         from projner.processing.align.refine import refine

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.stages.base import ConfigStage
 
 
 @dataclass(frozen=True)
@@ -14,28 +14,25 @@ class SelectConfig:
 
     keep_partial: bool = False
     min_score: float | None = None
+    words_column: str = "tgt_tokens"
+    issues_column: str = "projection_issues"
+    entities_column: str = "tgt_entities"
+    dropped_column: str = "dropped_reason"
 
 
-class SelectSentences:
+class SelectSentences(ConfigStage):
     """Final translate-train stage: adds ``dropped_reason`` (from ``projection_issues``, empty
     translations and low scores). Nothing is removed here; export leaves dropped sentences out and
     counts them by reason."""
 
     stage = "select"
-
-    def __init__(self, config: SelectConfig) -> None:
-        self.config = config
-
-    inputs = ("tgt_tokens", "projection_issues", "tgt_entities")
-    outputs = ("dropped_reason",)
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
+    input_fields = ("words_column", "issues_column", "entities_column")
+    output_fields = ("dropped_column",)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         c = self.config
         reasons: list[str] = []
-        for words, issues, entities in zip(batch["tgt_tokens"], batch["projection_issues"], batch["tgt_entities"]):
+        for words, issues, entities in zip(batch[c.words_column], batch[c.issues_column], batch[c.entities_column]):
             found: list[str] = []
             if not words:
                 found.append("empty translation")
@@ -44,7 +41,7 @@ class SelectSentences:
             if c.min_score is not None and any(e["score"] < c.min_score for e in entities):
                 found.append("low score")
             reasons.append("+".join(found))
-        return {"dropped_reason": reasons}
+        return {c.dropped_column: reasons}
 
 
 @dataclass(frozen=True)
@@ -53,29 +50,25 @@ class StampConfig:
 
     method: str
     models: tuple[str, ...] | None = None
+    method_column: str = "method"
+    models_column: str = "models"
 
 
-class Stamp:
+class Stamp(ConfigStage):
     """``.map`` stage: the ``method`` (and ``models``) provenance columns, the same on every row, so a
     row taken out of the corpus still says how it was made."""
 
     stage = "stamp"
 
-    def __init__(self, config: StampConfig) -> None:
-        self.config = config
-
-    inputs: tuple[str, ...] = ()
-
     @property
     def outputs(self) -> tuple[str, ...]:
-        return ("method",) if self.config.models is None else ("method", "models")
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
+        c = self.config
+        return (c.method_column,) if c.models is None else (c.method_column, c.models_column)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+        c = self.config
         rows = len(next(iter(batch.values()))) if batch else 0
-        out: dict[str, list] = {"method": [self.config.method] * rows}
-        if self.config.models is not None:
-            out["models"] = [list(self.config.models)] * rows
+        out: dict[str, list] = {c.method_column: [c.method] * rows}
+        if c.models is not None:
+            out[c.models_column] = [list(c.models)] * rows
         return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from projner.labels import LabelMap
-from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.stages.base import ConfigStage
 
 
 @dataclass(frozen=True)
@@ -20,29 +20,18 @@ class GoldTagsConfig:
     input_column: str = "ner_tags"
 
 
-class GoldTags:
+class GoldTags(ConfigStage):
     """``.map`` stage: gold tags (``ClassLabel`` ids or IOB2 strings) as IOB2 strings, through an
     optional label map, in ``src_tags``: the column every projection stage reads the labelled side
     from."""
 
     stage = "gold_tags"
+    input_fields = ("input_column",)
+    output_fields = ("tags_column",)
 
     def __init__(self, config: GoldTagsConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.label_map = LabelMap.parse(config.label_map)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.input_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.tags_column,)
-
-    def fingerprint(self, previous: str) -> str:
-        c = self.config
-        return stage_fingerprint(previous, self.stage, {"labels": c.labels, "column": c.tags_column, "input": c.input_column,
-                                                        "label_map": self.label_map.as_strings()})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         names, mapped = self.config.labels, self.label_map.map_tag
@@ -59,27 +48,16 @@ class MapTagsConfig:
     output: str
 
 
-class MapTags:
+class MapTags(ConfigStage):
     """``.map`` stage: a tag column through a label map into a new column (the old one stays)."""
 
     stage = "map_tags"
+    input_fields = ("source",)
+    output_fields = ("output",)
 
     def __init__(self, config: MapTagsConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.label_map = LabelMap.parse(config.label_map)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.source,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.output,)
-
-    def fingerprint(self, previous: str) -> str:
-        c = self.config
-        return stage_fingerprint(previous, self.stage, {"label_map": self.label_map.as_strings(),
-                                                        "source": c.source, "output": c.output})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         return {self.config.output: [self.label_map.map_tags(tags) for tags in batch[self.config.source]]}

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from projner.builders.conll import repair_iob2
 from projner.errors import UserError
 from projner.labels import OUTSIDE, LabelMap
+from projner.processing.defaults import DEFAULT_NER_MODEL
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -28,7 +29,6 @@ from projner.processing.runtime import (
     pick_dtype,
 )
 
-DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
 _SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}
 
 
@@ -77,6 +77,8 @@ class LabelConfig:
     tags_column: str = "src_tags"
     entities_column: str = "src_entities"
     batch_size: int = field(default=32, metadata=EXECUTION_ONLY)
+    strict: bool = field(default=False, metadata=EXECUTION_ONLY)
+    """A ``label_map`` entry naming a type the model lacks is an error (default: a warning)."""
     device: str = field(default="auto", metadata=EXECUTION_ONLY)
 
 
@@ -132,18 +134,12 @@ class Label(ModelStage):
     """``dataset.map(Label(config), batched=True, with_rank=True)``: adds tags and scored entities."""
 
     stage = "label"
+    input_fields = ("words_column",)
+    output_fields = ("tags_column", "entities_column")
 
     def __init__(self, config: LabelConfig) -> None:
         self.config = config
         self.label_map = LabelMap.parse(config.label_map)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.words_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.tags_column, self.config.entities_column)
 
     def _load(self, rank: int | None) -> None:
         if self._model is not None:
@@ -175,7 +171,10 @@ class Label(ModelStage):
 
             id2label = AutoConfig.from_pretrained(self.config.model, revision=self.config.revision).id2label
         types = frozenset(self.config.target_types)
-        return [target_tag(id2label[i], self.label_map, types, self.config.model) for i in range(len(id2label))]
+        labels = [id2label[i] for i in range(len(id2label))]
+        self.label_map.check_types(_model_types(labels), where=f"the NER model {self.config.model}",
+                                   strict=self.config.strict)
+        return [target_tag(label, self.label_map, types, self.config.model) for label in labels]
 
     def label(self, sentences: Sequence[Sequence[str]], rank: int | None = None) -> list[Labelled]:
         """Tags, probabilities and entities for each sentence (lists of words), in input order."""
@@ -263,3 +262,9 @@ class Label(ModelStage):
             c.tags_column: [item.tags for item in labelled],
             c.entities_column: [[e.as_dict() for e in item.entities] for item in labelled],
         }
+
+
+def _model_types(labels: Sequence[str]) -> list[str]:
+    """The entity types of a model's labels (``B-PER``, ``I-PER`` → ``PER``); other names are skipped
+    here and refused, by name, where they are mapped."""
+    return list(dict.fromkeys(label.partition("-")[2] for label in labels if label[:2] in ("B-", "I-")))

@@ -2,9 +2,9 @@
 
 ``dataset.map(Project(config), batched=True)`` works on any dataset with source words, source IOB2
 tags, target words and alignment columns (names configurable, defaults from the shared column
-table). It adds ``projected_tags``, ``tgt_entities``, ``dropped_reason`` (empty, or why some entity
-could not be projected: ``unaligned``, ``filtered``, ``overlap``, ``no target words``, joined by
-``+``) and, unless the dataset already has it, ``src_entities`` (each source entity with the score
+table). It adds ``projected_tags``, ``tgt_entities``, ``projection_issues`` (empty, or why some
+entity could not be projected: ``unaligned``, ``filtered``, ``overlap``, ``no target words``, joined
+by ``+``), ``unprojected_entities`` (each such entity with its reason) and, unless the dataset already has it, ``src_entities`` (each source entity with the score
 of the span it got, 0 where none). Where an earlier stage wrote ``src_entities`` (the labelling
 stage, with the NER model's score of each entity), projection reads the source entities from it,
 after checking they are the entities of ``src_tags``, and leaves it as it is. Rows are never
@@ -49,14 +49,15 @@ class ProjectColumns:
     """Output: the projected IOB2 tags over the target words."""
     target_entities: str = "tgt_entities"
     """Output: the projected spans ``{start, end, label, score}``."""
-    dropped_reason: str = "dropped_reason"
-    """Output: why some (required) entity got no span, or empty."""
+    issues: str = "projection_issues"
+    """Output: why some (required) entity got no span, or empty (the sentence stays: what leaves a
+    corpus out is ``dropped_reason``, decided by the selection stage)."""
     unprojected: str = "unprojected_entities"
     """Output: every source entity that got no span, ``{start, end, label, reason}``."""
 
     def outputs(self) -> tuple[str, str, str, str]:
         """The columns the stage always adds (the source entities column too, where absent)."""
-        return (self.projected_tags, self.target_entities, self.dropped_reason, self.unprojected)
+        return (self.projected_tags, self.target_entities, self.issues, self.unprojected)
 
 
 def required_unprojected(projection: PairProjection, entities: Sequence[Span] = (),
@@ -71,7 +72,7 @@ def required_unprojected(projection: PairProjection, entities: Sequence[Span] = 
     return [(k, reason) for k, reason in projection.unprojected if entities[k].label not in optional_types]
 
 
-def dropped_reason(projection: PairProjection, entities: Sequence[Span] = (),
+def projection_issues(projection: PairProjection, entities: Sequence[Span] = (),
                    optional_types: Collection[str] = ()) -> str:
     """The sentence's reasons, in a fixed order, joined by ``+`` (empty when every entity of a
     required type was projected)."""
@@ -137,7 +138,7 @@ class Project:
     columns: ProjectColumns = field(default_factory=ProjectColumns)
     label_names: tuple[str, ...] | None = None
     optional_types: tuple[str, ...] = ()
-    """Types projected like the others, whose unprojected entities give no ``dropped_reason``
+    """Types projected like the others, whose unprojected entities give no ``projection_issues``
     (types the label map drops, projected to be retyped)."""
     stage: ClassVar[str] = STAGE
 
@@ -193,7 +194,7 @@ class Project:
             out[c.target_entities].append(target_entity_dicts(projection))
             if given is None:
                 out[c.source_entities].append(source_entity_dicts(entities, projection))
-            out[c.dropped_reason].append(dropped_reason(projection, entities, self.optional_types))
+            out[c.issues].append(projection_issues(projection, entities, self.optional_types))
             out[c.unprojected].append(unprojected_entity_dicts(entities, projection))
         return out
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from projner.languages import Language, canonical_codes, get_language
+from projner.processing.defaults import DEFAULT_TRANSLATOR, EASYPROJECT_TRANSLATOR
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -29,6 +30,7 @@ from projner.processing.runtime import (
     pick_dtype,
     projner_cache_root,
 )
+from projner.processing.stages.base import ConfigStage
 from projner.processing.text import piece_spans
 from projner.processing.translation_backends import (
     CTranslate2Generator,
@@ -40,11 +42,6 @@ from projner.processing.translation_backends import (
     is_ctranslate2_folder,
     resolved_compute_type,
 )
-
-DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
-EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
-"""NLLB-200 3.3B fine-tuned by Chen et al. (2023) to carry ``[ ]`` entity markers through translation;
-it ships no tokenizer of its own: use the base model's (``tokenizer=DEFAULT_TRANSLATOR``)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +101,8 @@ class Translate(ModelStage):
     """
 
     stage = "translate"
+    input_fields = ("input_column",)
+    output_fields = ("output_column", "pieces_column", "complete_column")
 
     def __init__(self, config: TranslateConfig) -> None:
         self.config = config
@@ -111,15 +110,6 @@ class Translate(ModelStage):
         self.target: Language = get_language(config.target_lang)
         self.source_code = self.source.require_nllb()
         self.target_code = self.target.require_nllb()
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.input_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        c = self.config
-        return (c.output_column, c.pieces_column, c.complete_column)
 
     def fingerprint_params(self) -> dict[str, Any]:
         """The model's parameters with the precision of the backend that runs, and the version of a
@@ -334,7 +324,7 @@ class ProjectMarkedConfig:
     output_tags_column: str = "projected_tags"
     output_entities_column: str = "tgt_entities"
     problems_column: str = "easyproject_problems"
-    dropped_column: str = "dropped_reason"
+    issues_column: str = "projection_issues"
 
     def __post_init__(self) -> None:
         canonical_codes(self, "target_lang")
@@ -356,35 +346,31 @@ def problem_kinds(problems: Sequence[str]) -> list[str]:
     return sorted(kinds)
 
 
-class ProjectMarked:
+class ProjectMarked(ConfigStage):
     """``.map`` adapter of EasyProject's marker parsing and matching (``project_marked``).
 
     Adds (default names) the clean ``translation``, its ``tgt_tokens`` and ``translation_offsets``,
     ``projected_tags``, ``tgt_entities`` (score: similarity of the span to the entity's translation),
-    ``easyproject_problems`` (every message, for inspection) and ``dropped_reason``: empty when every
+    ``easyproject_problems`` (every message, for inspection) and ``projection_issues``: empty when every
     entity found its marked span and every marked span its entity, else the kinds of problem met
     (``entity without marked span+unbalanced markers``…), so the sentence is counted, not lost.
     """
 
     stage = "easyproject_match"
+    input_fields = ("words_column", "tags_column", "marked_column", "entities_column")
+    output_fields = ("text_column", "tokens_column", "offsets_column", "output_tags_column",
+                     "output_entities_column", "problems_column", "issues_column")
 
     def __init__(self, config: ProjectMarkedConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.target = get_language(config.target_lang)
 
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        c = self.config
-        return (c.words_column, c.tags_column, c.marked_column, c.entities_column)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        c = self.config
-        return (c.text_column, c.tokens_column, c.offsets_column, c.output_tags_column,
-                c.output_entities_column, c.problems_column, c.dropped_column)
-
     def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
+        """From the config and the target's word segmenter (see ``SplitWords.fingerprint``)."""
+        from projner.processing.segmenters import segmenter_version
+
+        return stage_fingerprint(previous, self.stage, self.config,
+                                 model_id=segmenter_version(self.target.segmenter))
 
     def _split(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         from projner.processing.text import split_words
@@ -402,7 +388,7 @@ class ProjectMarked:
 
         c = self.config
         matching = EasyProjectConfig(threshold=c.threshold, elimination=c.elimination)
-        text, tokens, offsets_out, tags_out, entities_out, problems_out, dropped = (
+        text, tokens, offsets_out, tags_out, entities_out, problems_out, issues = (
             [] for _ in range(7))
         for words, tags, marked, entity_translations in zip(
             batch[c.words_column], batch[c.tags_column], batch[c.marked_column], batch[c.entities_column]
@@ -418,7 +404,7 @@ class ProjectMarked:
             entities_out.append([s.as_dict() for s in spans])
             problems_out.append(list(result.problems))
             incomplete = any("no marked span" in p or "matches no entity" in p for p in result.problems)
-            dropped.append("+".join(problem_kinds(result.problems)) if incomplete else "")
+            issues.append("+".join(problem_kinds(result.problems)) if incomplete else "")
         return {c.text_column: text, c.tokens_column: tokens, c.offsets_column: offsets_out,
                 c.output_tags_column: tags_out, c.output_entities_column: entities_out,
-                c.problems_column: problems_out, c.dropped_column: dropped}
+                c.problems_column: problems_out, c.issues_column: issues}

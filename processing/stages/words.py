@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from projner.languages import canonical_codes, get_language
 from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.segmenters import segmenter_version
+from projner.processing.stages.base import ConfigStage
 from projner.processing.text import detokenize, split_words
 
 
@@ -23,25 +25,16 @@ class DetokenizeConfig:
         canonical_codes(self, "lang")
 
 
-class Detokenize:
+class Detokenize(ConfigStage):
     """``dataset.map(Detokenize(config), batched=True)``: adds the running-text column."""
 
     stage = "detokenize"
+    input_fields = ("words_column",)
+    output_fields = ("text_column",)
 
     def __init__(self, config: DetokenizeConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.language = get_language(config.lang)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.words_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.text_column,)
-
-    def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         return {self.config.text_column: [detokenize(words, self.language)[0]
@@ -61,7 +54,7 @@ class SplitWordsConfig:
         canonical_codes(self, "lang")
 
 
-class SplitWords:
+class SplitWords(ConfigStage):
     """``dataset.map(SplitWords(config), batched=True)``: adds words and their character spans.
 
     The text is NFC-normalised first (MT output is not always); spans refer to the NFC text, which is
@@ -69,21 +62,17 @@ class SplitWords:
     """
 
     stage = "split_words"
+    input_fields = ("text_column",)
+    output_fields = ("words_column", "offsets_column")
 
     def __init__(self, config: SplitWordsConfig) -> None:
-        self.config = config
+        super().__init__(config)
         self.language = get_language(config.lang)
 
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        return (self.config.text_column,)
-
-    @property
-    def outputs(self) -> tuple[str, ...]:
-        return (self.config.words_column, self.config.offsets_column)
-
     def fingerprint(self, previous: str) -> str:
-        return stage_fingerprint(previous, self.stage, self.config)
+        """From the config and the segmenter in use (graphemes where it is not installed)."""
+        return stage_fingerprint(previous, self.stage, self.config,
+                                 model_id=segmenter_version(self.language.segmenter))
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         words_out: list[list[str]] = []

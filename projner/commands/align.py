@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from projner.commands.aligner_options import add_neural_arguments, neural_options
+from projner.commands.pipeline_options import add_symmetrization_argument
 from projner.errors import UserError
 
 HELP = "word-align 'source ||| target' lines (neural or eflomal) and write Pharaoh i-j links"
@@ -21,6 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true", help="replace --output if it exists")
     parser.add_argument("--aligner", choices=("neural", "eflomal"), default="neural",
                         help="backend (default: neural); eflomal learns from the input file itself")
+    add_symmetrization_argument(parser)
     add_neural_arguments(parser, method_flag="--method")
 
 
@@ -39,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     if not sources:
         raise UserError(f"no sentence pairs in {args.input}")
     try:
-        links = make_aligner(args.aligner, **(neural_options(args) if args.aligner == "neural" else {})).align(sources, targets)
+        options = neural_options(args) if args.aligner == "neural" else {"symmetrization": args.symmetrization}
+        links = make_aligner(args.aligner, **options).align(sources, targets)
     except (ValueError, OSError) as err:  # bad option, model not found
         raise UserError(str(err)) from None
     lines = "".join(format_pharaoh(pair) + "\n" for pair in links)

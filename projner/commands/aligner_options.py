@@ -9,21 +9,27 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from projner.processing.defaults import (
+    DEFAULT_ALIGN_LAYER,
+    DEFAULT_ALIGN_METHOD,
+    DEFAULT_ALIGNER_MODEL,
+)
+
 METHODS = ("argmax", "itermax", "match", "softmax")
 TOKEN_TYPES = ("word", "bpe")
-DEFAULT_ALIGNER_MODEL = "bert-base-multilingual-cased"
 
 
 def add_neural_arguments(parser: argparse.ArgumentParser, *, method_flag: str) -> None:
     """The neural aligner's group; ``method_flag`` names its extraction option (``--method`` in
     ``projner align``, ``--align-method`` where ``--method`` is the projection method)."""
     neural = parser.add_argument_group("neural aligner (--aligner neural)")
-    neural.add_argument("--model", default=DEFAULT_ALIGNER_MODEL,
+    neural.add_argument("--model", "--aligner-model", dest="model", default=DEFAULT_ALIGNER_MODEL,
                         help=f"encoder Hub id or local folder (default: {DEFAULT_ALIGNER_MODEL})")
     neural.add_argument("--revision", help="model revision (branch, tag or commit)")
-    neural.add_argument("--layer", type=int, default=8, help="hidden layer to align with (default: 8)")
-    neural.add_argument(method_flag, dest="align_method", choices=METHODS, default="argmax",
-                        help="link extraction (default: argmax)")
+    neural.add_argument("--layer", "--align-layer", dest="layer", type=int, default=DEFAULT_ALIGN_LAYER,
+                        help=f"hidden layer to align with (default: {DEFAULT_ALIGN_LAYER})")
+    neural.add_argument(method_flag, dest="align_method", choices=METHODS, default=DEFAULT_ALIGN_METHOD,
+                        help=f"link extraction (default: {DEFAULT_ALIGN_METHOD})")
     neural.add_argument("--token-type", choices=TOKEN_TYPES, default="bpe",
                         help="align subwords (bpe, default) or words (mean of their subwords)")
     neural.add_argument("--distortion", type=float, default=0.0,

@@ -42,8 +42,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Europarl-NER en→de ({SOURCE}, {TARGET}): aligning with {args.aligner} and projecting…")
     try:
         with resources.as_file(folder.joinpath(SOURCE)) as source, resources.as_file(folder.joinpath(TARGET)) as target:
-            result = run_files(args, source, target, label_map=["MISC=O"], source_lang="en", target_lang="de",
-                               split=SPLIT, source_dataset=known_source("europarl-ner", config="en-de", split=SPLIT),
+            result = run_files(args, [source], target, label_map=["MISC=O"], source_langs=["en"], target_lang="de",
+                               split=SPLIT, source_datasets=[known_source("europarl-ner", config="en-de", split=SPLIT)],
                                gold=f"the German gold tags of Europarl-NER ({TARGET}, MISC mapped to O)")
         return finish(result, args, print_summary)
     except UserError:

@@ -14,27 +14,25 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands.aligner_options import (
-    DEFAULT_ALIGNER_MODEL,
+    METHODS,
     add_neural_arguments,
     neural_options,
 )
 from projner.commands.checks import positive_int
 from projner.errors import UserError
+from projner.processing import defaults
+from projner.processing.align.backends import BACKENDS as ALIGNER_BACKENDS
 from projner.processing.align.statistical import DEFAULT_SYMMETRIZATION, SYMMETRIZATIONS
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS
 from projner.processing.translation_backends import BACKENDS, COMPUTE_TYPES
 
-DEFAULT_TRANSLATOR = "facebook/nllb-200-3.3B"
-DEFAULT_NER_MODEL = "FacebookAI/xlm-roberta-large-finetuned-conll03-english"
-EASYPROJECT_TRANSLATOR = "ychenNLP/nllb-200-3.3B-easyproject"
-
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     models = parser.add_argument_group("models (Hub ids or local folders)")
-    models.add_argument("--translator", default=DEFAULT_TRANSLATOR, help=f"NLLB-200 model (default {DEFAULT_TRANSLATOR})")
-    models.add_argument("--ner-model", default=DEFAULT_NER_MODEL, help=f"token classifier (default {DEFAULT_NER_MODEL})")
-    models.add_argument("--aligner-model", default=DEFAULT_ALIGNER_MODEL,
-                        help=f"encoder of the neural aligner (default {DEFAULT_ALIGNER_MODEL})")
+    models.add_argument("--translator", default=defaults.DEFAULT_TRANSLATOR, help=f"NLLB-200 model (default {defaults.DEFAULT_TRANSLATOR})")
+    models.add_argument("--ner-model", default=defaults.DEFAULT_NER_MODEL, help=f"token classifier (default {defaults.DEFAULT_NER_MODEL})")
+    models.add_argument("--aligner-model", default=defaults.DEFAULT_ALIGNER_MODEL,
+                        help=f"encoder of the neural aligner (default {defaults.DEFAULT_ALIGNER_MODEL})")
     models.add_argument("--ner-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the NER model's types onto the dataset's (default MISC=O)")
     models.add_argument("--num-beams", type=int, default=4, help="beam size of the translator (default 4)")
@@ -44,9 +42,14 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--data-dir", help="local copy of the dataset (folder the builder reads)")
     data.add_argument("--limit", type=positive_int, help="only the first N sentences (N ≥ 1)")
     data.add_argument("--lenient", action="store_true", help="skip (and count) malformed input lines")
+    data.add_argument("--strict", action="store_true",
+                      help="a known defect of an official file, or a label map entry naming a type the data or "
+                      "the model lacks, is an error (default: read as the official loader does and counted; "
+                      "a warning)")
     data.add_argument("--output", help="write the output here as a Hub dataset folder (parquet, card, provenance; "
                       "load it with datasets.load_dataset(DIR, LANG)); the scoring commands publish every "
-                      "sentence (dropped_reason kept), translate-train leaves incomplete ones out (counted)")
+                      "sentence (projection_issues kept), translate-train leaves those with a dropped_reason out "
+                      "(counted)")
     data.add_argument("--report", help="write the run report (JSON) here, last (it says \"complete\": true)")
     add_overwrite_argument(data)
     data.add_argument("--cache-dir", help="stage caches (default: <datasets cache>/projner); reruns reuse them")
@@ -78,19 +81,20 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
                        "target side (default ngram)")
     group.add_argument("--ner-weight", type=float, default=0.0,
                        help="weight of the target-side NER probability in candidate scores (with --candidates ner)")
-    group.add_argument("--aligner", default="neural", choices=("neural", "eflomal"),
-                       help="neural (encoder similarities, --aligner-model) or eflomal (statistical, trained "
-                       "on the sentences at hand) (default neural)")
-    group.add_argument("--align-method", default="itermax", choices=("argmax", "itermax", "match", "softmax"),
-                       help="link extraction of the neural aligner (default itermax)")
-    group.add_argument("--align-layer", type=int, default=8, help="encoder layer of the neural aligner (default 8)")
-    group.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
-                       help=f"eflomal's combination of directions (default {DEFAULT_SYMMETRIZATION})")
+    group.add_argument("--aligner", default="neural", choices=tuple(ALIGNER_BACKENDS),
+                       help="neural (encoder similarities, --aligner-model), eflomal (statistical, trained "
+                       "on the sentences at hand) or neural+eflomal (neural links, eflomal's where neither "
+                       "word has one) (default neural)")
+    group.add_argument("--align-method", default=defaults.DEFAULT_ALIGN_METHOD, choices=METHODS,
+                       help=f"link extraction of the neural aligner (default {defaults.DEFAULT_ALIGN_METHOD})")
+    group.add_argument("--align-layer", type=int, default=defaults.DEFAULT_ALIGN_LAYER,
+                       help=f"encoder layer of the neural aligner (default {defaults.DEFAULT_ALIGN_LAYER})")
+    add_symmetrization_argument(group)
     group.add_argument("--align-batch-size", type=int, default=32)
-    group.add_argument("--easyproject-model", default=EASYPROJECT_TRANSLATOR,
-                       help=f"marker-carrying translator (default {EASYPROJECT_TRANSLATOR})")
-    group.add_argument("--easyproject-tokenizer", default=DEFAULT_TRANSLATOR,
-                       help=f"its tokenizer ('model' for the model's own; default {DEFAULT_TRANSLATOR})")
+    group.add_argument("--easyproject-model", default=defaults.EASYPROJECT_TRANSLATOR,
+                       help=f"marker-carrying translator (default {defaults.EASYPROJECT_TRANSLATOR})")
+    group.add_argument("--easyproject-tokenizer", default=defaults.DEFAULT_TRANSLATOR,
+                       help=f"its tokenizer ('model' for the model's own; default {defaults.DEFAULT_TRANSLATOR})")
     group.add_argument("--easyproject-threshold", type=float, default=0.5,
                        help="least similarity of a marked span to an entity's translation (default 0.5)")
 
@@ -117,6 +121,7 @@ def run_options(args: argparse.Namespace) -> Any:
         device=args.device, num_beams=args.num_beams, max_new_tokens=args.max_new_tokens,
         translate_batch_size=args.translate_batch_size, translator_backend=args.translator_backend,
         compute_type=args.compute_type, ner_batch_size=args.ner_batch_size, shard_rows=args.shard_rows,
+        strict=args.strict,
     )
 
 
@@ -127,18 +132,7 @@ def load_gold_split(args: argparse.Namespace, name: str, lang: str) -> Any:
     from projner.processing.options import RunOptions
 
     return load_gold(name, lang, args.split, data_dir=args.data_dir, limit=args.limit, lenient=args.lenient,
-                     cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
-
-
-def gold_origin(gold: Any, report_name: str) -> Any:
-    """What a run on a builder's split records: the source's licence and citation, its name and the
-    lines the reader skipped."""
-    from projner.dataset_cards.sources import known_source
-    from projner.processing.options import Origin
-
-    return Origin(source=known_source(gold.name, config=gold.config, split=gold.split),
-                  report={report_name: gold.name, "input_skipped": gold.skipped},
-                  gold=f"{gold.name} {gold.config} {gold.split}")
+                     strict=args.strict, cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
 
 
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
@@ -223,8 +217,9 @@ def print_summary(report: dict[str, Any]) -> None:
         lines.append(f"{report['task']} {report['lang']}: {report['sentences']} sentences, {report['kept']} kept; "
                      f"entities: {report['source_entities']} in the source, {report['projected_entities']} "
                      "projected into the kept sentences")
-    if report.get("dropped"):
-        lines.append("dropped: " + json.dumps(report["dropped"], ensure_ascii=False))
+    for key in ("dropped", "incomplete_sentences"):
+        if report.get(key):
+            lines.append(f"{key.split('_')[0]}: " + json.dumps(report[key], ensure_ascii=False))
     lines.append("steps: " + ", ".join(f"{name} {seconds:.1f}s" + _cache_note(report, name)
                                         for name, seconds in report["timings"].items()))
     print("\n".join(lines), file=sys.stdout)
@@ -254,16 +249,22 @@ def prepare(args: argparse.Namespace, *, dataset: str | None = None, translating
     check_outputs(args, language.code)
 
 
+def add_symmetrization_argument(parser: Any) -> None:
+    """``--symmetrization``, the same flag in every command that runs eflomal."""
+    parser.add_argument("--symmetrization", default=DEFAULT_SYMMETRIZATION, choices=SYMMETRIZATIONS,
+                        help=f"how eflomal's two directions combine (default {DEFAULT_SYMMETRIZATION})")
+
+
 def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     """The aligner and projection options of ``project-parallel`` and ``demo``."""
     parser.add_argument("--aligner", default="eflomal",
-                        help="word aligner backend (default: eflomal, trained on the pair; neural: an "
-                             "encoder, see the neural aligner options)")
-    parser.add_argument("--alignments", type=Path,
+                        help=f"word aligner backend, one of {', '.join(ALIGNER_BACKENDS)} (default: eflomal, trained "
+                             "on the pair; neural: an encoder, see the neural aligner options; "
+                             "neural+eflomal: neural links, eflomal's where neither word has one)")
+    parser.add_argument("--alignments", type=Path, nargs="+",
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
-                             "pair) to use instead of running an aligner")
-    parser.add_argument("--symmetrization", choices=SYMMETRIZATIONS, default=DEFAULT_SYMMETRIZATION,
-                        help=f"how the aligner's two directions combine (default: {DEFAULT_SYMMETRIZATION})")
+                             "pair) to use instead of running an aligner; one file per --source")
+    add_symmetrization_argument(parser)
     parser.add_argument("--aligner-runs", type=int, default=None,
                         help="eflomal runs combined by link voting (default: the backend's, 3)")
     parser.add_argument("--extra-parallel", nargs=2, type=Path, metavar=("SRC.txt", "TGT.txt"),
@@ -282,16 +283,20 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def projection_config(args: argparse.Namespace) -> Any:
+    from projner.processing.options import written_without_spaces
     from projner.processing.project.names import NameMatchConfig
     from projner.processing.project.pair import ProjectionConfig
+    from projner.processing.project.scores import ScoreConfig
 
     return ProjectionConfig(method=args.method, solver=args.solver,
-                            names=None if args.no_name_links else NameMatchConfig())
+                            names=None if args.no_name_links else NameMatchConfig(),
+                            scores=ScoreConfig(linked_tie_break=written_without_spaces(getattr(args, "target_lang", None))))
 
 
 def aligner_config(args: argparse.Namespace) -> Any:
     """The aligner ``--aligner`` and its options name (eflomal-only options refused for the neural one)."""
     from projner.builders.parallel import parallel_text
+    from projner.processing.align.backends import uses_encoder
     from projner.processing.stages.correspondence import AlignConfig
 
     if args.aligner == "neural":
@@ -299,9 +304,9 @@ def aligner_config(args: argparse.Namespace) -> Any:
                                                  ("--extra-parallel", bool(args.extra_parallel))) if given]
         if eflomal_only:
             raise ValueError(f"{', '.join(eflomal_only)}: eflomal options, not for --aligner neural")
-        options: dict[str, Any] = neural_options(args)
-    else:
-        options = {"symmetrization": args.symmetrization}
+    options: dict[str, Any] = neural_options(args) if uses_encoder(args.aligner) else {}
+    if args.aligner != "neural":
+        options["symmetrization"] = args.symmetrization
     if args.aligner_runs is not None:
         options["runs"] = args.aligner_runs
     if args.extra_parallel:
@@ -316,9 +321,10 @@ def check_names(args: argparse.Namespace, options: tuple[str, ...] = ("source_la
     from projner.languages import LanguageError, get_language
 
     for option in options:
-        if getattr(args, option, None):
+        given = getattr(args, option, None)
+        for code in (given if isinstance(given, list) else [given] if given else []):
             try:
-                get_language(getattr(args, option))
+                get_language(code)
             except LanguageError as err:
                 raise UserError(f"--{option.replace('_', '-')}: {err}") from None
     split = getattr(args, "split", None)

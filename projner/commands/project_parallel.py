@@ -1,25 +1,31 @@
 """``projner project-parallel``: project gold source entities onto a sentence-aligned target file.
 
-Reads two CoNLL files (target tags optional) and ready Pharaoh links where given into a dataset,
-calls :func:`projner.processing.pipelines.project_parallel`, prints the summary, writes the report
-and exports every sentence pair as a Hub dataset folder (parquet, card, provenance, report).
+Reads the CoNLL files (target tags optional) and ready Pharaoh links where given into datasets,
+calls :func:`projner.processing.multisource.project_parallel_sources` (one source: exactly
+:func:`projner.processing.pipelines.project_parallel`; several: each projected on its own, then
+combined with ``--combine``), prints the summary, writes the report and exports every sentence pair
+as a Hub dataset folder (parquet, card, provenance, report).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from projner.commands.pipeline_options import add_parallel_arguments
 from projner.errors import UserError
+from projner.processing.project.combine import COMBINE_METHODS
 
 HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned target CoNLL file"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", required=True, type=Path, help="labelled CoNLL file (token TAG)")
+    parser.add_argument("--source", required=True, type=Path, nargs="+",
+                        help="labelled CoNLL file(s) (token TAG); several: each sentence-aligned with "
+                             "--target, projected on its own and combined (--combine)")
     parser.add_argument("--target", required=True, type=Path,
                         help="sentence-aligned CoNLL file of the other language (tags optional: "
                              "where present, the projection is scored against them)")
@@ -35,8 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retype-dropped", action="store_true",
                         help="project the types --label-map drops too and give each projected span the type "
                              "the corpus's other projections give its text, or O (default: off)")
-    parser.add_argument("--source-lang", help="language code of --source (recorded in the provenance and "
-                             "the card; optional)")
+    parser.add_argument("--source-lang", nargs="+",
+                        help="language code of each --source, in order (recorded in the provenance and the "
+                             "card, and names each source's columns; optional)")
+    parser.add_argument("--combine", choices=COMBINE_METHODS, default="ilp",
+                        help="how several sources' projections become one: ilp (weighted evidence, partial "
+                             "agreement on boundaries, exact solver; default) or vote (a span kept where at "
+                             "least --min-agree sources projected exactly it)")
+    parser.add_argument("--min-agree", type=int,
+                        help="with --combine vote: sources that must agree (default: a majority)")
     parser.add_argument("--target-lang", help="language code of --target (names the config; optional: "
                              "without it the config is 'default' and the card says the language was "
                              "not recorded)")
@@ -59,40 +72,40 @@ def entity_type_list(text: str) -> tuple[str, ...]:
     return types
 
 
-def files_source(source: Path, target: Path) -> Any:
-    """What the card can honestly say about two local CoNLL files: their names, nothing more."""
-    from projner.dataset_cards.provenance import SourceDataset
-
-    files = f"{source.name} + {target.name}"
-    return SourceDataset(
-        name=files, license="unknown", citation=None, homepage=None,
-        license_details=f"The licence of the input files ({files}) was not recorded: the output inherits it. "
-        "Check it before publishing, and record it as source_dataset.license (a Hub licence id) in "
-        "<config>/provenance.json, then run `projner export FOLDER`.",
-    )
-
-
-def run_files(args: argparse.Namespace, source: Path, target: Path, *, source_dataset: Any, gold: str | None,
-              label_map: list[str], source_lang: str | None, target_lang: str | None, split: str) -> Any:
-    """Read the two files (and links) and run the pipeline: what ``project-parallel`` and ``demo`` share."""
+def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *, source_datasets: Sequence[Any],
+              gold: str | None, label_map: list[str], source_langs: Sequence[str | None], target_lang: str | None,
+              split: str) -> Any:
+    """Read the files (and links) and run the pipeline: what ``project-parallel`` and ``demo`` share."""
     from projner.builders.parallel import parallel_pairs
     from projner.commands.pipeline_options import aligner_config, projection_config
     from projner.labels import LabelMap
+    from projner.processing.multisource import SourcePairs, project_parallel_sources
     from projner.processing.options import Origin, RunOptions
-    from projner.processing.pipelines import project_parallel
+    from projner.processing.project.combine import CombineConfig
 
-    pairs, found = parallel_pairs(source, target, alignments=args.alignments, label_map=LabelMap.parse(label_map),
-                                  types=getattr(args, "labels", None), strict=getattr(args, "strict", False))
-    origin = Origin(source=source_dataset, report={"source": str(source), "target": str(target), **found},
-                    gold=gold, alignments=str(args.alignments) if args.alignments else None)
-    return project_parallel(
-        pairs, source_lang=source_lang, target_lang=target_lang, projection=projection_config(args),
+    alignments = args.alignments or [None] * len(sources)
+    if len(alignments) != len(sources) or len(source_langs) != len(sources):
+        raise ValueError(f"{len(sources)} --source file(s) but {len(alignments)} --alignments and "
+                         f"{len(source_langs)} --source-lang: give one of each per source, in order")
+    inputs = []
+    for source, links, lang, source_dataset in zip(sources, alignments, source_langs, source_datasets, strict=True):
+        pairs, found = parallel_pairs(source, target, alignments=links, label_map=LabelMap.parse(label_map),
+                                      types=getattr(args, "labels", None), strict=getattr(args, "strict", False))
+        origin = Origin(source=source_dataset, report={"source": str(source), "target": str(target), **found},
+                        gold=gold, alignments=str(links) if links else None)
+        inputs.append(SourcePairs(lang or source.stem, pairs, lang, origin))
+    combine = CombineConfig(method=getattr(args, "combine", "ilp"), min_agree=getattr(args, "min_agree", None))
+    return project_parallel_sources(
+        inputs, target_lang=target_lang, combine=combine, split=split, projection=projection_config(args),
         aligner=aligner_config(args), label_map=label_map, retype_dropped=getattr(args, "retype_dropped", False),
-        run=RunOptions(cache_dir=args.cache_dir), origin=origin, split=split,
+        run=RunOptions(cache_dir=args.cache_dir),
     )
 
 
 def print_summary(report: dict[str, Any]) -> None:
+    if "source_reports" in report:
+        print_combined_summary(report)
+        return
     print(f"{report['sentences']} sentence pairs, {report['source_entities']} source entities, "
           f"{report['projected_entities']} projected ({report['method']}) "
           f"in {report['projection_seconds']:.3f} s (alignment {report['alignment_seconds']:.1f} s)")
@@ -106,6 +119,19 @@ def print_summary(report: dict[str, Any]) -> None:
             print(f"  {etype:<6} F1 {100 * row['f1']:.2f}  (support {row['support']})")
     if report.get("cached_steps"):
         print("cached steps: " + ", ".join(report["cached_steps"]))
+
+
+def print_combined_summary(report: dict[str, Any]) -> None:
+    """Several sources: each source's own score, then the combination's decisions and score."""
+    for name, own in report["source_reports"].items():
+        score = f", F1 {100 * own['f1']:.2f}" if "f1" in own else ""
+        print(f"source {name}: {own['projected_entities']} of {own['source_entities']} entities projected{score}")
+    counts = report["counts"]
+    print(f"combined ({report['combine']}) over {report['sentences']} sentences: {counts['kept']} spans kept, "
+          f"{counts['dropped']} dropped, {counts['type_disagreements']} type disagreements, {counts['ties']} ties")
+    if "f1" in report:
+        print(f"strict IOB2 of the combination: F1 {100 * report['f1']:.2f}  precision "
+              f"{100 * report['precision']:.2f}  recall {100 * report['recall']:.2f}")
 
 
 def print_input_warnings(command: str, caught: list, report: dict[str, Any]) -> None:
@@ -124,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
     from projner.commands.pipeline_options import check_names, check_outputs, finish
     from projner.dataset_cards.export import UNKNOWN_LANGUAGE_CONFIG
+    from projner.dataset_cards.sources import local_files
     from projner.languages import get_language
 
     try:
@@ -132,9 +159,14 @@ def run(args: argparse.Namespace) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_files(args, args.source, args.target, gold=None, label_map=args.label_map,
-                               source_dataset=files_source(args.source, args.target), source_lang=args.source_lang,
+                               source_datasets=[local_files(s, args.target) for s in args.source],
+                               source_langs=args.source_lang or [None] * len(args.source),
                                target_lang=args.target_lang, split=args.split)
-        print_input_warnings("project-parallel", [w for w in caught if _is_input_warning(w)], result.report)
+        if "source_reports" not in result.report:
+            print_input_warnings("project-parallel", [w for w in caught if _is_input_warning(w)], result.report)
+        else:
+            for warning in (w for w in caught if _is_input_warning(w)):
+                print(f"projner project-parallel: warning: {warning.message}", file=sys.stderr)
         return finish(result, args, print_summary)
     except UserError:
         raise

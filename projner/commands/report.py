@@ -3,7 +3,9 @@
 RESULTS are the paper's CSVs (``reference-results/*_metrics.csv``), projner export folders or JSON
 reports (formats in :mod:`projner.typology.results`). DIR receives ``report.md``, ``results.csv``,
 ``correlations.csv``, ``f1_by_language_<dataset>.png``, ``f1_vs_distance_<dataset>.png`` and
-``typology.png`` (the summary figure). Needs the ``report`` extra (matplotlib, lang2vec).
+``typology.png`` (the summary figure); results that name their source set (``benchmarks/source_sets.py``)
+go to ``source_sets.md``, ``source_sets.csv`` and ``f1_vs_source_set_<dataset>.png`` instead.
+Needs the ``report`` extra (matplotlib, lang2vec).
 """
 
 from __future__ import annotations
@@ -42,15 +44,23 @@ def run(args: argparse.Namespace) -> int:
         write_results_csv,
     )
     from projner.typology.results import ResultsError, read_results
+    from projner.typology.source_sets import source_set_rows
 
     if args.summary_feature not in FEATURE_SETS:
         raise UserError(f"--summary-feature must be one of {', '.join(FEATURE_SETS)}")
     try:
-        report = build_report(read_results(args.results), args.source)
+        results = read_results(args.results)
+        set_rows = source_set_rows(results, args.summary_feature)
+        results = [r for r in results if not r.sources]
+        report = build_report(results, args.source) if results else None
     except (ResultsError, LanguageError, ValueError) as err:
         raise UserError(str(err)) from None
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
+    if set_rows:
+        write_source_sets(set_rows, out, args.summary_feature)
+    if report is None:
+        return 0
     figures: dict[str, list[str]] = {}
     for dataset in report.datasets:
         methods = report.plotted_methods(dataset, args.methods)
@@ -71,3 +81,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(report.results)} results, {len(report.datasets)} datasets, "
           f"{len({r.language for r in report.results})} languages → {out / 'report.md'}")
     return 0
+
+
+def write_source_sets(rows, out: Path, feature_set: str) -> None:
+    """The source-set table, CSV and one figure per corpus."""
+    from projner.typology.render import slug
+    from projner.typology.source_sets import (
+        plot_source_sets,
+        source_set_markdown,
+        write_source_set_csv,
+    )
+
+    figures = {}
+    for dataset in dict.fromkeys(r.result.dataset for r in rows):
+        figures[dataset] = f"f1_vs_source_set_{slug(dataset)}.png"
+        plot_source_sets(rows, dataset, out / figures[dataset])
+    write_source_set_csv(rows, out / "source_sets.csv")
+    (out / "source_sets.md").write_text(source_set_markdown(rows, figures, feature_set), encoding="utf-8")
+    print(f"{len(rows)} source-set results, {len(figures)} corpora → {out / 'source_sets.md'}")

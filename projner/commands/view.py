@@ -11,7 +11,7 @@ HELP = ("write one HTML page (no server, no network) showing an output folder's 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from projner.viewer import DEFAULT_PAGE_SIZE
+    from projner.viewer.page import DEFAULT_PAGE_SIZE
 
     parser.add_argument("folder", type=Path, help="an output folder (--output of a pipeline, projner export)")
     parser.add_argument("--config", help="which config (target language) to show; default: the card's default")

@@ -6,11 +6,11 @@ transformer are trained from the same sentences and scored the same way.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from projner.outputs import write_json
 from projner.training.crf import CrfConfig, FeatureCache, train_crf
 from projner.training.data import TaggedSentence, label_list
 from projner.training.scoring import score_predictions, write_predictions
@@ -70,5 +70,4 @@ def train_and_score(
 def write_scores(output: str | Path, result: dict) -> Path:
     """``scores.json`` in ``output``: the result of :func:`train_and_score` plus what the caller adds."""
     path = Path(output) / SCORES_FILE
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return path
+    return write_json(path, result)

@@ -141,3 +141,18 @@ def measure(targets: Iterable[str], sources: Sequence[str],
         result.nearest[feature_set], result.to_set[feature_set] = nearest, to_set
         result.missing[feature_set] = missing
     return result
+
+
+def source_set_distances(target: str, sources: Sequence[str],
+                         feature_set: str = "syntactic") -> dict[str, float | None]:
+    """One source set seen from one target: ``nearest`` (distance to the closest source), ``centroid``
+    (to the set's mean vector) and ``diversity`` (mean pairwise distance inside the set; 0 for one
+    source). None where lang2vec has no vector for the target."""
+    measured = measure([target], sources, (feature_set,))
+    code = get_language(target).code
+    vectors = _vectors(feature_set)
+    source_vectors = [vectors[uriel_code(get_language(s))] for s in sources]
+    pairs = [cosine_distance(a, b) for k, a in enumerate(source_vectors) for b in source_vectors[k + 1:]]
+    return {"nearest": measured.nearest[feature_set].get(code),
+            "centroid": measured.to_set[feature_set].get(code),
+            "diversity": sum(pairs) / len(pairs) if pairs else 0.0}

@@ -13,7 +13,8 @@ Accepted inputs (``projner report RESULTS...``):
   provenance embedded (``{"provenance": {...}, "scores": {...}, "baseline": {...}}``) or a flat
   result ``{"language": "yo", "method": "...", "task": "...", "dataset": "...", "f1": 0.71}``
   (``"scores": {"f1": ...}`` may replace ``f1``; ``task`` defaults to ``method``; training results
-  use ``"task": "train"``). F1 is a fraction.
+  use ``"task": "train"``; ``"sources": ["de", "es"]`` names the source set of a source-set
+  experiment, see :mod:`projner.typology.source_sets`). F1 is a fraction.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ class Result:
     origin: str
     """Where the figure comes from: ``paper`` or ``projner``."""
     file: str
+    sources: tuple[str, ...] = ()
+    """The source languages this result was transferred from, where the record names them (source-set
+    experiments); empty: the report's ``--source`` languages."""
 
 
 def _code(value: str, where: str) -> str:
@@ -144,9 +148,13 @@ def _from_record(record: Any, where: str, file: str) -> list[Result]:
             f"embedded provenance; missing {', '.join(missing) or 'f1'}"
         )
     f1 = record["f1"] if "f1" in record else record["scores"]["f1"]
+    sources = record.get("sources") or []
+    if not isinstance(sources, list):
+        raise ResultsError(f"{where}: sources must be a list of language codes, got {sources!r}")
     return [Result(dataset=str(record["dataset"]), language=_code(str(record["language"]), where),
                    method=str(record["method"]), task=str(record.get("task") or record["method"]),
-                   f1=_f1(f1, where), origin="projner", file=file)]
+                   f1=_f1(f1, where), origin="projner", file=file,
+                   sources=tuple(_code(str(s), where) for s in sources))]
 
 
 def read_json_results(path: Path) -> list[Result]:
@@ -192,12 +200,13 @@ def read_results(paths: Iterable[Path]) -> list[Result]:
             results += read_json_results(path)
         else:
             raise ResultsError(f"{path}: expected a .csv, a .json or an export folder")
-    seen: dict[tuple[str, str, str, str], Result] = {}
+    seen: dict[tuple, Result] = {}
     for result in results:
-        key = (result.dataset, result.language, result.method, result.origin)
+        key = (result.dataset, result.language, result.method, result.origin, result.sources)
         if key in seen:
             raise ResultsError(
-                f"two results for {result.method} on {result.dataset} {result.language}: "
+                f"two results for {result.method} on {result.dataset} {result.language}"
+                + (f" from {'+'.join(result.sources)}" if result.sources else "") + ": "
                 f"{seen[key].file} and {result.file}"
             )
         seen[key] = result

@@ -70,5 +70,5 @@ class ViewColumns:
             source_entities=have("src_entities") if source else None,
             target_entities=have("tgt_entities"), gold_tags=gold,
             alignments=have("alignments") if source else None,
-            dropped_reason=have("dropped_reason"), id=have("id"),
+            dropped_reason=have("dropped_reason") or have("projection_issues"), id=have("id"),
         )

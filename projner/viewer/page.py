@@ -15,6 +15,8 @@ from typing import Any
 
 from projner.outputs import write_text
 
+DEFAULT_PAGE_SIZE = 50
+"""Pairs per page when a page opens (the reader changes it on the page)."""
 MARKERS = {"css": "/*PROJNER-CSS*/", "js": "/*PROJNER-JS*/", "data": "/*PROJNER-DATA*/"}
 GENERATOR = '<meta name="generator" content="projner view">'
 """In every page's head: how a page projner wrote is told from a user's file of the same name."""

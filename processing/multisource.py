@@ -1,0 +1,294 @@
+"""Several sources projected onto the same target sentences, combined into one projection.
+
+Each source (or each view of one: its projection through one symmetrisation of its links) is first
+projected on its own by a single-source pipeline; :func:`combine_projections` then puts the
+sources' projected spans side by side on the target words, one column per source
+(``tgt_entities_<name>``, ``projected_tags_<name>``: who projected what stays visible), and runs the
+Combine stage (:mod:`projner.processing.stages.combination`) over them. The sources must describe
+the same target sentences: same ids, same words, in the same order; anything else is an error that
+names the first sentence that differs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import datasets
+
+from projner.dataset_cards.provenance import Component, Provenance, SourceDataset
+from projner.labels import LabelMap
+from projner.languages import get_language
+from projner.processing.evaluate import ner_scores
+from projner.processing.options import Origin
+from projner.processing.project.combine import CombineConfig
+from projner.processing.results import PipelineResult
+from projner.processing.stages.combination import (
+    Combine,
+    CombineColumns,
+    combine_dataset,
+    summed_counts,
+    voter_weights,
+)
+
+PAIR_TARGET = ("tgt_tokens", ("id", "tgt_tags"))
+"""project-parallel's target side: its words column and the columns kept from the first source."""
+ORIGINAL_TARGET = ("tokens", ("id", "ner_tags"))
+"""translate-test's target side: the original sentence's words and gold tags."""
+
+
+@dataclass(frozen=True)
+class CombinedProjection:
+    dataset: datasets.Dataset
+    report: dict[str, Any]
+
+
+def voter_column(prefix: str, name: str) -> str:
+    """``tgt_entities_en``, ``projected_tags_en-gdfa``: a source's column under a safe name."""
+    return f"{prefix}_{re.sub(r'[^0-9A-Za-z_-]+', '_', name)}"
+
+
+def _check_same_target(first: tuple[str, datasets.Dataset], other: tuple[str, datasets.Dataset],
+                       words: str) -> None:
+    (name_a, a), (name_b, b) = first, other
+    if len(a) != len(b):
+        raise ValueError(f"sources {name_a!r} and {name_b!r} cover {len(a)} and {len(b)} target sentences; "
+                         "several sources must be projected onto the same target sentences")
+    ids_a = a["id"] if "id" in a.column_names else list(range(len(a)))
+    ids_b = b["id"] if "id" in b.column_names else list(range(len(b)))
+    for row, (id_a, id_b, words_a, words_b) in enumerate(zip(ids_a, ids_b, a[words], b[words])):
+        if id_a != id_b or words_a != words_b:
+            raise ValueError(f"sources {name_a!r} and {name_b!r} differ at target sentence {row} "
+                             f"(ids {id_a!r} / {id_b!r}): several sources must share the target's words")
+
+
+def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
+                        config: CombineConfig | None = None, *,
+                        target: tuple[str, tuple[str, ...]] = PAIR_TARGET, **map_kwargs: Any) -> CombinedProjection:
+    """One dataset over the target sentences: every source's projection as its own columns, and the
+    combination (``projected_tags``, ``tgt_entities``, ``combine_voters``, ``combine_counts``).
+
+    ``projected``: ``(source name, projected dataset)`` pairs, each with the target's words
+    (``target``: its words column and the target columns kept, :data:`PAIR_TARGET` or
+    :data:`ORIGINAL_TARGET`) and ``tgt_entities`` (what the Project stage writes); names must be distinct. ``config``: default
+    :class:`CombineConfig` (ilp, voter weights from their agreement over the dataset).
+    """
+    config = config or CombineConfig()
+    if not projected:
+        raise ValueError("combining needs at least one projected source")
+    names = [name for name, _ in projected]
+    if len(set(names)) != len(names):
+        raise ValueError(f"source names must be distinct, got {names}")
+    words, kept = target
+    for name, dataset in projected:
+        missing = [c for c in (words, "tgt_entities") if c not in dataset.column_names]
+        if missing:
+            raise ValueError(f"source {name!r} has no {', '.join(missing)} column: project it first")
+    for other in projected[1:]:
+        _check_same_target(projected[0], other, words)
+    first = projected[0][1]
+    table = first.select_columns([c for c in (words, *kept) if c in first.column_names])
+    for name, dataset in projected:
+        table = table.add_column(voter_column("tgt_entities", name), dataset["tgt_entities"])
+        if "projected_tags" in dataset.column_names:
+            table = table.add_column(voter_column("projected_tags", name), dataset["projected_tags"])
+    stage_columns = CombineColumns(voters=tuple(voter_column("tgt_entities", n) for n in names), target_tokens=words)
+    weights = voter_weights(table, stage_columns) if config.method == "ilp" else None
+    stage = Combine(stage_columns, config, names=tuple(names), weights=weights)
+    combined = combine_dataset(table, stage, **map_kwargs)
+    report = {"sources": names, "combine": config.describe(),
+              "min_agree": config.needed(len(names)) if config.method == "vote" else None,
+              "weights": dict(zip(names, weights)) if weights else None,
+              "counts": summed_counts(combined, stage_columns)}
+    return CombinedProjection(combined, report)
+
+
+@dataclass(frozen=True)
+class SourcePairs:
+    """One source of a multi-source projection: its sentence pairs with the target and its language."""
+
+    name: str
+    """How the source is called in the output's columns and the report (its language code, a file)."""
+    pairs: datasets.Dataset | datasets.DatasetDict
+    """What :func:`~projner.processing.pipelines.project_parallel` takes: ``src_tokens``, ``src_tags``,
+    ``tgt_tokens`` (the same target sentences for every source), optionally ``tgt_tags``, ``alignments``."""
+    lang: str | None = None
+    origin: Origin = field(default_factory=Origin)
+
+
+def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str | None = None,
+                             combine: CombineConfig | None = None, split: str | None = None,
+                             **options: Any) -> PipelineResult:
+    """Project several labelled sources onto the same target sentences, each on its own (aligned and
+    projected by :func:`~projner.processing.pipelines.project_parallel` with ``options``), then
+    combine them (:func:`combine_projections`). One source is exactly ``project_parallel``.
+
+    The report holds, per split, every source's own report (``sources``), the combination's counts,
+    the voters' weights and, where the target has gold tags, the combined projection's scores.
+    """
+    from projner.processing.pipelines import project_parallel
+
+    if not sources:
+        raise ValueError("project-parallel needs at least one source")
+    runs = [project_parallel(s.pairs, source_lang=s.lang, target_lang=target_lang, origin=s.origin, split=split,
+                             **options) for s in sources]
+    if len(sources) == 1:
+        return runs[0]
+    config = combine or CombineConfig()
+    names = [s.name for s in sources]
+    outputs, reports = {}, {}
+    for split_name in runs[0].dataset:
+        combined = combine_projections([(name, run.dataset[split_name]) for name, run in zip(names, runs)], config)
+        report = {"sentences": len(combined.dataset), **combined.report,
+                  **_source_reports(names, [run.reports[split_name] for run in runs])}
+        if "tgt_tags" in combined.dataset.column_names:
+            report |= ner_scores(combined.dataset["tgt_tags"], combined.dataset["projected_tags"])
+        outputs[split_name], reports[split_name] = combined.dataset, report
+    languages = [get_language(s.lang).code for s in sources if s.lang]
+    provenance = _combined_provenance(runs[0].provenance, languages if len(languages) == len(sources) else [],
+                                      names, config)
+    return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
+                          gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def translate_test_pivots(target: datasets.Dataset | datasets.DatasetDict, lang: str, pivots: Sequence[str], *,
+                          combine: CombineConfig | None = None, split: str | None = None,
+                          **options: Any) -> PipelineResult:
+    """translate-test through several pivot languages at once: the target sentences are translated
+    into each pivot, labelled and projected back on their own
+    (:func:`~projner.processing.pipelines.translate_test` with ``options``), and the projections
+    onto the original words are combined and scored against the gold. One pivot is exactly
+    ``translate_test``."""
+    from projner.processing.pipelines import translate_test
+
+    if not pivots:
+        raise ValueError("translate-test needs at least one pivot language")
+    codes = [get_language(p).code for p in pivots]
+    if len(set(codes)) != len(codes):
+        raise ValueError(f"pivot languages must be distinct, got {list(pivots)}")
+    runs = [translate_test(target, lang, pivot_lang=code, split=split, **options) for code in codes]
+    if len(runs) == 1:
+        return runs[0]
+    config = combine or CombineConfig()
+    outputs, reports = {}, {}
+    for split_name in runs[0].dataset:
+        combined = combine_projections([(code, run.dataset[split_name]) for code, run in zip(codes, runs)], config,
+                                       target=ORIGINAL_TARGET)
+        first = runs[0].reports[split_name]
+        labels = combined.dataset.features["ner_tags"].feature.names
+        gold = [[labels[t] for t in row] for row in combined.dataset["ner_tags"]]
+        eval_map = LabelMap.parse(first["eval_label_map"])
+        report = {"task": "translate-test", "lang": first["lang"], "split": split_name,
+                  **ner_scores(gold, combined.dataset["projected_tags"], label_map=eval_map or None),
+                  "sentences": len(combined.dataset), "eval_label_map": first["eval_label_map"],
+                  **combined.report, **_source_reports(codes, [run.reports[split_name] for run in runs])}
+        outputs[split_name], reports[split_name] = combined.dataset, report
+    provenance = _combined_provenance(runs[0].provenance, codes, codes, config)
+    return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
+                          gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def _source_reports(names: Sequence[str], reports: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Every source's own report, and their steps' timings and cache use under the source's name."""
+    return {"source_reports": dict(zip(names, reports)),
+            "timings": {f"{name} {step}": seconds for name, report in zip(names, reports)
+                        for step, seconds in report.get("timings", {}).items()},
+            "cached_steps": [f"{name} {step}" for name, report in zip(names, reports)
+                             for step in report.get("cached_steps", [])]}
+
+
+def _combined_provenance(first: Provenance, languages: Sequence[str], names: Sequence[str],
+                         config: CombineConfig) -> Provenance:
+    """The first source's provenance, naming every source language and the combination as the method."""
+    return replace(first, source_language=",".join(languages) or None, method=Component("combine", json.loads(
+        json.dumps({"combine": asdict(config), "sources": list(names),
+                    "per_source": {"method": first.method.name, "params": first.method.params}}))))
+
+
+@dataclass(frozen=True)
+class SourceCorpus:
+    """One labelled source corpus of a multi-source translate-train run."""
+
+    name: str
+    dataset: datasets.Dataset | datasets.DatasetDict
+    lang: str
+    origin: Origin = field(default_factory=Origin)
+
+
+def translate_train_sources(sources: Sequence[SourceCorpus], target_lang: str, *, split: str | None = None,
+                            **options: Any) -> PipelineResult:
+    """translate-train from several labelled corpora, each in its own language, into one target
+    language: each is translated and projected on its own
+    (:func:`~projner.processing.pipelines.translate_train` with ``options``), and the silver
+    sentences are pooled into one corpus with a ``source_language`` column. Their translations are
+    different sentences, so there are no shared target words to vote on: pooling, not combining,
+    is what several sources mean here. One source is exactly ``translate_train``.
+    """
+    from projner.processing.pipelines import translate_train
+
+    if not sources:
+        raise ValueError("translate-train needs at least one source corpus")
+    names = [s.name for s in sources]
+    if len(set(names)) != len(names):
+        raise ValueError(f"source names must be distinct, got {names}")
+    runs = [translate_train(s.dataset, target_lang, source_lang=s.lang, origin=s.origin, split=split, **options)
+            for s in sources]
+    if len(runs) == 1:
+        return runs[0]
+    labels = [run.provenance.labels for run in runs]
+    if any(set(other) != set(labels[0]) for other in labels[1:]):
+        raise ValueError("the source corpora's entity types differ after their label maps ("
+                         + "; ".join(f"{n}: {', '.join(sorted(set(lab)))}" for n, lab in zip(names, labels))
+                         + "): map them onto the same types (--source-label-map) to pool them")
+    outputs, reports = {}, {}
+    for split_name in runs[0].dataset:
+        parts = [run.dataset[split_name] for run in runs]
+        common = [c for c in parts[0].column_names if all(c in p.column_names for p in parts)]
+        parts = [p.select_columns(common) for p in parts]
+        parts = [p.add_column("source_language", [get_language(s.lang).code] * len(p))
+                 for p, s in zip(parts, sources)]
+        try:
+            features = datasets.Features({c: _typed_feature([p.features[c] for p in parts]) for c in common
+                                          + ["source_language"]})
+            pooled = datasets.concatenate_datasets([p.cast(features) for p in parts])
+        except (ValueError, TypeError) as err:
+            raise ValueError(f"the source corpora's outputs cannot be pooled into one split {split_name!r}: {err}") \
+                from None
+        own = [run.reports[split_name] for run in runs]
+        report = {"task": "translate-train", "lang": own[0]["lang"], "split": split_name,
+                  **{key: sum(r[key] for r in own) for key in ("sentences", "kept", "source_entities",
+                                                                "projected_entities")},
+                  "dropped": _summed([r.get("dropped", {}) for r in own]), "sources": names,
+                  "no_gold_reason": own[0]["no_gold_reason"], **_source_reports(names, own)}
+        outputs[split_name], reports[split_name] = pooled, report
+    provenance = replace(runs[0].provenance, source_language=",".join(get_language(s.lang).code for s in sources),
+                         source_dataset=_pooled_source([run.provenance.source_dataset for run in runs]))
+    return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=runs[0].keep_dropped,
+                          gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def _pooled_source(records: Sequence[SourceDataset]) -> SourceDataset:
+    """One record for pooled corpora: the shared one, or their names with every licence to respect."""
+    if all(r == records[0] for r in records):
+        return records[0]
+    licences = "; ".join(f"{r.name}: {r.license_name or r.license}" for r in records)
+    return SourceDataset(name=" + ".join(r.name for r in records), license="other", license_name="several",
+                         citation=None, homepage=None,
+                         license_details=f"Pooled from several corpora; every one's terms apply: {licences}.")
+
+
+def _typed_feature(candidates: Sequence[Any]) -> Any:
+    """A column's feature across parts: one that knows its types (a part whose lists were all empty
+    only knows ``null``)."""
+    return next((f for f in candidates if "null" not in repr(f)), candidates[0])
+
+
+def _summed(counts: Sequence[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for table in counts:
+        for key, value in table.items():
+            total[key] = total.get(key, 0) + value
+    return total

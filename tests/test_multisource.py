@@ -1,0 +1,187 @@
+"""Several sources at once, and the guarantee that one source projects exactly as before."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import datasets
+import pytest
+
+from projner.cli import main
+from projner.labels import LabelMap
+
+EN_DE_PIN = {
+    "f1": 0.9114688128772637, "precision": 0.9207317073170732, "recall": 0.9023904382470119,
+    "projected_entities": 492, "unprojected": {"overlap": 2, "unaligned": 28},
+    "tags_sha256": "0b882c5f74fcc850cf90204f2694353a9ecec972759838fa07e890d8e7feccbd",
+}
+"""Europarl-NER en→de through the reference intersection links, measured before several sources
+existed (project-parallel, MISC=O): one source must keep giving exactly this."""
+
+
+@pytest.mark.slow
+def test_single_source_europarl_en_de_is_unchanged_to_the_last_digit(shared_data, tmp_path, capsys):
+    folder = shared_data / "europarl-ner"
+    code = main(["project-parallel", "--source", str(folder / "en-europarl.test.conll02"),
+                 "--target", str(folder / "de-europarl.test.conll02"),
+                 "--alignments", str(folder / "alignments" / "eflomal.en-de.intersection.txt"),
+                 "--label-map", "MISC=O", "--source-lang", "en", "--target-lang", "de",
+                 "--output", str(tmp_path / "out"), "--report", str(tmp_path / "report.json")])
+    capsys.readouterr()
+    assert code == 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    for key in ("f1", "precision", "recall", "projected_entities", "unprojected"):
+        assert report[key] == EN_DE_PIN[key], key
+    split = datasets.load_dataset(str(tmp_path / "out"), "de")["train"]
+    names = split.features["ner_tags"].feature.names
+    tags = [[names[t] for t in row] for row in split["ner_tags"]]
+    assert hashlib.sha256(json.dumps(tags).encode()).hexdigest() == EN_DE_PIN["tags_sha256"]
+
+
+def _projected(entities, ids=("a", "b"), words=(["Romano", "Prodi", "a", "Roma"], ["nulla"])):
+    return datasets.Dataset.from_dict({"id": list(ids), "tgt_tokens": [list(w) for w in words],
+                                       "tgt_tags": [["B-PER", "I-PER", "O", "B-LOC"], ["O"]],
+                                       "tgt_entities": entities})
+
+
+def entity(start, end, label, score=1.0):
+    return {"start": start, "end": end, "label": label, "score": score}
+
+
+def test_combine_projections_keeps_each_source_and_counts_the_decisions():
+    from projner.processing.multisource import combine_projections
+    from projner.processing.project.combine import CombineConfig
+
+    sources = [("en", _projected([[entity(0, 2, "PER"), entity(3, 4, "LOC")], []])),
+               ("de", _projected([[entity(0, 2, "PER"), entity(3, 4, "LOC")], []])),
+               ("es", _projected([[entity(1, 2, "PER")], [entity(0, 1, "ORG")]]))]
+    for config in (CombineConfig(method="vote"), CombineConfig()):
+        result = combine_projections(sources, config)
+        assert result.dataset["projected_tags"] == [["B-PER", "I-PER", "O", "B-LOC"], ["O"]]
+        assert result.dataset["tgt_tags"] == [["B-PER", "I-PER", "O", "B-LOC"], ["O"]]
+        assert result.dataset["tgt_entities_es"] == sources[2][1]["tgt_entities"]
+        assert result.dataset["combine_voters"][0] == [["en", "de"], ["en", "de"]]
+        assert result.report["sources"] == ["en", "de", "es"]
+        assert result.report["counts"]["kept"] == 2 and result.report["counts"]["dropped"] == 2
+    vote = combine_projections(sources, CombineConfig(method="vote"))
+    assert vote.report["min_agree"] == 2 and vote.report["weights"] is None
+    weights = combine_projections(sources).report["weights"]
+    assert weights["en"] == weights["de"] > weights["es"]
+
+
+def test_combine_projections_refuses_sources_of_other_sentences():
+    from projner.processing.multisource import combine_projections
+
+    one = ("en", _projected([[], []]))
+    with pytest.raises(ValueError, match="differ at target sentence 1"):
+        combine_projections([one, ("de", _projected([[], []], ids=("a", "c")))])
+    with pytest.raises(ValueError, match="distinct"):
+        combine_projections([one, one])
+    with pytest.raises(ValueError, match="no tgt_entities"):
+        combine_projections([one, ("de", _projected([[], []]).remove_columns("tgt_entities"))])
+
+
+def _write_conll(path, sentences):
+    path.write_text("\n\n".join("\n".join(f"{w}\t{t}" for w, t in s) for s in sentences) + "\n", encoding="utf-8")
+    return path
+
+
+def test_project_parallel_with_several_sources_combines_them_and_keeps_each(tmp_path, capsys):
+    """Three sources onto one Italian target through given links (identity links where the words
+    match): the majority fixes the one source whose links put the name on the wrong word."""
+    target = _write_conll(tmp_path / "it.conll", [
+        [("Romano", "B-PER"), ("Prodi", "I-PER"), ("visita", "O"), ("Roma", "B-LOC")],
+        [("Il", "O"), ("Parlamento", "B-ORG"), ("vota", "O")]])
+    sources, links = [], []
+    for lang, first, second in (("en", "0-0 1-1 2-2 3-3", "0-0 1-1 2-2"), ("de", "0-0 1-1 2-2 3-3", "0-0 1-1 2-2"),
+                                ("es", "0-0 1-1 2-3 3-2", "0-0 1-2 2-1")):
+        sources.append(_write_conll(tmp_path / f"{lang}.conll", [
+            [("Romano", "B-PER"), ("Prodi", "I-PER"), ("visits", "O"), ("Rome", "B-LOC")],
+            [("The", "O"), ("Parliament", "B-ORG"), ("votes", "O")]]))
+        links.append(tmp_path / f"{lang}.links")
+        links[-1].write_text(f"{first}\n{second}\n")
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    code = main(["project-parallel", "--source", *map(str, sources), "--source-lang", "en", "de", "es",
+                 "--alignments", *map(str, links), "--target", str(target), "--target-lang", "it",
+                 "--combine", "vote", "--no-name-links", "--output", str(out), "--report", str(report)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "source es: 3 of 3 entities projected, F1 33.33" in printed
+    assert "strict IOB2 of the combination: F1 100.00" in printed
+    data = json.loads(report.read_text())
+    assert data["sources"] == ["en", "de", "es"] and data["min_agree"] == 2
+    assert data["counts"]["kept"] == 3 and data["source_reports"]["en"]["f1"] == 1.0
+    split = datasets.load_dataset(str(out), "it")["train"]
+    assert [(e["start"], e["end"], e["label"]) for e in split["tgt_entities_es"][1]] == [(2, 3, "ORG")]
+    assert split["combine_voters"][1] == [["en", "de"]]
+    provenance = json.loads((out / "it" / "provenance.json").read_text())
+    assert provenance["source_language"] == "en,de,es" and provenance["method"]["name"] == "combine"
+
+
+def test_project_parallel_sources_need_one_link_file_and_language_each(tmp_path, capsys):
+    target = _write_conll(tmp_path / "it.conll", [[("Roma", "B-LOC")]])
+    source = _write_conll(tmp_path / "en.conll", [[("Rome", "B-LOC")]])
+    (tmp_path / "l").write_text("0-0\n")
+    code = main(["project-parallel", "--source", str(source), str(source), "--source-lang", "en",
+                 "--alignments", str(tmp_path / "l"), str(tmp_path / "l"), "--target", str(target),
+                 "--output", str(tmp_path / "o")])
+    assert code == 2
+    assert "2 --source file(s) but 2 --alignments and 1 --source-lang" in capsys.readouterr().err
+    code = main(["project-parallel", "--source", str(source), str(source), "--source-lang", "en", "xx-nope",
+                 "--target", str(target), "--output", str(tmp_path / "o")])
+    assert code == 2 and "--source-lang" in capsys.readouterr().err
+
+
+def test_translate_test_through_two_pivots_combines_the_projections_back(tiny_models, tmp_path, fixtures):
+    """Plumbing with the tiny random models: each pivot translated, labelled and projected back on its
+    own, then combined on the original words and scored against the gold."""
+    from projner.processing.corpora import load_gold
+    from projner.processing.evaluate import ner_scores
+    from projner.processing.multisource import translate_test_pivots
+    from projner.processing.options import RunOptions
+    from projner.processing.project.combine import CombineConfig
+
+    run = RunOptions(translator=str(tiny_models["translator"]), ner_model=str(tiny_models["ner"]),
+                     aligner_model=str(tiny_models["aligner"]), cache_dir=str(tmp_path / "cache"), num_beams=1,
+                     max_new_tokens=8)
+    data = load_gold("masakhaner2", "yo", "test", data_dir=str(fixtures / "masakhaner2"),
+                     cache_dir=tmp_path / "gold").dataset
+    result = translate_test_pivots(data, "yo", ["en", "fr"], run=run, combine=CombineConfig(method="vote", min_agree=1))
+    out = result.dataset["test"]
+    assert len(out) == len(data) and out["tokens"] == data["tokens"]
+    assert {"tgt_entities_en", "tgt_entities_fr", "combine_voters", "combine_counts"} <= set(out.column_names)
+    report = result.report
+    assert set(report["source_reports"]) == {"en", "fr"}
+    assert report["source_reports"]["fr"]["sentences"] == len(data)
+    names = out.features["ner_tags"].feature.names
+    gold = [[names[t] for t in row] for row in out["ner_tags"]]
+    assert report["f1"] == ner_scores(gold, out["projected_tags"],
+                                      label_map=LabelMap.parse(report["eval_label_map"]) or None)["f1"]
+    for spans, en, fr in zip(out["tgt_entities"], out["tgt_entities_en"], out["tgt_entities_fr"]):
+        proposed = {(e["start"], e["end"]) for e in en + fr}
+        assert {(e["start"], e["end"]) for e in spans} <= proposed  # nothing comes from nowhere
+    assert result.provenance.source_language == "en,fr" and result.provenance.method.name == "combine"
+
+
+def test_translate_train_from_two_languages_pools_both_silver_corpora(tiny_models, tmp_path, fixtures, capsys):
+    """CoNLL files in English and German, each translated into Yorùbá and projected on its own (tiny
+    random models: plumbing only), pooled with the language each sentence came from."""
+    folder = fixtures / "europarl-ner"
+    common = ["--translator", str(tiny_models["translator"]), "--ner-model", str(tiny_models["ner"]),
+              "--aligner-model", str(tiny_models["aligner"]), "--num-beams", "1", "--max-new-tokens", "6",
+              "--cache-dir", str(tmp_path / "cache"), "--aligner", "eflomal", "--limit", "3", "--keep-partial"]
+    code = main(["translate-train", "--source", str(folder / "en-europarl.test.conll02"),
+                 str(folder / "de-europarl.test.conll02"), "--source-lang", "en", "de", "--lang", "yo",
+                 "--report", str(tmp_path / "r.json"), "--output", str(tmp_path / "out"), *common])
+    assert code == 0, capsys.readouterr()
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["sentences"] == 6 and set(report["source_reports"]) == {"en:en-europarl.test", "de:de-europarl.test"}
+    assert report["kept"] == sum(r["kept"] for r in report["source_reports"].values())
+    provenance = json.loads((tmp_path / "out" / "yo" / "provenance.json").read_text())
+    assert provenance["source_language"] == "en,de"
+    split = datasets.load_dataset(str(tmp_path / "out"), "yo")["train"]
+    assert sorted(set(split["source_language"])) == ["de", "en"]
+    assert main(["translate-train", "--source", str(folder / "de-europarl.test.conll02"), "--lang", "yo",
+                 *common]) == 2
+    assert "give its language with --source-lang" in capsys.readouterr().err
