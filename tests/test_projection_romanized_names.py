@@ -94,11 +94,26 @@ def test_cross_script_names_are_linked_and_projected_whole():
     assert project_pair(source, [Span(1, 2, "ORG")], target, []).tags == ["B-ORG", "O"]
 
 
+def test_a_run_of_words_written_together_in_another_script():
+    source, target = ["Hong", "Kong", "grew"], ["홍콩은", "성장했다"]
+    assert project_pair(source, [Span(0, 2, "LOC")], target, [(2, 1)]).tags == ["B-LOC", "O"]
+    source, target = ["Papua", "New", "Guinea", "and", "Fiji"], ["파푸아뉴기니와", "피지"]
+    assert project_pair(source, [Span(0, 3, "LOC"), Span(4, 5, "LOC")], target, []).tags == ["B-LOC", "B-LOC"]
+
+
+def test_short_keys_match_up_to_a_final_epenthetic_vowel():
+    assert sound_similarity("Bush", "부시", CONFIG) == 1.0  # Korean adds a vowel after a final consonant
+    assert sound_similarity("Bush", "바다", CONFIG) == 0.0
+    assert sound_similarity("Bush", "부시가", CONFIG) == 0.0  # short keys take no affix: too easily found
+
+
 def test_config_checks_its_new_fields():
     with pytest.raises(ValueError, match="romanized_threshold"):
         NameMatchConfig(romanized_threshold=0.0)
     with pytest.raises(ValueError, match="affix_weight"):
         NameMatchConfig(affix_weight=1.5)
+    with pytest.raises(ValueError, match="romanized_spelling_share"):
+        NameMatchConfig(romanized_spelling_share=-0.1)
 
 
 @pytest.mark.parametrize("language", ["ar", "hi", "ko", "th"])

@@ -182,7 +182,8 @@ def _look_alikes(word: str, targets: _TargetWords, config: NameMatchConfig) -> d
 def sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
     """How alike two words of different scripts sound, or 0 below ``config.romanized_threshold``.
 
-    Keys shorter than ``min_length`` must be equal: short keys collide by chance.
+    Keys shorter than ``min_length`` must be equal (short keys collide by chance), up to a vowel
+    that ``other`` adds at the end (Korean ``부시``, ``busi``, for ``Bush``).
     """
     similarity = _sound_similarity(word, other, config)
     return similarity if similarity >= config.romanized_threshold else 0.0
@@ -193,7 +194,7 @@ def _sound_similarity(word: str, other: str, config: NameMatchConfig) -> float:
     if not key or not other_key:
         return 0.0
     if min(len(key), len(other_key)) < config.min_length:
-        return 1.0 if key == other_key else 0.0
+        return 1.0 if other_key in (key, key + "a") else 0.0
     share = config.romanized_spelling_share
     similarity = (1 - share) * key_similarity(key, other_key, config.affix_weight)
     if share:
@@ -215,6 +216,7 @@ def add_name_links(
     target_linked = index.linked_targets()
     words = _TargetWords(target_words, config.prefixed_names)
     changed = False
+    spelled: set[int] = set()
     for entity in entities:
         for i in range(entity.start, entity.end):
             word = source_words[i]
@@ -236,6 +238,7 @@ def add_name_links(
             }
             if not allowed:
                 continue
+            spelled.add(i)
             current = targets_of[i]
             if any(j in allowed for j in current):
                 kept = [j for j in current if j in allowed]
@@ -246,11 +249,50 @@ def add_name_links(
             if kept != current:
                 targets_of[i] = kept
                 changed = True
+    if config.romanized:
+        changed |= _link_written_together(source_words, entities, words, targets_of, spelled, config)
     if config.neighbour_threshold is not None:
         changed |= _link_neighbours(source_words, entities, words, targets_of, config)
     if not changed:
         return index
     return LinkIndex(targets_of, index.n_target)
+
+
+def _link_written_together(
+    source_words: Sequence[str],
+    entities: Sequence[Span],
+    words: _TargetWords,
+    targets_of: list[list[int]],
+    spelled: set[int],
+    config: NameMatchConfig,
+) -> bool:
+    """Link a run of entity words to one target word of another script that sounds like the run
+    written together: ``Hong Kong`` is Korean ``홍콩`` (``hongkong``), ``Papua New Guinea`` Korean
+    ``파푸아뉴기니``. Longest runs first; a run takes part only where none of its words, and not its
+    first, found a look-alike of its own, and its first word is capitalised."""
+    changed = False
+    for entity in entities:
+        if entity.end - entity.start < 2:
+            continue
+        script = script_of(source_words[entity.start])
+        if script is None:
+            continue
+        candidates = words.other_script(script)
+        for length in range(entity.end - entity.start, 1, -1):
+            for start in range(entity.start, entity.end - length + 1):
+                run = range(start, start + length)
+                if spelled.intersection(run) or first_case(source_words[start]) != UPPER:
+                    continue
+                joined = "".join(source_words[k] for k in run)
+                scored = {j: sound_similarity(joined, words.words[j], config) for j in candidates}
+                best = max(scored.values(), default=0.0)
+                if best:
+                    kept = sorted(j for j, similarity in scored.items() if similarity == best)
+                    for k in run:
+                        targets_of[k] = kept
+                    spelled.update(run)
+                    changed = True
+    return changed
 
 
 def _uncross(entity: Span, i: int, kept: list[int], current: list[int], targets_of: list[list[int]]) -> None:
