@@ -36,6 +36,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Self
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD_DIR = ROOT.parent / "shared" / "data" / "word-alignment-gold"
@@ -91,7 +92,7 @@ class PeakMemory:
         except OSError:
             return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    def __enter__(self) -> PeakMemory:
+    def __enter__(self) -> Self:
         if self.cuda:
             import torch
 

@@ -211,7 +211,7 @@ def aligner_study(rows_by_language: dict, runs: int) -> list[dict]:
 
 def speed(rows: list[dict], links: list, repeats: int) -> dict[str, float]:
     if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     print(f"\n## 4. Speed: projection step alone, one core, de gdfa reference links, "
           f"median of {repeats} passes over {len(rows)} pairs\n")
     inputs = [(r["src_tokens"], r["entities"], r["tgt_tokens"], pair) for r, pair in zip(rows, links)]

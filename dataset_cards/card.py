@@ -437,9 +437,9 @@ def _intended_use(records: Sequence[ConfigRecord]) -> str:
 
 
 def _limitations(records: Sequence[ConfigRecord]) -> str:
-    lines = ["- **Silver labels.** Entities were transferred automatically; boundaries and types "
-             "can be wrong or missing, and recall is bounded by the projection rate in each "
-             "config's statistics."]
+    lines = [("- **Silver labels.** Entities were transferred automatically; boundaries and types "
+              "can be wrong or missing, and recall is bounded by the projection rate in each "
+              "config's statistics.")]
     aligned = [r for r in records if r.provenance.aligner is not None]
     if aligned:
         names = ", ".join(_unique([f"`{r.provenance.aligner.name}`" for r in aligned]))

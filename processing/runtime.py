@@ -53,7 +53,7 @@ def _hub_revision(model: str, revision: str | None) -> str | None:
             from huggingface_hub import HfApi
 
             return HfApi().model_info(model, revision=revision).sha or revision
-        except Exception:  # noqa: BLE001 - unreachable: fall back to the local cache
+        except Exception:  # noqa: BLE001, S110 - unreachable: fall back to the local cache
             pass
     try:
         from huggingface_hub import try_to_load_from_cache

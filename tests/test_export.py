@@ -210,7 +210,7 @@ def test_translate_test_and_translate_train_column_renames(tmp_path):
     out = export_hub_folder({"train": tr}, tmp_path / "tr", config_name="yo", provenance=prov)
     row = _load(out, "yo", tmp_path)["train"][0]
     assert row["tokens"] == ["Ade", "lọ", "ilé"] and row["original_tokens"] == ["Ade", "went", "home"]
-    metadata, body = read_front_matter(out / "README.md")
+    metadata, _ = read_front_matter(out / "README.md")
     assert metadata["license"] == "other"
     assert metadata["license_name"] == "reuters-corpus-research-only"
     assert "research use only" in metadata["license_details"]

@@ -30,7 +30,7 @@ SKIP_SUFFIXES = (".pyc", ".pyo")
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
@@ -106,9 +106,9 @@ def test_wheel_holds_every_file_of_every_package_and_only_projner(wheel):
     for package, folder in package_dirs().items():
         prefix = package.replace(".", "/")
         for path in folder.iterdir():
-            if path.is_file() and path.name not in SKIP_NAMES and not path.name.endswith(SKIP_SUFFIXES):
-                if f"{prefix}/{path.name}" not in names:
-                    missing.append(f"{path.relative_to(ROOT)} (as {prefix}/{path.name})")
+            if (path.is_file() and path.name not in SKIP_NAMES and not path.name.endswith(SKIP_SUFFIXES)
+                    and f"{prefix}/{path.name}" not in names):
+                missing.append(f"{path.relative_to(ROOT)} (as {prefix}/{path.name})")
         for sub in folder.iterdir():  # data folders (templates, data/**) that are not packages
             if sub.is_dir() and sub.name not in SKIP_NAMES and not (sub / "__init__.py").exists():
                 for path in sub.rglob("*"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
+from itertools import pairwise
 
 import datasets
 import pytest
@@ -110,7 +111,7 @@ def test_offsets_always_point_at_the_words(words, lang):
     text = unicodedata.normalize("NFC", " ".join(words))
     out, offsets = split_words(text, lang)
     assert all(0 <= a < b <= len(text) for a, b in offsets)
-    assert all(b1 <= a2 for (_, b1), (a2, _) in zip(offsets, offsets[1:]))
+    assert all(b1 <= a2 for (_, b1), (a2, _) in pairwise(offsets))
     for word, (a, b) in zip(out, offsets):
         assert unicodedata.normalize("NFC", "".join(text[a:b].split())) == word
         assert not is_combining_only(word) or a == 0

@@ -130,9 +130,9 @@ def test_bad_alignment_files_name_file_line_and_counts(pair, tmp_path, capsys):
 
 def test_eflomal_end_to_end_and_unknown_aligner(pair, tmp_path, capsys):
     source, target, _ = pair
-    code, out, _ = run(["project-parallel", "--source", str(source), "--target", str(target),
-                        "--aligner-runs", "1", "--label-map", "MISC=O", "--output", str(tmp_path / "o"),
-                        "--report", str(tmp_path / "r.json")], capsys)
+    code, _, _ = run(["project-parallel", "--source", str(source), "--target", str(target),
+                      "--aligner-runs", "1", "--label-map", "MISC=O", "--output", str(tmp_path / "o"),
+                      "--report", str(tmp_path / "r.json")], capsys)
     assert code == 0
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["aligner"]["name"] == "eflomal" and report["aligner"]["params"]["runs"] == 1

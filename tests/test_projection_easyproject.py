@@ -21,8 +21,8 @@ def split(text):
     return [m.group() for m in found], [m.span() for m in found]
 
 
-def project(marked, config=EasyProjectConfig()):
-    result = project_marked(marked, SOURCE, ENTITIES, TRANSLATIONS, split, config)
+def project(marked, config=None):
+    result = project_marked(marked, SOURCE, ENTITIES, TRANSLATIONS, split, config or EasyProjectConfig())
     spans = {(k, " ".join(result.words[s.span.start:s.span.end]), s.span.label) for k, s in result.matches}
     return result, spans
 

@@ -12,7 +12,7 @@ from projner.processing.align.statistical import (
     vote_links,
 )
 
-FAST = dict(samplers=1, rel_iterations=0.2)
+FAST = {"samplers": 1, "rel_iterations": 0.2}
 ENGLISH = ["the", "house", "is", "red", "big", "old", "and", "small", "car", "green"]
 GERMAN = ["das", "Haus", "ist", "rot", "groß", "alt", "und", "klein", "Auto", "grün"]
 

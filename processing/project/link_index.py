@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from projner.errors import UserError
 
@@ -48,6 +49,6 @@ def index_links(links: Iterable[Sequence[int]], n_source: int, n_target: int) ->
             )
         targets[i].append(j)
     for i, found in enumerate(targets):
-        if len(found) > 1 and any(a >= b for a, b in zip(found, found[1:])):
+        if len(found) > 1 and any(a >= b for a, b in pairwise(found)):
             targets[i] = sorted(set(found))
     return LinkIndex(targets, n_target)

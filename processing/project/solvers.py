@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
 MAX_DP_ENTITIES = 12
@@ -77,7 +78,7 @@ def _best_per_entity(pairs: Sequence[Pair]) -> dict[int, Pair]:
 
 def _disjoint(spans: Sequence[Pair]) -> bool:
     ordered = sorted(spans, key=lambda p: p.start)
-    return all(a.end <= b.start for a, b in zip(ordered, ordered[1:]))
+    return all(a.end <= b.start for a, b in pairwise(ordered))
 
 
 def _components(pairs: Sequence[Pair]) -> list[list[Pair]]:
