@@ -7,6 +7,7 @@ from projner.processing.evaluate import ner_scores
 from projner.processing.project.link_index import index_links
 from projner.processing.project.names import (
     NameMatchConfig,
+    _sound_similarity,
     add_name_links,
     sound_similarity,
 )
@@ -105,6 +106,18 @@ def test_short_keys_match_up_to_a_final_epenthetic_vowel():
     assert sound_similarity("Bush", "부시", CONFIG) == 1.0  # Korean adds a vowel after a final consonant
     assert sound_similarity("Bush", "바다", CONFIG) == 0.0
     assert sound_similarity("Bush", "부시가", CONFIG) == 0.0  # short keys take no affix: too easily found
+
+
+def test_a_link_to_a_sound_alike_is_kept_against_a_closer_one():
+    source, target, entity = ["Marengo", "fell"], ["함락", "마렝고", "전투"], [Span(0, 1, "LOC")]
+    assert 0.5 <= _sound_similarity("Marengo", "함락", CONFIG) < CONFIG.romanized_threshold
+    assert _sound_similarity("Marengo", "전투", CONFIG) < 0.5
+    # the aligner's link sounds somewhat alike (0.61): sound is weak evidence, the link stays (and
+    # the neighbour rule adds the sound-alike right beside it)
+    assert add_name_links(source, entity, target, index_links([(0, 0)], 2, 3)).targets[0] == [0, 1]
+    assert add_name_links(source, entity, ["함락", "그", "마렝고"], index_links([(0, 0)], 2, 3)).targets[0] == [0]
+    # a link to a word that sounds nothing like it gives way to the sound-alike
+    assert add_name_links(source, entity, target, index_links([(0, 2)], 2, 3)).targets[0] == [1]
 
 
 def test_config_checks_its_new_fields():

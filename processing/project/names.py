@@ -242,6 +242,8 @@ def add_name_links(
             current = targets_of[i]
             if any(j in allowed for j in current):
                 kept = [j for j in current if j in allowed]
+            elif current and _sounds_linked(word, current, allowed, words, config):
+                continue
             else:
                 best = max(allowed.values())
                 kept = sorted(j for j, similarity in allowed.items() if similarity == best)
@@ -293,6 +295,18 @@ def _link_written_together(
                     spelled.update(run)
                     changed = True
     return changed
+
+
+def _sounds_linked(word: str, current: list[int], allowed: dict[int, float], words: _TargetWords,
+                   config: NameMatchConfig) -> bool:
+    """Whether a word whose look-alikes are all in another script is already linked to a word
+    that sounds like it at ``neighbour_threshold``: sound keys are weaker evidence than spelling,
+    and a good aligner's link to a transliteration just under the threshold (Hindi with the
+    neural aligner) should not give way to a closer sound-alike elsewhere."""
+    script = script_of(word)
+    if any(words.script(j) in (None, script) for j in allowed):
+        return False
+    return any(_neighbour_similarity(word, j, words, config) >= config.neighbour_threshold for j in current)
 
 
 def _uncross(entity: Span, i: int, kept: list[int], current: list[int], targets_of: list[list[int]]) -> None:
