@@ -147,6 +147,8 @@ def test_push_without_a_token_is_one_line_before_any_hub_call(folder, fake_api, 
 def test_push_without_network_is_one_fast_line_and_leaves_the_folder_alone(folder, monkeypatch, capsys):
     import time
 
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)  # CI runs offline
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.setattr(huggingface_hub.constants, "ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there: connection refused
     before = snapshot(folder)
