@@ -8,6 +8,7 @@ import pytest
 
 from projner.processing.project.combine import (
     CombineConfig,
+    agreement_weights,
     combine_spans,
     reliability_weights,
 )
@@ -122,6 +123,23 @@ def test_a_sources_views_split_its_weight_and_do_not_vouch_for_it():
     assert sum(views[2:]) == pytest.approx(one_each[2])
     # as separate sources, noisy's copies confirm each other's extra spans and gain trust
     assert reliability_weights([exact, partial, noisy, noisy, noisy])[2] > views[2] * 3
+
+
+def test_agreement_weights_trust_the_voters_that_agree():
+    a = [[Span(0, 1, "PER")], [Span(2, 3, "LOC")]]
+    b = [[Span(0, 1, "PER")], [Span(2, 3, "LOC")]]
+    c = [[Span(1, 2, "PER")], []]
+    weights = agreement_weights([a, b, c])
+    assert weights[0] == weights[1] == pytest.approx(0.5)
+    assert weights[2] == pytest.approx(0.01)  # agrees with nobody: the floor
+    with pytest.raises(ValueError, match="different numbers of sentences"):
+        agreement_weights([a, a[:1]])
+
+
+def test_two_sources_fall_back_to_agreement():
+    exact, _, noisy = _corpus()
+    pair = [exact, exact, noisy, noisy]  # two views each
+    assert reliability_weights(pair, ["a", "a", "b", "b"]) == agreement_weights(pair)
 
 
 def test_reliability_weights_refuse_mismatched_voters():

@@ -218,8 +218,12 @@ def _choose(values: dict[Candidate, float],
 _EXACT, _OVERLAP, _OTHER_TYPE, _SILENT = range(4)
 """What a source says about a candidate span: projected exactly it, an overlapping span of the same
 type (a boundary disagreement), only overlapping spans of other types, or nothing there."""
-_EM_ROUNDS = 50
+_EM_ROUNDS = 200
+_EM_CONVERGED = 1e-6
 _WEIGHT_FLOOR = 0.01
+_IDENTIFIABLE = 3
+"""Sources the estimate needs: with two, "A is right, B is noise" explains the data as well as the
+converse, and EM collapses onto one of them."""
 
 
 def reliability_weights(projections: Sequence[Sequence[Sequence[Span]]],
@@ -237,19 +241,20 @@ def reliability_weights(projections: Sequence[Sequence[Sequence[Span]]],
     is there. Unlike mean agreement, it separates a reliable source from one whose spans the others
     merely tolerate, and a source's own views do not vouch for it. The weight is shared by the
     source's voters (they split it, so a source counts once); a source whose spans say nothing (or
-    the opposite) keeps a small floor.
+    the opposite) keeps a small floor. Fewer than three sources (:data:`_IDENTIFIABLE`) fall back to
+    :func:`agreement_weights`.
     """
     voters = len(projections)
     groups = list(range(voters)) if groups is None else list(groups)
     if len(groups) != voters:
         raise ValueError(f"{len(groups)} groups for {voters} voters")
     sources = list(dict.fromkeys(groups))
-    if len(sources) < 2:
-        return [1.0 / voters] * voters if voters else []
     lengths = {len(voter) for voter in projections}
-    if len(lengths) != 1:
+    if len(lengths) > 1:
         raise ValueError(f"voters cover different numbers of sentences: {sorted(lengths)}")
     members = [[v for v in range(voters) if groups[v] == source] for source in sources]
+    if len(sources) < _IDENTIFIABLE:
+        return agreement_weights(projections)
     observations = _observations(projections, members)
     llr = _dawid_skene(observations, len(sources))
     weight_of = {source: max(llr[k][_EXACT] - llr[k][_SILENT], _WEIGHT_FLOOR) / len(members[k])
@@ -289,9 +294,39 @@ def _dawid_skene(observations: list[list[int]], sources: int) -> list[list[float
         llr = [[math.log(c[1][x] / sum(c[1])) - math.log(c[0][x] / sum(c[0])) for x in range(4)] for c in counts]
         prior = (sum(truth) + 1) / (len(truth) + 2)
         offset = math.log(prior / (1 - prior))
-        truth = [_sigmoid(offset + sum(llr[k][x] for k, x in enumerate(row))) for row in observations]
+        updated = [_sigmoid(offset + sum(llr[k][x] for k, x in enumerate(row))) for row in observations]
+        converged = all(abs(a - b) < _EM_CONVERGED for a, b in zip(updated, truth))
+        truth = updated
+        if converged:
+            break
     return llr
 
 
 def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
+def agreement_weights(projections: Sequence[Sequence[Sequence[Span]]]) -> list[float]:
+    """Per voter, its mean span-level F1 agreement with every other voter over the corpus.
+
+    ``projections[v][n]``: voter ``v``'s spans in sentence ``n``. One voter gets weight 1; a voter
+    that agrees with nobody gets a small floor rather than 0, so it can still break a tie.
+    """
+    voters = len(projections)
+    if voters < 2:
+        return [1.0] * voters
+    sets = [[{(s.start, s.end, s.label) for s in sentence} for sentence in voter] for voter in projections]
+    lengths = {len(voter) for voter in sets}
+    if len(lengths) != 1:
+        raise ValueError(f"voters cover different numbers of sentences: {sorted(lengths)}")
+    weights = []
+    for v in range(voters):
+        agreements = []
+        for u in range(voters):
+            if u == v:
+                continue
+            common = sum(len(a & b) for a, b in zip(sets[v], sets[u]))
+            size = sum(len(a) + len(b) for a, b in zip(sets[v], sets[u]))
+            agreements.append(2 * common / size if size else 1.0)
+        weights.append(max(sum(agreements) / len(agreements), _WEIGHT_FLOOR))
+    return weights
