@@ -1,5 +1,6 @@
 """Gold splits by name, as the CLI resolves them for the pipelines: built by projner's builders,
-cut to ``limit``, with what the run records about them (:meth:`GoldInput.origin`)."""
+cut to ``limit``, with what the run records about them (:meth:`GoldInput.origin`); and a user's own
+file of target sentences, tags optional (:func:`load_sentences`)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,62 @@ def load_gold(
     report = builder.read_report
     skipped = report.skipped().get(split, {}) | report.tolerated().get(split, {})
     return GoldInput(dataset, labels, name, config, split, skipped)
+
+
+@dataclass(frozen=True)
+class SentencesFile:
+    """A user's file of target sentences ready for a pipeline: its rows (``id``, ``tokens`` and, where
+    the file has a tag column, ``ner_tags``: then the run is scored against them)."""
+
+    dataset: datasets.Dataset
+    path: str
+    split: str
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def labelled(self) -> bool:
+        return "ner_tags" in self.dataset.column_names
+
+    def origin(self, report_key: str) -> Any:
+        """What a run on the file records: its name (licence unknown), the lines skipped, the gold."""
+        from projner.dataset_cards.sources import local_files
+        from projner.processing.options import Origin
+
+        return Origin(source=local_files(self.path), report={report_key: self.path, "input_skipped": self.skipped},
+                      gold=f"the tags of {self.path}" if self.labelled else None)
+
+
+def load_sentences(path: str | os.PathLike, split: str, *, limit: int | None = None,
+                   lenient: bool = False) -> SentencesFile:
+    """A CoNLL file (one word a line, blank lines between sentences; a tag column optional, detected
+    from its first word line) or a ``.txt`` file (one sentence a line, words separated by spaces,
+    never tags) as one split. Bad lines are errors naming the line, or with ``lenient`` skipped and
+    counted; an empty line of a text file is counted as skipped (it holds no sentence)."""
+    from projner.builders.conll import ReadReport, Skipped, read_conll
+    from projner.builders.parallel import has_tags
+
+    path = os.fspath(path)
+    report = ReadReport(path)
+    if path.endswith(".txt"):
+        rows: list[tuple[list[str], list[str] | None]] = []
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.split():
+                    rows.append((line.split(), None))
+                else:
+                    report.skipped.append(Skipped(path, number, "empty line", line))
+        labelled = False
+    else:
+        labelled = has_tags(path)
+        rows = [(s.tokens, s.tags) for s in read_conll(path, labelled=labelled, lenient=lenient, report=report,
+                                                          repair=True)]
+    if not rows:
+        raise UserError(f"{path}: no sentences")
+    rows = rows[:limit] if limit is not None else rows
+    words = datasets.Sequence(datasets.Value("string"))
+    columns: dict[str, list] = {"id": [str(i) for i in range(len(rows))], "tokens": [w for w, _ in rows]}
+    features = {"id": datasets.Value("string"), "tokens": words}
+    if labelled:
+        columns["ner_tags"], features["ner_tags"] = [t for _, t in rows], words
+    dataset = datasets.Dataset.from_dict(columns, features=datasets.Features(features), split=datasets.Split(split))
+    return SentencesFile(dataset, path, split, report.counts())

@@ -7,7 +7,7 @@ columns it reads, renamed (Arrow metadata only, nothing copied).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import datasets
 
@@ -56,9 +56,14 @@ def label_names(dataset: datasets.Dataset, column: str) -> tuple[str, ...]:
     found in the column in the Hub's usual order (PER, ORG, LOC, …; others alphabetically)."""
     if is_class_label(dataset, column):
         return tuple(dataset.features[column].feature.names)
+    return labels_for_types(usual_order(entity_types(tag for row in dataset[column] for tag in row)))
+
+
+def usual_order(types: Iterable[str]) -> list[str]:
+    """Entity types in the Hub's usual order (PER, ORG, LOC, …; others alphabetically)."""
     known = entity_types(MASAKHANER2_LABELS + CONLL2003_LABELS)
-    found = set(entity_types(tag for row in dataset[column] for tag in row))
-    return labels_for_types([t for t in known if t in found] + sorted(found - set(known)))
+    found = set(types)
+    return [t for t in known if t in found] + sorted(found - set(known))
 
 
 def tag_strings(dataset: datasets.Dataset, column: str, labels: Sequence[str]) -> list[list[str]]:

@@ -179,17 +179,27 @@ def translate_test_pivots(target: datasets.Dataset | datasets.DatasetDict, lang:
         combined = combine_projections([(code, run.dataset[split_name]) for code, run in zip(codes, runs)], config,
                                        target=ORIGINAL_TARGET)
         first = runs[0].reports[split_name]
-        labels = combined.dataset.features["ner_tags"].feature.names
-        gold = [[labels[t] for t in row] for row in combined.dataset["ner_tags"]]
-        eval_map = LabelMap.parse(first["eval_label_map"])
         report = {"task": "translate-test", "lang": first["lang"], "split": split_name,
-                  **ner_scores(gold, combined.dataset["projected_tags"], label_map=eval_map or None),
-                  "sentences": len(combined.dataset), "eval_label_map": first["eval_label_map"],
+                  **_against_gold(combined.dataset, first), "sentences": len(combined.dataset),
                   **combined.report, **_source_reports(codes, [run.reports[split_name] for run in runs])}
         outputs[split_name], reports[split_name] = combined.dataset, report
     provenance = _combined_provenance(runs[0].provenance, codes, codes, config)
     return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
                           gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def _against_gold(combined: datasets.Dataset, pivot_report: dict[str, Any]) -> dict[str, Any]:
+    """The combination's scores against the target's gold tags, with the types the pivots' runs
+    scored as O; where the target has no gold, the pivots' reason and what was predicted."""
+    from projner.processing.inputs import label_names, tag_strings
+    from projner.processing.results import prediction_counts
+
+    predicted = combined["projected_tags"]
+    if "no_gold" in pivot_report:
+        return {"no_gold": pivot_report["no_gold"], **prediction_counts(predicted)}
+    gold = tag_strings(combined, "ner_tags", label_names(combined, "ner_tags"))
+    eval_map = LabelMap.parse(pivot_report["eval_label_map"])
+    return {**ner_scores(gold, predicted, label_map=eval_map or None), "eval_label_map": pivot_report["eval_label_map"]}
 
 
 def _source_reports(names: Sequence[str], reports: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -190,7 +190,9 @@ class Columns:
     dataset is never renamed in place."""
 
     tokens: str = "tokens"
-    tags: str = "ner_tags"
+    tags: str | None = "ner_tags"
+    """translate-test and model-transfer score against it where the dataset has it; without it (or
+    with None) they label the sentences and score nothing. translate-train needs it."""
     id: str = "id"
     """Used where the dataset has it (error messages and outputs name rows by it)."""
 

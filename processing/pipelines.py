@@ -18,14 +18,14 @@ out. The report counts both by reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import datasets
 
 from projner.dataset_cards.provenance import Component, ModelRef, Provenance
-from projner.labels import OUTSIDE, LabelMap, entity_types
+from projner.labels import OUTSIDE, LabelMap, entity_types, labels_for_types
 from projner.languages import get_language
 from projner.processing.evaluate import ner_scores
 from projner.processing.inputs import (
@@ -35,6 +35,7 @@ from projner.processing.inputs import (
     named_splits,
     source_record,
     tag_strings,
+    usual_order,
 )
 from projner.processing.options import (
     Columns,
@@ -45,7 +46,7 @@ from projner.processing.options import (
 )
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.spans import tags_to_spans
-from projner.processing.results import PipelineResult, reason_counts
+from projner.processing.results import PipelineResult, prediction_counts, reason_counts
 from projner.processing.stage_cache import Chain, content_fingerprint
 from projner.processing.stages.correspondence import (
     AlignConfig,
@@ -171,21 +172,65 @@ def _finish_report(report: dict[str, Any], chain: Chain) -> dict[str, Any]:
     return report
 
 
-def _scored(task: str, gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], eval_map: LabelMap,
-            *, lang: str, split: str, origin: Origin) -> dict[str, Any]:
-    """The report's head: what was scored and seqeval strict IOB2 scores (fractions)."""
-    scores = ner_scores(gold, predicted, label_map=eval_map or None)
-    return {"task": task, "lang": lang, "split": split, "input_skipped": {}, **origin.report, **scores,
-            "sentences": len(predicted), "eval_label_map": eval_map.as_strings()}
+@dataclass(frozen=True)
+class _TargetGold:
+    """What a run on target sentences is scored against: the gold tags' label names and the types
+    scored as O (the model cannot produce them); without gold tags, the NER model's own types and
+    why nothing is scored."""
+
+    labels: tuple[str, ...]
+    eval_map: LabelMap
+    missing: str | None = None
+
+
+def _target_gold(ds: datasets.Dataset, run: RunOptions, columns: Columns) -> _TargetGold:
+    """The gold of ``ds`` (``ner_tags``, as :func:`_target_input` maps it), or its absence."""
+    produced = _label_stage(run, ()).produced_types
+    if "ner_tags" in ds.column_names:
+        labels = label_names(ds, "ner_tags")
+        if not is_class_label(ds, "ner_tags"):  # string tags name only the types they hold; the model adds its own
+            labels = labels_for_types(usual_order({*entity_types(labels), *produced()}))
+        return _TargetGold(labels, evaluation_map(labels, _predictable_types(run, labels)))
+    types = usual_order(produced())
+    absent = "no tags column was named" if columns.tags is None else f"no column {columns.tags!r}"
+    return _TargetGold(labels_for_types(types), LabelMap({}),
+                       f"the target sentences have no gold tags ({absent}): predictions only, nothing scored")
+
+
+def _target_report(task: str, ds: datasets.Dataset, predicted: Sequence[Sequence[str]], gold: _TargetGold,
+                   *, lang: str, split: str, origin: Origin) -> dict[str, Any]:
+    """The report's head: seqeval strict IOB2 scores (fractions) against the gold; without gold, why
+    not and what was predicted (never a score)."""
+    head = {"task": task, "lang": lang, "split": split, "input_skipped": {}, **origin.report}
+    if gold.missing is not None:
+        return head | {"sentences": len(predicted), "no_gold": gold.missing, **prediction_counts(predicted)}
+    scores = ner_scores(tag_strings(ds, "ner_tags", gold.labels), predicted, label_map=gold.eval_map or None)
+    return head | scores | {"sentences": len(predicted), "eval_label_map": gold.eval_map.as_strings()}
+
+
+def _target_result(outputs: dict[str, tuple[datasets.Dataset, dict[str, Any], Provenance]],
+                   origin: Origin) -> PipelineResult:
+    """The result of a run on target sentences: what it was scored against, or why nothing was."""
+    missing = [report["no_gold"] for _, report, _ in outputs.values() if "no_gold" in report]
+    source = next(iter(outputs.values()))[2].source_dataset
+    return _result(outputs, keep_dropped=True, no_gold_reason=missing[0] if missing else None,
+                   gold=None if len(missing) == len(outputs) else _gold_name(origin, source))
 
 
 def _gold_name(origin: Origin, source: Any) -> str:
     return origin.gold or " ".join(str(part) for part in (source.name, source.config, source.split) if part)
 
 
-def _target_input(dataset: datasets.Dataset, columns: Columns, task: str, split: str) -> datasets.Dataset:
-    return mapped_columns(dataset, {"id": columns.id, "tokens": columns.tokens, "ner_tags": columns.tags},
-                          required=("tokens", "ner_tags"), where=f"{task}, split {split!r}")
+def _target_input(dataset: datasets.Dataset, columns: Columns, task: str, split: str, *,
+                  tags_required: bool = False) -> datasets.Dataset:
+    """The words (and gold tags, where the dataset has them) under projner's names."""
+    if tags_required and columns.tags is None:
+        raise ValueError(f"{task} needs labelled sentences: name their tags column (columns.tags)")
+    mapping = {"id": columns.id, "tokens": columns.tokens}
+    if columns.tags is not None:
+        mapping["ner_tags"] = columns.tags
+    return mapped_columns(dataset, mapping, required=("tokens", "ner_tags") if tags_required else ("tokens",),
+                          where=f"{task}, split {split!r}")
 
 
 def _source_tag_steps(chain: Chain, input_column: str, labels: Sequence[str], label_map: LabelMap) -> str:
@@ -375,21 +420,22 @@ def model_transfer(
     split: str | None = None,
 ) -> PipelineResult:
     """The zero-shot baseline: the NER model labels the target sentences directly; scored against
-    their gold tags (``columns.tags``: strings or ``ClassLabel`` ids)."""
+    their gold tags (``columns.tags``: strings or ``ClassLabel`` ids) where the dataset has them,
+    else the predictions come out unscored (the report says why)."""
     code = get_language(lang).code
     outputs = {}
     for name, given in named_splits(target, split).items():
         ds = _target_input(given, columns, "model-transfer", name)
-        labels = label_names(ds, "ner_tags")
+        gold = _target_gold(ds, run, columns)
+        labels, eval_map = gold.labels, gold.eval_map
         chain = Chain(run.runner(), ds, content_fingerprint(ds, "model-transfer", name))
         models = _Models()
         label = chain.step("label_target", _label_stage(run, entity_types(labels), words_column="tokens",
                                                         tags_column="projected_tags", entities_column="tgt_entities"),
                            uses_model=True, batch_size=run.ner_batch_size * 8)
         models.add("ner", run.ner_model, label.revision())
-        eval_map = evaluation_map(labels, _predictable_types(run, labels))
-        report = _scored("model-transfer", tag_strings(ds, "ner_tags", labels), chain.dataset["projected_tags"],
-                         eval_map, lang=code, split=name, origin=origin)
+        report = _target_report("model-transfer", ds, chain.dataset["projected_tags"], gold, lang=code, split=name,
+                                origin=origin)
         report |= {"ner_label_map": list(run.ner_label_map), "models": models.as_dicts()}
         source = source_record(given, origin.source, name)
         provenance = Provenance(
@@ -399,7 +445,7 @@ def model_transfer(
             label_map=tuple(sorted({*run.ner_label_map, *eval_map.as_strings()})),
         )
         outputs[name] = (chain.dataset, _finish_report(report, chain), provenance)
-    return _result(outputs, keep_dropped=True, gold=_gold_name(origin, outputs[next(iter(outputs))][2].source_dataset))
+    return _target_result(outputs, origin)
 
 
 # --- translate-test -------------------------------------------------------------------------------
@@ -424,7 +470,7 @@ def translate_test(
                          "through --backtranslation (refinement 'markers')")
     outputs = {name: _translate_test_split(name, given, lang, pivot_lang, columns, run, method, origin)
                for name, given in named_splits(target, split).items()}
-    return _result(outputs, keep_dropped=True, gold=_gold_name(origin, outputs[next(iter(outputs))][2].source_dataset))
+    return _target_result(outputs, origin)
 
 
 def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: str, columns: Columns,
@@ -441,8 +487,8 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
 
     code, pivot_code = get_language(lang).code, get_language(pivot).code
     ds = _target_input(given, columns, "translate-test", name)
-    labels = label_names(ds, "ner_tags")
-    predictable = _predictable_types(run, labels)
+    gold = _target_gold(ds, run, columns)
+    labels, eval_map = gold.labels, gold.eval_map
     chain = Chain(run.runner(), ds, content_fingerprint(ds, "translate-test", name))
     models = _Models()
 
@@ -476,10 +522,8 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
     chain.step("project", Project(method.projection_config(lang), project_columns))
 
     out = chain.dataset
-    eval_map = evaluation_map(labels, predictable)
     aligner = _aligner_entry(align_config)
-    report = _scored("translate-test", tag_strings(out, "ner_tags", labels), out["projected_tags"], eval_map,
-                     lang=code, split=name, origin=origin)
+    report = _target_report("translate-test", out, out["projected_tags"], gold, lang=code, split=name, origin=origin)
     report |= {"incomplete_sentences": reason_counts(out["projection_issues"]), **_translation_counts(out),
                "ner_label_map": list(run.ner_label_map), "method": method.describe(lang), "aligner": aligner,
                "models": models.as_dicts()}
@@ -600,7 +644,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         SplitWordsConfig,
     )
 
-    ds = _target_input(given, columns, "translate-train", name)
+    ds = _target_input(given, columns, "translate-train", name, tags_required=True)
     labels = label_names(ds, "ner_tags")
     label_map.check_types(entity_types(labels), where=f"the source's {name} split", strict=run.strict)
     _, drops = split_label_map(label_map)

@@ -80,3 +80,11 @@ def export(result: PipelineResult, folder: str | os.PathLike, *, overwrite: bool
 def reason_counts(reasons: Sequence[str]) -> dict[str, int]:
     """Non-empty reasons counted (a sentence's reasons joined by ``+`` count as one)."""
     return dict(sorted(Counter(r for r in reasons if r).items()))
+
+
+def prediction_counts(predicted: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """What an unscored run predicted: sentences with an entity, and entities per type."""
+    from projner.dataset_cards.statistics import count_entities
+
+    return {"sentences_with_entities": sum(1 for tags in predicted if any(tag != "O" for tag in tags)),
+            "predicted_entities": dict(sorted(count_entities(predicted).items()))}

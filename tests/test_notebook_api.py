@@ -150,3 +150,80 @@ def test_docs_and_readme_import_only_public_packages():
     for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
         for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), start=1):
             assert not deep.search(line), f"{doc.name}, line {number}: {line.strip()}"
+
+
+def unlabelled_files(sentences: list[list[str]], folder: Path) -> tuple[Path, Path]:
+    """The user's own sentences as the CLI takes them: a CoNLL file without tags and a text file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    conll, text = folder / "mine.conll", folder / "mine.txt"
+    conll.write_text("\n\n".join("\n".join(words) for words in sentences) + "\n", encoding="utf-8")
+    text.write_text("\n".join(" ".join(words) for words in sentences) + "\n", encoding="utf-8")
+    return conll, text
+
+
+def test_target_side_pipelines_label_unlabelled_sentences_and_score_nothing(tiny_models, fixtures, tmp_path):
+    import json
+
+    gold, _ = gold_rows(fixtures, tmp_path, "masakhaner2", "yo", "test", "masakhaner2")
+    sentences = gold["tokens"]
+    run = model_options(tiny_models, tmp_path / "cache")
+    as_dataset = datasets.Dataset.from_dict({"words": sentences, "ner_tags": gold["ner_tags"]})
+    as_dict = datasets.DatasetDict({"test": datasets.Dataset.from_dict({"id": [str(i) for i in range(len(sentences))],
+                                                                        "tokens": sentences})})
+    conll, text = unlabelled_files(sentences, tmp_path / "files")
+    for pipeline, command in ((projner.model_transfer, "model-transfer"), (projner.translate_test, "translate-test")):
+        # a Dataset whose tags are not to be used (tags=None), and a DatasetDict without any
+        first = pipeline(as_dataset, "yo", columns=projner.Columns(tokens="words", tags=None), run=run, split="test")
+        result = pipeline(as_dict, "yo", run=run)
+        for run_result in (first, result):
+            report = run_result.report
+            assert run_result.scores is None and run_result.gold is None and "f1" not in report
+            assert "no gold tags" in report["no_gold"] and report["no_gold"] == run_result.no_gold_reason
+            predicted = run_result.dataset["test"]["projected_tags"]
+            assert report["sentences"] == len(sentences) == len(predicted)
+            assert [len(tags) for tags in predicted] == [len(words) for words in sentences]
+            entities = sum(1 for tags in predicted for tag in tags if tag.startswith("B-"))
+            assert sum(report["predicted_entities"].values()) == entities
+            assert report["sentences_with_entities"] == sum(1 for tags in predicted if set(tags) != {"O"})
+            assert "MISC" not in " ".join(run_result.provenance.labels)  # the model's types after MISC=O
+            assert {t.partition("-")[2] for tags in predicted for t in tags} <= {
+                t.partition("-")[2] for t in run_result.provenance.labels}
+        assert first.dataset["test"]["projected_tags"] == result.dataset["test"]["projected_tags"]
+        projner.export(result, tmp_path / command)
+        loaded = datasets.load_dataset(str(tmp_path / command), "yo", cache_dir=str(tmp_path / "hf"))["test"]
+        names = loaded.features["ner_tags"].feature.names
+        assert [[names[i] for i in row] for row in loaded["ner_tags"]] == result.dataset["test"]["projected_tags"]
+        assert loaded["tokens"] == sentences and "original_ner_tags" not in loaded.column_names
+        stored = json.loads((tmp_path / command / "yo" / "report.json").read_text(encoding="utf-8"))
+        assert "scores" not in stored and "no gold tags" in stored["no_gold_reason"]
+        card = (tmp_path / command / "README.md").read_text(encoding="utf-8")
+        assert "No evaluation: the target sentences have no gold tags" in card
+        # the CLI on the same sentences, from a CoNLL file without tags or a text file: the same parquet
+        for given in (conll, text):
+            out = tmp_path / f"cli-{command}-{given.suffix[1:]}"
+            assert cli_main([command, "--input", str(given), "--lang", "yo", *cli_models(tiny_models, tmp_path / "cache"),
+                             "--output", str(out)]) == 0
+            assert parquet(out, "yo") == parquet(tmp_path / command, "yo")
+
+
+def test_a_tagged_input_file_is_scored_and_a_bad_one_named(tiny_models, fixtures, tmp_path, capsys):
+    gold, labels = gold_rows(fixtures, tmp_path, "masakhaner2", "yo", "test", "masakhaner2")
+    tagged = tmp_path / "tagged.conll"
+    tagged.write_text("\n\n".join("\n".join(f"{w} {labels[t]}" for w, t in zip(words, tags))
+                                  for words, tags in zip(gold["tokens"], gold["ner_tags"])) + "\n", encoding="utf-8")
+    common = ["--lang", "yo", *cli_models(tiny_models, tmp_path / "cache")]
+    assert cli_main(["model-transfer", "--input", str(tagged), *common]) == 0
+    by_file = capsys.readouterr().out
+    assert cli_main(["model-transfer", "--dataset", "masakhaner2", "--data-dir", str(fixtures / "masakhaner2"),
+                     *common]) == 0
+    by_name = capsys.readouterr().out
+    assert "F1" in by_file and by_file.splitlines()[0].split(":")[1] == by_name.splitlines()[0].split(":")[1]
+    text = tmp_path / "words.txt"
+    text.write_text("Ade lo\n\nsi Eko\n", encoding="utf-8")
+    assert cli_main(["model-transfer", "--input", str(text), *common]) == 0
+    out = capsys.readouterr().out
+    assert "2 sentences" in out and "not scored: the target sentences have no gold tags" in out
+    broken = tmp_path / "broken.conll"
+    broken.write_text("Ade B-PER\nlo X-PER\n", encoding="utf-8")
+    assert cli_main(["model-transfer", "--input", str(broken), *common]) == 2
+    assert f"{broken}, line 2" in capsys.readouterr().err

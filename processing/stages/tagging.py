@@ -162,19 +162,33 @@ class Label(ModelStage):
             limits.append(positions - 2 if self._model.config.model_type in ("roberta", "xlm-roberta") else positions)
         self._window = min(limits) - self._tokenizer.num_special_tokens_to_add(pair=False)
 
-    def label_mapping(self) -> list[str]:
-        """The target tag of each model label id, by name (loads the model's config only)."""
+    def model_labels(self) -> list[str]:
+        """The model's label names in id order (loads the model's config only)."""
         if self._model is not None:
             id2label = self._model.config.id2label
         else:
             from transformers import AutoConfig
 
             id2label = AutoConfig.from_pretrained(self.config.model, revision=self.config.revision).id2label
+        return [id2label[i] for i in range(len(id2label))]
+
+    def label_mapping(self) -> list[str]:
+        """The target tag of each model label id, by name (loads the model's config only)."""
         types = frozenset(self.config.target_types)
-        labels = [id2label[i] for i in range(len(id2label))]
+        labels = self.model_labels()
         self.label_map.check_types(_model_types(labels), where=f"the NER model {self.config.model}",
                                    strict=self.config.strict)
         return [target_tag(label, self.label_map, types, self.config.model) for label in labels]
+
+    def produced_types(self) -> tuple[str, ...]:
+        """The entity types the model's labels become through the label map (``O`` left out), in the
+        model's order: the label set of a run whose sentences have no gold tags to name one."""
+        labels = [label for label in self.model_labels() if label != OUTSIDE]
+        mapped = dict.fromkeys(self.label_map.map_type(label.partition("-")[2] or label) for label in labels)
+        types = frozenset(mapped) - {OUTSIDE}
+        for label in labels:  # refuses labels without names, as labelling would
+            target_tag(label, self.label_map, types, self.config.model)
+        return tuple(t for t in mapped if t != OUTSIDE)
 
     def label(self, sentences: Sequence[Sequence[str]], rank: int | None = None) -> list[Labelled]:
         """Tags, probabilities and entities for each sentence (lists of words), in input order."""

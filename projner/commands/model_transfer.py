@@ -6,13 +6,11 @@ import argparse
 
 from projner.commands import pipeline_options as cli
 
-HELP = "zero-shot baseline: label the target sentences with the NER model and score them"
+HELP = "zero-shot baseline: label the target sentences with the NER model (and score them where they have gold tags)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", required=True, choices=("masakhaner2", "panx"))
-    parser.add_argument("--lang", required=True, help="target language code (yo, yor, sw, ...)")
-    parser.add_argument("--split", default="test", help="split to score (default test)")
+    cli.add_target_arguments(parser)
     cli.add_common_arguments(parser)
 
 
@@ -21,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
     cli.prepare(args, dataset=args.dataset)
     with cli.user_errors():
-        gold = cli.load_gold_split(args, args.dataset, args.lang)
-        result = model_transfer(gold.dataset, args.lang, run=cli.run_options(args), split=gold.split,
-                                origin=gold.origin("dataset"))
+        target = cli.load_target(args)
+        result = model_transfer(target.dataset, args.lang, run=cli.run_options(args), split=target.split,
+                                origin=target.origin("dataset"))
     return cli.finish(result, args, cli.print_summary)

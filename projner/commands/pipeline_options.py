@@ -161,6 +161,26 @@ def load_gold_split(args: argparse.Namespace, name: str, lang: str) -> Any:
                      strict=args.strict, cache_dir=RunOptions(cache_dir=args.cache_dir).cache_root())
 
 
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where a command's target sentences come from: a gold dataset by name, or the user's file."""
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument("--dataset", choices=("masakhaner2", "panx"), help="a gold dataset, read by projner's builders")
+    given.add_argument("--input", help="your own target sentences: a CoNLL file (one word a line, blank line "
+                       "between sentences; with a tag column the run is scored against it, without one nothing "
+                       "is scored) or a .txt file (one sentence a line, words separated by spaces; not scored)")
+    parser.add_argument("--lang", required=True, help="target language code (yo, yor, sw, ...)")
+    parser.add_argument("--split", default="test", help="split to run on, or to publish --input as (default test)")
+
+
+def load_target(args: argparse.Namespace) -> Any:
+    """The sentences ``--dataset`` or ``--input`` names, as the pipeline reads them."""
+    if args.input:
+        from projner.processing.corpora import load_sentences
+
+        return load_sentences(args.input, args.split, limit=args.limit, lenient=args.lenient)
+    return load_gold_split(args, args.dataset, args.lang)
+
+
 def finish(result: Any, args: argparse.Namespace, summary: Any) -> int:
     """After a pipeline: print its summary, export ``--output`` (whole, or not at all), then write
     ``--report`` last, saying ``"complete": true``: a report means the run finished."""
@@ -239,6 +259,11 @@ def print_summary(report: dict[str, Any]) -> None:
         for etype, row in report.get("per_type", {}).items():
             lines.append(f"  {etype:<6} F1 {100 * row['f1']:.1f}  P {100 * row['precision']:.1f}  "
                          f"R {100 * row['recall']:.1f}  support {row['support']}")
+    elif "no_gold" in report:
+        found = ", ".join(f"{etype} {n}" for etype, n in report["predicted_entities"].items()) or "none"
+        lines.append(f"{report['task']} {report['lang']} {report['split']}: {report['sentences']} sentences, "
+                     f"{report['sentences_with_entities']} with entities; entities predicted: {found}")
+        lines.append(f"not scored: {report['no_gold']}")
     else:
         lines.append(f"{report['task']} {report['lang']}: {report['sentences']} sentences, {report['kept']} kept; "
                      f"entities: {report['source_entities']} in the source, {report['projected_entities']} "

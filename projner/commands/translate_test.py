@@ -1,4 +1,5 @@
-"""``projner translate-test``: the paper's evaluation protocol on a gold target-language test set."""
+"""``projner translate-test``: the paper's evaluation protocol on a gold target-language test set, or
+the same pipeline labelling a user's own target sentences (scored only where they carry tags)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ import argparse
 from projner.commands import pipeline_options as cli
 from projner.processing.project.combine import COMBINE_METHODS
 
-HELP = ("translate gold target sentences to English (or other pivots), label them, project the entities "
-        "back onto the original words and score them against the gold")
+HELP = ("translate target sentences to English (or other pivots), label them, project the entities "
+        "back onto the original words and score them against the gold where there is one")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dataset", required=True, choices=("masakhaner2", "panx"))
-    parser.add_argument("--lang", required=True, help="target language code (yo, yor, sw, ...)")
-    parser.add_argument("--split", default="test", help="split to score (default test)")
+    cli.add_target_arguments(parser)
     cli.add_method_arguments(parser, methods=("heuristic", "candidates"))
     parser.add_argument("--backtranslation", action="store_true",
                         help="use a back-translation of the labelled English into the target language")
@@ -51,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
 
     cli.prepare(args, dataset=args.dataset)
     with cli.user_errors():
-        gold = cli.load_gold_split(args, args.dataset, args.lang)
+        target = cli.load_target(args)
         result = translate_test_pivots(
-            gold.dataset, args.lang, args.pivots, run=cli.run_options(args), split=gold.split,
+            target.dataset, args.lang, args.pivots, run=cli.run_options(args), split=target.split,
             combine=CombineConfig(method=args.combine, min_agree=args.min_agree),
             method=cli.method_options(args, backtranslation=args.backtranslation, refinement=args.refinement),
-            origin=gold.origin("dataset"))
+            origin=target.origin("dataset"))
     return cli.finish(result, args, cli.print_summary)
