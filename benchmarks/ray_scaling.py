@@ -17,6 +17,10 @@ the test fixtures cycled). The batch size is calibrated so that one batch takes 
   actor start-up (process, imports, model load) plus one batch, so ``steady`` (per batch, start-up
   excluded) is (wall - that) / (batches - N).
 
+- ``core, N actors``: the same batches (already in the object store) through N plain Ray actors
+  holding the same ``StageWorker``, no Ray Data, after one warm-up batch each: what Ray core alone
+  costs and how it scales, so that Ray Data's share of the figures above can be told apart.
+
 ``overhead/batch`` = steady time per batch with one actor minus the local compute per batch: what
 Ray adds to each batch (Arrow in and out, scheduling, the object store). ``speed-up`` is the
 2-actor throughput over the 1-actor one, both from wall time and steady. Figures from a machine
@@ -93,6 +97,31 @@ def time_ray(engine: Any, dataset: Any, stage: Any, rows: int, workdir: Path, na
     return seconds
 
 
+def time_core(ray: Any, stage: Any, tables: list[Any], actors: int) -> float:
+    """Seconds per batch through ``actors`` plain Ray actors (one CPU each) running ``StageWorker``
+    on the same Arrow batches, two batches in flight per actor as Ray Data keeps them, warm."""
+    from projner.processing.engines.ray_data import StageWorker
+
+    class CoreWorker(StageWorker):
+        def rows(self, table: Any) -> int:
+            return self(table).num_rows
+
+    pool = [ray.remote(num_cpus=1)(CoreWorker).remote(stage) for _ in range(actors)]
+    refs = [ray.put(table) for table in tables]
+    ray.get([worker.rows.remote(refs[0]) for worker in pool])  # start-up and model load
+    started = time.perf_counter()
+    pending: list[Any] = []
+    for k, ref in enumerate(refs):
+        if len(pending) >= 2 * actors:
+            _, pending = ray.wait(pending, num_returns=1)
+        pending.append(pool[k % actors].rows.remote(ref))
+    ray.get(pending)
+    seconds = (time.perf_counter() - started) / len(tables)
+    for worker in pool:
+        ray.kill(worker)
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--batches", type=int, default=120, help="batches per timed run (default 120)")
@@ -142,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
                 "rows_per_s": round(len(sentences) / wall, 1),
                 "steady_batch_ms": round(1000 * (wall - startup) / (args.batches - actors), 2),
             }
+        tables = [dataset.with_format("arrow")[start:start + rows] for start in range(0, len(dataset), rows)]
+        core = {actors: time_core(ray, label_stage(model), tables, actors) for actors in (1, 2)}
         ray.shutdown()
 
     one, two = results["1_actor"], results["2_actor"]
@@ -153,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         "ray_overhead_per_batch_ms": round(one["steady_batch_ms"] - 1000 * local, 2),
         "speedup_wall": round(one["wall_s"] / two["wall_s"], 3),
         "speedup_steady": round(one["steady_batch_ms"] / two["steady_batch_ms"], 3),
+        "core_batch_ms": {f"{n}_actor": round(1000 * seconds, 2) for n, seconds in core.items()},
+        "core_speedup": round(core[1] / core[2], 3),
     }
     print(f"CPU: {figures['cpu']} ({figures['cpus']} CPUs), load average {figures['load_average']}")
     print(f"Label stage, XLM-R width {args.hidden} x {args.layers} layers (random), {rows} sentences a batch, "
@@ -164,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
         r = results[f"{actors}_actor"]
         print(f"{f'{actors} actor' + ('s' if actors > 1 else ''):<10}{r['wall_s']:>9.2f}{r['rows_per_s']:>9.1f}"
               f"{r['startup_plus_batch_s']:>12.2f}{r['steady_batch_ms']:>17.1f}")
+    for actors, seconds in core.items():
+        print(f"{f'core, {actors}':<10}{'':>9}{rows / seconds:>9.1f}{'':>12}{1000 * seconds:>17.1f}")
     print(f"Ray overhead per batch: {figures['ray_overhead_per_batch_ms']:.1f} ms; 2 actors / 1 actor: "
-          f"{figures['speedup_steady']:.2f}x steady, {figures['speedup_wall']:.2f}x wall (start-up included)")
+          f"{figures['speedup_steady']:.2f}x steady, {figures['speedup_wall']:.2f}x wall (start-up included); "
+          f"plain Ray actors without Ray Data: {figures['core_speedup']:.2f}x")
     if args.report:
         Path(args.report).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
     return 0
