@@ -17,7 +17,7 @@ every source's gold entities are projected with projner's default candidate matc
   source). These are the same three runs whose links the single source votes on; combining keeps
   what each run saw instead of voting it away first, and a recall-leaning view (gdfa) is safe where
   agreement decides. Combined by :func:`combine_spans` with ``--combine`` (ilp by default, weights
-  from the voters' agreement) and, for comparison, a majority ``vote``.
+  from each source's reliability, estimated without gold by :func:`reliability_weights`) and, for comparison, a majority ``vote``.
 
 For every set: strict F1 (seqeval, IOB2) and the set's URIEL syntactic distance to the target
 (nearest source, centroid) and its diversity (mean pairwise distance). The closing table compares
@@ -47,8 +47,8 @@ from projner.processing.align.statistical import (
 from projner.processing.evaluate import ner_scores
 from projner.processing.project.combine import (
     CombineConfig,
-    agreement_weights,
     combine_spans,
+    reliability_weights,
 )
 from projner.processing.project.pair import ProjectionConfig, project_pair
 from projner.processing.project.spans import ScoredSpan, spans_to_tags, tags_to_spans
@@ -136,8 +136,10 @@ def f1(gold: list[list[str]], projection: Projection) -> float:
     return 100 * ner_scores(gold, predicted)["f1"]
 
 
-def combined(voters: list[Projection], config: CombineConfig) -> Projection:
-    weights = agreement_weights([[[s.span for s in sentence] for sentence in voter] for voter in voters])
+def combined(voters: list[Projection], sources: list[str], config: CombineConfig) -> Projection:
+    """``voters`` combined; ``sources[v]``: the source voter ``v`` is a view of (its reliability is
+    estimated per source)."""
+    weights = reliability_weights([[[s.span for s in sentence] for sentence in voter] for voter in voters], sources)
     return [list(combine_spans([voter[n] for voter in voters], config, weights).spans)
             for n in range(len(voters[0]))]
 
@@ -168,8 +170,9 @@ def run_corpus(data: Path, key: str, views: list[str], config: CombineConfig, ca
                           "single-gdfa": f1(gold, projections[(sources[0], target, "gdfa")])}
             else:
                 voters = [projections[(s, target, view)] for s in sources for view in voter_views]
-                scores = {config.method: f1(gold, combined(voters, config)),
-                          "vote": f1(gold, combined(voters, CombineConfig(method="vote")))}
+                names = [s for s in sources for _ in voter_views]
+                scores = {config.method: f1(gold, combined(voters, names, config)),
+                          "vote": f1(gold, combined(voters, names, CombineConfig(method="vote")))}
             for method, value in scores.items():
                 if method == "vote" and config.method == "vote":
                     continue

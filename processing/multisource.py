@@ -74,7 +74,8 @@ def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
     ``projected``: ``(source name, projected dataset)`` pairs, each with the target's words
     (``target``: its words column and the target columns kept, :data:`PAIR_TARGET` or
     :data:`ORIGINAL_TARGET`) and ``tgt_entities`` (what the Project stage writes); names must be distinct. ``config``: default
-    :class:`CombineConfig` (ilp, voter weights from their agreement over the dataset).
+    :class:`CombineConfig` (ilp, voter weights from their reliability
+    over the dataset, estimated without gold).
     """
     config = config or CombineConfig()
     if not projected:

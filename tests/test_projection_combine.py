@@ -10,6 +10,7 @@ from projner.processing.project.combine import (
     CombineConfig,
     agreement_weights,
     combine_spans,
+    reliability_weights,
 )
 from projner.processing.project.spans import ScoredSpan, Span
 
@@ -93,6 +94,37 @@ def test_one_voter_is_returned_unchanged():
         assert words(combine_spans([spans], config)) == [(0, 2, "PER"), (3, 4, "LOC")]
 
 
+def _corpus(sentences: int = 30) -> tuple[list[list[Span]], list[list[Span]], list[list[Span]]]:
+    """Three sources over a truth of one entity per sentence: one finds it all, one two thirds of
+    it, one all of it plus, in every other sentence, a span nobody else projects."""
+    truth = [[Span(n % 5, n % 5 + 1 + n % 2, "PER")] for n in range(sentences)]
+    exact = [list(spans) for spans in truth]
+    partial = [list(spans) if n % 3 else [] for n, spans in enumerate(truth)]
+    noisy = [list(spans) + ([Span(7, 9, "LOC")] if n % 2 else []) for n, spans in enumerate(truth)]
+    return exact, partial, noisy
+
+
+def test_reliability_weights_trust_the_sources_whose_spans_are_confirmed():
+    exact, partial, noisy = _corpus()
+    weights = reliability_weights([exact, partial, noisy])
+    assert weights[0] > weights[1]
+    # noisy finds every entity, like exact, but a third of its spans are ones nobody confirms
+    assert weights[0] > weights[2]
+    garbage = [[Span(8, 9, "ORG")] for _ in exact]
+    assert reliability_weights([exact, partial, garbage])[2] == pytest.approx(0.01)  # the floor
+
+
+def test_a_sources_views_split_its_weight_and_do_not_vouch_for_it():
+    exact, partial, noisy = _corpus()
+    one_each = reliability_weights([exact, partial, noisy])
+    # noisy voting three times over (three views of one source) is still one source
+    views = reliability_weights([exact, partial, noisy, noisy, noisy], ["a", "b", "c", "c", "c"])
+    assert views[:2] == pytest.approx(one_each[:2])
+    assert sum(views[2:]) == pytest.approx(one_each[2])
+    # as separate sources, noisy's copies confirm each other's extra spans and gain trust
+    assert reliability_weights([exact, partial, noisy, noisy, noisy])[2] > views[2] * 3
+
+
 def test_agreement_weights_trust_the_voters_that_agree():
     a = [[Span(0, 1, "PER")], [Span(2, 3, "LOC")]]
     b = [[Span(0, 1, "PER")], [Span(2, 3, "LOC")]]
@@ -102,6 +134,21 @@ def test_agreement_weights_trust_the_voters_that_agree():
     assert weights[2] == pytest.approx(0.01)  # agrees with nobody: the floor
     with pytest.raises(ValueError, match="different numbers of sentences"):
         agreement_weights([a, a[:1]])
+
+
+def test_two_sources_fall_back_to_agreement():
+    exact, _, noisy = _corpus()
+    pair = [exact, exact, noisy, noisy]  # two views each
+    assert reliability_weights(pair, ["a", "a", "b", "b"]) == agreement_weights(pair)
+
+
+def test_reliability_weights_refuse_mismatched_voters():
+    exact, partial, _ = _corpus()
+    assert reliability_weights([exact]) == [1.0]
+    with pytest.raises(ValueError, match="different numbers of sentences"):
+        reliability_weights([exact, partial[:3]])
+    with pytest.raises(ValueError, match="1 groups for 2 voters"):
+        reliability_weights([exact, partial], ["a"])
 
 
 def test_bad_configs_and_weights_are_refused():

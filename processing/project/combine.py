@@ -17,9 +17,9 @@ one *voter*: a list of scored spans over the target words, non-overlapping. Two 
   exact solver (:mod:`.solvers`) chooses the non-overlapping candidates of largest total value, one
   type per span.
 
-Voter weights say how far each voter is trusted. :func:`agreement_weights` estimates them without
-gold: a voter's mean span-level F1 agreement with the other voters over the corpus, the unsupervised
-reliability of an annotator in a crowd (a source whose projections nobody else confirms counts less).
+Voter weights say how far each voter is trusted. :func:`reliability_weights` estimates them without
+gold, as Dawid and Skene estimate annotators in a crowd: EM over every projected span, with a
+confusion table per source (see there).
 
 Every choice is counted (:class:`CombineCounts`): spans kept and dropped, spans on which voters
 disagreed about the type, and spans chosen over an overlapping competitor of equal value (a tie,
@@ -28,7 +28,8 @@ broken by the solver's fixed order).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from projner.processing.project.solvers import Pair, solve_exact
@@ -214,6 +215,97 @@ def _choose(values: dict[Candidate, float],
     return Combined(tuple(spans), tuple(voters), counts)
 
 
+_EXACT, _OVERLAP, _OTHER_TYPE, _SILENT = range(4)
+"""What a source says about a candidate span: projected exactly it, an overlapping span of the same
+type (a boundary disagreement), only overlapping spans of other types, or nothing there."""
+_EM_ROUNDS = 200
+_EM_CONVERGED = 1e-6
+_WEIGHT_FLOOR = 0.01
+_IDENTIFIABLE = 3
+"""Sources the estimate needs: with two, "A is right, B is noise" explains the data as well as the
+converse, and EM collapses onto one of them."""
+
+
+def reliability_weights(projections: Sequence[Sequence[Sequence[Span]]],
+                        groups: Sequence[Hashable] | None = None) -> list[float]:
+    """Per voter, how far its source is trusted, estimated without gold (Dawid & Skene, 1979).
+
+    ``projections[v][n]``: voter ``v``'s spans in sentence ``n``; ``groups[v]``: the source voter
+    ``v`` belongs to (several views of one source; default: every voter is its own source). Every
+    (span, type) any voter projected is an item that is either an entity of the target or not; what
+    each source says about it (:data:`_EXACT` when at least half of its voters projected exactly it,
+    else :data:`_OVERLAP`, :data:`_OTHER_TYPE` or :data:`_SILENT`) is a noisy observation with a
+    per-source confusion table. EM estimates the tables and the items' truth together, starting from
+    the share of sources that projected each item. A source's weight is the log-likelihood ratio
+    between projecting a span and being silent on it: how much its word moves the odds that an entity
+    is there. Unlike mean agreement, it separates a reliable source from one whose spans the others
+    merely tolerate, and a source's own views do not vouch for it. The weight is shared by the
+    source's voters (they split it, so a source counts once); a source whose spans say nothing (or
+    the opposite) keeps a small floor. Fewer than three sources (:data:`_IDENTIFIABLE`) fall back to
+    :func:`agreement_weights`.
+    """
+    voters = len(projections)
+    groups = list(range(voters)) if groups is None else list(groups)
+    if len(groups) != voters:
+        raise ValueError(f"{len(groups)} groups for {voters} voters")
+    sources = list(dict.fromkeys(groups))
+    lengths = {len(voter) for voter in projections}
+    if len(lengths) > 1:
+        raise ValueError(f"voters cover different numbers of sentences: {sorted(lengths)}")
+    members = [[v for v in range(voters) if groups[v] == source] for source in sources]
+    if len(sources) < _IDENTIFIABLE:
+        return agreement_weights(projections)
+    observations = _observations(projections, members)
+    llr = _dawid_skene(observations, len(sources))
+    weight_of = {source: max(llr[k][_EXACT] - llr[k][_SILENT], _WEIGHT_FLOOR) / len(members[k])
+                 for k, source in enumerate(sources)}
+    return [weight_of[group] for group in groups]
+
+
+def _observations(projections: Sequence[Sequence[Sequence[Span]]],
+                  members: list[list[int]]) -> list[list[int]]:
+    """For every candidate (span, type) of every sentence, what each source says about it."""
+    observations = []
+    for n in range(len(projections[0])):
+        sets = [{(s.start, s.end, s.label) for s in voter[n]} for voter in projections]
+        for start, end, label in sorted(set().union(*sets)):
+            row = []
+            for voters in members:
+                exact = sum((start, end, label) in sets[v] for v in voters)
+                overlapping = {lab for v in voters for s, e, lab in sets[v] if s < end and start < e}
+                row.append(_EXACT if 2 * exact >= len(voters) else _OVERLAP if label in overlapping
+                           else _OTHER_TYPE if overlapping else _SILENT)
+            observations.append(row)
+    return observations
+
+
+def _dawid_skene(observations: list[list[int]], sources: int) -> list[list[float]]:
+    """EM for binary items (entity or not) observed by ``sources`` annotators with confusion tables;
+    returns each source's log-likelihood ratio (entity : no entity) per observation. Add-one
+    smoothing keeps every ratio finite."""
+    truth = [sum(x == _EXACT for x in row) / sources for row in observations]
+    llr = [[0.0] * 4 for _ in range(sources)]
+    for _ in range(_EM_ROUNDS):
+        counts = [[[1.0] * 4, [1.0] * 4] for _ in range(sources)]
+        for row, p in zip(observations, truth):
+            for k, x in enumerate(row):
+                counts[k][1][x] += p
+                counts[k][0][x] += 1 - p
+        llr = [[math.log(c[1][x] / sum(c[1])) - math.log(c[0][x] / sum(c[0])) for x in range(4)] for c in counts]
+        prior = (sum(truth) + 1) / (len(truth) + 2)
+        offset = math.log(prior / (1 - prior))
+        updated = [_sigmoid(offset + sum(llr[k][x] for k, x in enumerate(row))) for row in observations]
+        converged = all(abs(a - b) < _EM_CONVERGED for a, b in zip(updated, truth))
+        truth = updated
+        if converged:
+            break
+    return llr
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
 def agreement_weights(projections: Sequence[Sequence[Sequence[Span]]]) -> list[float]:
     """Per voter, its mean span-level F1 agreement with every other voter over the corpus.
 
@@ -236,5 +328,5 @@ def agreement_weights(projections: Sequence[Sequence[Sequence[Span]]]) -> list[f
             common = sum(len(a & b) for a, b in zip(sets[v], sets[u]))
             size = sum(len(a) + len(b) for a, b in zip(sets[v], sets[u]))
             agreements.append(2 * common / size if size else 1.0)
-        weights.append(max(sum(agreements) / len(agreements), 0.01))
+        weights.append(max(sum(agreements) / len(agreements), _WEIGHT_FLOOR))
     return weights

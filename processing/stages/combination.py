@@ -21,8 +21,8 @@ from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.combine import (
     CombineConfig,
     CombineCounts,
-    agreement_weights,
     combine_spans,
+    reliability_weights,
 )
 from projner.processing.project.spans import ScoredSpan, Span, spans_to_tags
 from projner.processing.stages.transfer import check_no_clash
@@ -106,11 +106,12 @@ def scored_spans(entities: Sequence[Mapping[str, Any]] | None, length: int, wher
 
 
 def voter_weights(dataset: Any, columns: CombineColumns) -> tuple[float, ...]:
-    """Each voter's agreement with the others over the whole dataset (see :func:`agreement_weights`)."""
+    """Each voter's reliability over the whole dataset, every column its own source (see
+    :func:`~projner.processing.project.combine.reliability_weights`)."""
     voters = [[[s.span for s in scored_spans(row, length, f"column {column!r}")]
                for row, length in zip(dataset[column], map(len, dataset[columns.target_tokens]))]
               for column in columns.voters]
-    return tuple(agreement_weights(voters))
+    return tuple(reliability_weights(voters))
 
 
 def combine_dataset(dataset: Any, combine: Combine, **map_kwargs: Any) -> Any:
