@@ -41,9 +41,15 @@ from projner.builders.parallel import read_parallel
 from projner.processing.align.backends import make_aligner, uses_encoder
 from projner.processing.align.combined import combine_links, split_options
 from projner.processing.align.links import read_pharaoh
+from projner.processing.evaluate import ner_scores
+from projner.processing.project.name_evidence import (
+    NameEvidenceConfig,
+    keep_named,
+    name_shares,
+)
 from projner.processing.project.names import NameMatchConfig
 from projner.processing.project.pair import ProjectionConfig, project_pair
-from projner.processing.project.spans import tags_to_spans
+from projner.processing.project.spans import spans_to_tags, tags_to_spans
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -61,22 +67,44 @@ class Configuration:
     projection: ProjectionConfig = field(default_factory=ProjectionConfig)
     aligner_options: tuple[tuple[str, Any], ...] = ()
     """Backend keywords; ``neural`` also gets ``model`` (and ``device``) from the command line."""
+    name_evidence: NameEvidenceConfig | None = None
+    """Drop projected spans the corpus uses as common words (:mod:`~projner.processing.project.name_evidence`)."""
 
 
 WITHOUT_ROMANIZATION = ProjectionConfig(names=NameMatchConfig(romanized=False))
+EVIDENCE = NameEvidenceConfig()
 
 CONFIGURATIONS: list[Configuration] = [
     Configuration("eflomal-before", "eflomal", WITHOUT_ROMANIZATION, (("stem_letters", 0),)),
-    Configuration("eflomal", "eflomal"),
+    Configuration("eflomal-spans", "eflomal"),
+    Configuration("eflomal", "eflomal", name_evidence=EVIDENCE),
     Configuration("neural-same-script", "neural", WITHOUT_ROMANIZATION),
-    Configuration("neural", "neural"),
-    Configuration("neural+eflomal", "neural+eflomal"),
+    Configuration("neural-spans", "neural"),
+    Configuration("neural", "neural", name_evidence=EVIDENCE),
+    Configuration("neural-words", "neural", aligner_options=(("token_type", "word"),), name_evidence=EVIDENCE),
+    Configuration("neural+eflomal", "neural+eflomal", name_evidence=EVIDENCE),
 ]
 """The columns, in order. ``eflomal-before``: projner before romanized name links and stems
 (eflomal on whole words, name links within one script); ``neural-same-script``: the neural
-aligner with name links within one script; ``eflomal``/``neural``: the defaults;
-``neural+eflomal``: the union of both aligners' links (``--aligner neural+eflomal``;
-docs/alignment.md)."""
+aligner with name links within one script; ``eflomal``/``neural``: the defaults (projection, then
+spans on words the corpus uses as common words dropped); ``eflomal-spans``/``neural-spans``: the
+same without that last step; ``neural-words``: ``neural`` with the similarity matrix over words
+(each the mean of its subwords) instead of subwords; ``neural+eflomal``: both aligners' links combined
+(``--aligner neural+eflomal``; docs/alignment.md)."""
+
+
+def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Configuration) -> float:
+    """Strict F1 (percent) of the configuration's projection of ``rows`` through ``links``."""
+    if configuration.name_evidence is None:
+        return project_f1(list(rows), list(links), configuration.projection)
+    projections = [project_pair(r["src_tokens"], r["entities"], r["tgt_tokens"], pair, configuration.projection)
+                   for r, pair in zip(rows, links)]
+    targets = [r["tgt_tokens"] for r in rows]
+    shares = name_shares([r["src_tokens"] for r in rows], [r["entities"] for r in rows], targets,
+                         [p.links for p in projections])
+    kept = keep_named(targets, [[s.span for s in p.spans] for p in projections], shares, configuration.name_evidence)
+    predicted = [spans_to_tags(spans, len(words)) for spans, words in zip(kept, targets)]
+    return 100 * ner_scores([r["tgt_tags"] for r in rows], predicted)["f1"]
 
 
 def load_pud(data: Path, language: str) -> list[dict]:
@@ -125,7 +153,7 @@ def score_table(title: str, rows_by_language: dict[str, list[dict]], configurati
             key = aligner_key(configuration, args)
             if key not in links_by_key:
                 links_by_key[key], seconds[configuration.name] = align(key, rows, links_by_key)
-            scores[configuration.name] = project_f1(rows, links_by_key[key], configuration.projection)
+            scores[configuration.name] = configuration_f1(rows, links_by_key[key], configuration)
         results[language] = scores
         if keep_links is not None:
             keep_links[language] = links_by_key[aligner_key(configurations[0], args)]
@@ -139,7 +167,7 @@ def score_table(title: str, rows_by_language: dict[str, list[dict]], configurati
 def europarl_reference(data: Path, rows_by_language: dict[str, list[dict]],
                        configurations: Sequence[Configuration]) -> dict[str, dict[str, float]]:
     """F1 of each configuration's projection on the shipped reference eflomal links."""
-    projections = {c.name: c.projection for c in configurations if c.aligner == "eflomal"}
+    projections = {c.name: c for c in configurations if c.aligner == "eflomal"}
     print("\n## Europarl-NER, reference links (alignments/eflomal.en-L.*.txt)\n")
     print(f"{'links':<20}" + "".join(f"{name:>22}" for name in projections))
     results = {}
@@ -147,7 +175,7 @@ def europarl_reference(data: Path, rows_by_language: dict[str, list[dict]],
         for symmetrization in ("intersection", "gdfa"):
             path = data / "europarl-ner" / "alignments" / f"eflomal.en-{language}.{symmetrization}.txt"
             links = [line.sure for line in read_pharaoh(path)]
-            scores = {name: project_f1(rows, links, config) for name, config in projections.items()}
+            scores = {name: configuration_f1(rows, links, c) for name, c in projections.items()}
             results[f"{language} {symmetrization}"] = scores
             print(f"{language + ' ' + symmetrization:<20}" + "".join(f"{scores[n]:22.1f}" for n in projections))
     return results
