@@ -13,9 +13,9 @@ the test fixtures cycled). The batch size is calibrated so that one batch takes 
 - ``local``: the stage over every batch in this process, one thread: the compute per batch;
 - ``ray, N actors``: the same batches through :class:`~projner.processing.engines.ray_data.RayEngine`
   (a local Ray with 2 CPUs, one thread per actor, the cache file written), wall time from the call
-  to the loaded result. Each pool is also timed on N batches only (one per actor): that run is
-  actor start-up (process, imports, model load) plus one batch, so ``steady`` (per batch, start-up
-  excluded) is (wall - that) / (batches - N).
+  to the loaded result. Each batch also notes when it started and finished in its actor: start-up
+  (process, imports, model load, first batch) lasts until every actor has finished its first
+  batch, and ``steady`` is the time per batch from then to the last batch's end.
 
 - ``core, N actors``: the same batches (already in the object store) through N plain Ray actors
   holding the same ``StageWorker``, no Ray Data, after one warm-up batch each: what Ray core alone
@@ -38,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from projner.processing.engines import RayConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 CONLL = ROOT.parent / "shared" / "data" / "conll2003-en" / "en.conll.train.tsv"
@@ -75,26 +77,50 @@ def label_stage(model: Path) -> Any:
 
 
 def calibrate(stage: Any, sentences: list[list[str]], batch_ms: float) -> int:
-    """Rows per batch for ``batch_ms`` of compute on one thread (warm model, two measurements)."""
+    """Rows per batch for ``batch_ms`` of compute on one thread (warm model), measured on batches
+    taken across ``sentences`` (sentence lengths vary along a corpus)."""
     rows = 16
     stage({"tokens": sentences[:rows]})  # loads the model
-    for _ in range(2):
+    for _ in range(3):
+        starts = range(0, len(sentences) - rows, max(1, (len(sentences) - rows) // 8))
         started = time.perf_counter()
-        stage({"tokens": sentences[:rows]})
-        took = (time.perf_counter() - started) * 1000
-        rows = max(1, min(len(sentences), round(rows * batch_ms / took)))
+        for start in starts:
+            stage({"tokens": sentences[start:start + rows]})
+        took = (time.perf_counter() - started) * 1000 / len(starts)
+        rows = max(1, min(len(sentences) // 2, round(rows * batch_ms / took)))
     return rows
 
 
-def time_ray(engine: Any, dataset: Any, stage: Any, rows: int, workdir: Path, name: str) -> float:
+class Clocked:
+    """The stage, each batch's rows also holding ``[started, finished, actor pid]`` (wall clock)."""
+
+    def __init__(self, stage: Any) -> None:
+        self.stage = stage
+
+    def __call__(self, batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        started = time.time()
+        out = self.stage(batch)
+        return {**out, "clock": [[started, time.time(), os.getpid()]] * len(batch["tokens"])}
+
+
+def time_ray(engine: Any, dataset: Any, stage: Any, rows: int, workdir: Path, name: str) -> dict[str, float]:
+    """Wall seconds of the whole run, seconds until every actor had finished its first batch, and
+    the steady seconds per batch after that."""
     from projner.processing.engines import Step
 
     step = Step(name, name, workdir / f"{name}.arrow", uses_model=True, batch_size=rows)
-    started = time.perf_counter()
-    [out] = engine.map(dataset, stage, [step])
-    seconds = time.perf_counter() - started
+    called = time.time()
+    [out] = engine.map(dataset, Clocked(stage), [step])
+    wall = time.time() - called
     assert len(out) == len(dataset)
-    return seconds
+    batches = {tuple(clock) for clock in out["clock"]}
+    firsts: dict[float, float] = {}
+    for _, finished, pid in batches:
+        firsts[pid] = min(firsts.get(pid, finished), finished)
+    warm = max(firsts.values())
+    last = max(finished for _, finished, _ in batches)
+    steady = sum(1 for started, _, _ in batches if started >= warm)
+    return {"wall": wall, "startup": warm - called, "steady": (last - warm) / steady}
 
 
 def time_core(ray: Any, stage: Any, tables: list[Any], actors: int) -> float:
@@ -128,13 +154,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-ms", type=float, default=100.0, help="compute per batch to calibrate to")
     parser.add_argument("--hidden", type=int, default=256, help="width of the random XLM-R model")
     parser.add_argument("--layers", type=int, default=4, help="layers of the random XLM-R model")
+    parser.add_argument("--batches-ahead", type=int, default=RayConfig.batches_ahead,
+                        help=f"batches queued on each actor (default {RayConfig.batches_ahead}, projner's)")
     parser.add_argument("--report", help="write the figures here (JSON)")
     args = parser.parse_args(argv)
 
     import datasets
     import torch
 
-    from projner.processing.engines import RayConfig
     from projner.processing.engines.datasets_map import DatasetsEngine
     from projner.processing.engines.ray_data import RayEngine, require_ray
     from projner.testing.tiny_models import build_ner
@@ -162,14 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         ray.data.DataContext.get_current().enable_progress_bars = False
         results: dict[str, Any] = {}
         for actors in (1, 2):
-            engine = RayEngine(RayConfig(workers=actors, gpus_per_worker=0), cached=DatasetsEngine())
-            fresh = label_stage(model)  # unloaded: each actor loads its own copy
-            startup = time_ray(engine, dataset.select(range(rows * actors)), fresh, rows, workdir, f"start{actors}")
-            wall = time_ray(engine, dataset, fresh, rows, workdir, f"run{actors}")
+            engine = RayEngine(RayConfig(workers=actors, gpus_per_worker=0, batches_ahead=args.batches_ahead),
+                               cached=DatasetsEngine())
+            # unloaded: each actor loads its own copy
+            run = time_ray(engine, dataset, label_stage(model), rows, workdir, f"run{actors}")
             results[f"{actors}_actor"] = {
-                "wall_s": round(wall, 3), "startup_plus_batch_s": round(startup, 3),
-                "rows_per_s": round(len(sentences) / wall, 1),
-                "steady_batch_ms": round(1000 * (wall - startup) / (args.batches - actors), 2),
+                "wall_s": round(run["wall"], 3), "startup_plus_batch_s": round(run["startup"], 3),
+                "rows_per_s": round(len(sentences) / run["wall"], 1),
+                "steady_batch_ms": round(1000 * run["steady"], 2),
             }
         tables = [dataset.with_format("arrow")[start:start + rows] for start in range(0, len(dataset), rows)]
         core = {actors: time_core(ray, label_stage(model), tables, actors) for actors in (1, 2)}
@@ -179,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "cpu": cpu_model(), "cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()],
         "source": str(source), "model": {"hidden": args.hidden, "layers": args.layers},
-        "batches": args.batches, "rows_per_batch": rows, "local_batch_ms": round(1000 * local, 2),
+        "batches": args.batches, "rows_per_batch": rows, "batches_ahead": args.batches_ahead, "local_batch_ms": round(1000 * local, 2),
         **results,
         "ray_overhead_per_batch_ms": round(one["steady_batch_ms"] - 1000 * local, 2),
         "speedup_wall": round(one["wall_s"] / two["wall_s"], 3),
@@ -189,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"CPU: {figures['cpu']} ({figures['cpus']} CPUs), load average {figures['load_average']}")
     print(f"Label stage, XLM-R width {args.hidden} x {args.layers} layers (random), {rows} sentences a batch, "
-          f"{args.batches} batches")
+          f"{args.batches} batches, {args.batches_ahead} queued on each actor")
     print(f"{'':<10}{'wall s':>9}{'rows/s':>9}{'start-up s':>12}{'steady ms/batch':>17}")
     print(f"{'local':<10}{local * args.batches:>9.2f}{len(sentences) / (local * args.batches):>9.1f}"
           f"{'':>12}{1000 * local:>17.1f}")

@@ -183,8 +183,16 @@ class MethodOptions:
         return {"name": self.method, "params": params}
 
 
+@dataclass(frozen=True, kw_only=True)
+class RowIds:
+    """Which of the user's columns names the rows."""
+
+    id: str = "id"
+    """Used where the dataset has it (error messages and outputs name rows by it)."""
+
+
 @dataclass(frozen=True)
-class Columns:
+class Columns(RowIds):
     """Which of the user's columns hold the words and the gold tags (IOB2 strings or ``ClassLabel``
     ids, names read from the features). The pipeline reads them under these names; the user's
     dataset is never renamed in place."""
@@ -193,12 +201,10 @@ class Columns:
     tags: str | None = "ner_tags"
     """translate-test and model-transfer score against it where the dataset has it; without it (or
     with None) they label the sentences and score nothing. translate-train needs it."""
-    id: str = "id"
-    """Used where the dataset has it (error messages and outputs name rows by it)."""
 
 
 @dataclass(frozen=True)
-class PairColumns:
+class PairColumns(RowIds):
     """Which of the user's columns hold a parallel corpus: the labelled side, the side that receives
     labels, its gold tags where it has them (to score the projection) and ready links where given
     (``[[src, tgt], ...]`` per pair; without them the pipeline aligns)."""
@@ -210,7 +216,6 @@ class PairColumns:
     """Optional: scored against where the dataset has the column."""
     alignments: str = "alignments"
     """Optional: used where the dataset has the column."""
-    id: str = "id"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,17 @@ EXECUTION_ONLY = {"fingerprint": False}
 stage runs but not what it outputs, so it stays out of the stage's fingerprint."""
 
 
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ModelFields:
+    """What :class:`ModelStage` reads from its config besides ``model``: the model's revision, the
+    precision it runs in and the device (execution only). Keyword-only, after the config's own fields."""
+
+    revision: str | None = None
+    dtype: str = "auto"
+    """Precision of a transformers model (auto: bfloat16/float16 on GPU, float32 on CPU)."""
+    device: str = dataclasses.field(default="auto", metadata=EXECUTION_ONLY)
+
+
 def fingerprinted_fields(config: Any) -> dict[str, Any]:
     """A stage config's fields that decide its output (all but the ``EXECUTION_ONLY`` ones)."""
     return {
@@ -119,8 +130,8 @@ class ModelStage(ConfigStage):
     never pickled (so ``num_proc`` workers each load their own), and the fingerprint names the model
     id and the version that runs, never a hash of its weights.
 
-    Subclasses set ``stage`` and ``config`` (a dataclass with ``model``, ``revision``, ``dtype``,
-    ``device``) and load ``_model``/``_tokenizer``/``_device`` on first use.
+    Subclasses set ``stage`` and ``config`` (a dataclass with ``model`` and the :class:`ModelFields`)
+    and load ``_model``/``_tokenizer``/``_device`` on first use.
     """
 
     _model: Any = None

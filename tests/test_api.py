@@ -19,52 +19,17 @@ from projner.processing.stages.correspondence import AlignConfig
 
 
 def every_stage() -> list[Stage]:
-    """One of each stage, built from its config (nothing is loaded)."""
-    from projner.processing.project.retype import RetypeConfig
-    from projner.processing.stages.corpus_types import Retype
-    from projner.processing.stages.correspondence import (
-        Align,
-        AlignConfig,
-        RefineConfig,
-        RefineLinks,
-    )
-    from projner.processing.stages.selection import (
-        SelectConfig,
-        SelectSentences,
-        Stamp,
-        StampConfig,
-    )
-    from projner.processing.stages.tag_columns import (
-        GoldTags,
-        GoldTagsConfig,
-        MapTags,
-        MapTagsConfig,
-    )
-    from projner.processing.stages.tagging import Label, LabelConfig
-    from projner.processing.stages.transfer import Project
-    from projner.processing.stages.translation import (
-        EasyProjectTranslate,
-        EasyProjectTranslateConfig,
-        ProjectMarked,
-        ProjectMarkedConfig,
-        Translate,
-        TranslateConfig,
-    )
-    from projner.processing.stages.words import (
-        Detokenize,
-        DetokenizeConfig,
-        SplitWords,
-        SplitWordsConfig,
-    )
+    """One of each stage, built from its config as a user imports them (nothing is loaded)."""
+    import projner as p
 
-    translate = TranslateConfig("en", "yo")
+    translate = p.TranslateConfig("en", "yo")
     return [
-        Detokenize(DetokenizeConfig("en")), SplitWords(SplitWordsConfig("yo")), Translate(translate),
-        EasyProjectTranslate(EasyProjectTranslateConfig(translate)), ProjectMarked(ProjectMarkedConfig("yo")),
-        Label(LabelConfig()), Align(AlignConfig("eflomal")), RefineLinks(RefineConfig("union")),
-        Project(), Retype(RetypeConfig(types=("MISC",)), ("MISC=O",)), SelectSentences(SelectConfig()),
-        Stamp(StampConfig("heuristic")), GoldTags(GoldTagsConfig(("O", "B-PER", "I-PER"))),
-        MapTags(MapTagsConfig(("MISC=O",), "src_unmapped_tags", "src_tags")),
+        p.Detokenize(p.DetokenizeConfig("en")), p.SplitWords(p.SplitWordsConfig("yo")), p.Translate(translate),
+        p.EasyProjectTranslate(p.EasyProjectTranslateConfig(translate)), p.ProjectMarked(p.ProjectMarkedConfig("yo")),
+        p.Label(p.LabelConfig()), p.Align(p.AlignConfig("eflomal")), p.RefineLinks(p.RefineConfig("union")),
+        p.Project(), p.Retype(p.RetypeConfig(types=("MISC",)), ("MISC=O",)), p.SelectSentences(p.SelectConfig()),
+        p.Stamp(p.StampConfig("heuristic")), p.GoldTags(p.GoldTagsConfig(("O", "B-PER", "I-PER"))),
+        p.MapTags(p.MapTagsConfig(("MISC=O",), "src_unmapped_tags", "src_tags")),
     ]
 
 

@@ -185,3 +185,26 @@ def test_translate_train_from_two_languages_pools_both_silver_corpora(tiny_model
     assert main(["translate-train", "--source", str(folder / "de-europarl.test.conll02"), "--lang", "yo",
                  *common]) == 2
     assert "give its language with --source-lang" in capsys.readouterr().err
+
+
+def test_translate_test_through_two_pivots_on_unlabelled_sentences_scores_nothing(tiny_models, tmp_path, fixtures):
+    """Sentences without gold tags: each pivot labels and projects them, the combination is counted,
+    and no score is claimed anywhere (the pivots' reason is the report's)."""
+    from projner.processing.corpora import load_gold
+    from projner.processing.multisource import translate_test_pivots
+    from projner.processing.options import RunOptions
+    from projner.processing.project.combine import CombineConfig
+
+    run = RunOptions(translator=str(tiny_models["translator"]), ner_model=str(tiny_models["ner"]),
+                     aligner_model=str(tiny_models["aligner"]), cache_dir=str(tmp_path / "cache"), num_beams=1,
+                     max_new_tokens=8)
+    data = load_gold("masakhaner2", "yo", "test", data_dir=str(fixtures / "masakhaner2"),
+                     cache_dir=tmp_path / "gold").dataset.remove_columns("ner_tags")
+    result = translate_test_pivots(data, "yo", ["en", "fr"], run=run, combine=CombineConfig(method="vote", min_agree=1))
+    report, out = result.report, result.dataset["test"]
+    assert result.scores is None and result.gold is None and "no gold tags" in result.no_gold_reason
+    assert report["no_gold"] == result.no_gold_reason and "f1" not in report
+    assert all("f1" not in own and own["no_gold"] for own in report["source_reports"].values())
+    assert len(out) == len(data) and "ner_tags" not in out.column_names
+    assert sum(report["predicted_entities"].values()) == sum(t.startswith("B-") for row in out["projected_tags"]
+                                                             for t in row)

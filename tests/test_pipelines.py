@@ -12,7 +12,6 @@ from pathlib import Path
 
 import datasets
 import pytest
-import torch
 
 from projner.cli import main as cli_main
 from projner.processing import pipelines
@@ -35,12 +34,7 @@ from projner.processing.stages.transfer import Project
 TEST_STEPS = ["detokenize", "translate", "split_words", "label_source", "align", "project"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 
 def options(tiny_models, tmp_path: Path, **changes) -> RunOptions:

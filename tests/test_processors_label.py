@@ -30,12 +30,7 @@ LONG = ("The United Nations said the talks in Geneva would resume in March and A
         "met Emmanuel Macron in Paris , France .").split() * 4
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 
 def make(tiny_models, **changes) -> Label:

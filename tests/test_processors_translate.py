@@ -6,7 +6,6 @@ import pickle
 
 import datasets
 import pytest
-import torch
 
 from projner.languages import LanguageError
 from projner.processing.stages.translation import Translate, TranslateConfig
@@ -20,13 +19,7 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models on a shared 2-core machine run fastest on one thread."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("single_thread")
 
 
 def make(tiny_models, **changes) -> Translate:

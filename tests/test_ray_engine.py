@@ -100,6 +100,28 @@ def test_without_ray_the_engine_is_one_line_saying_what_to_install(monkeypatch, 
 
 
 @pytest.mark.ray
+def test_model_stages_queue_batches_ahead_on_each_actor(ray_address):
+    """The actor pool is told how many batches to keep queued on each actor (Ray Data's default of
+    two let CPU actors wait for the driver); fewer than one is refused."""
+    import ray
+
+    from projner.processing.engines.ray_data import RayEngine
+
+    class Source:
+        def map_batches(self, function, **options):
+            self.options = options
+            return self
+
+    engine = RayEngine(RayConfig(workers=2, gpus_per_worker=0, batches_ahead=6), cached=build_engine("datasets"))
+    source = engine._map_batches(ray, Source(), stage=None, step=Step("label", "f", Path("x"), uses_model=True), batches=9)
+    pool = source.options["compute"]
+    assert (pool.max_tasks_in_flight_per_actor, pool.min_size, pool.max_size) == (6, 2, 2)
+    assert RayConfig().batches_ahead == 4
+    with pytest.raises(ValueError, match="batches_ahead must be at least 1"):
+        RayConfig(batches_ahead=0)
+
+
+@pytest.mark.ray
 def test_ray_batches_keep_order_features_and_the_shard_files(ray_address, tmp_path):
     """A CPU stage as Ray tasks over two shards of 7 and 13 rows (batches of 3 counted from each
     shard's start): the datasets engine's rows, order, features and files, shard by shard."""

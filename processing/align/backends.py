@@ -12,12 +12,16 @@ from typing import Any
 from projner.processing.align.base import WordAligner
 
 
+def _extra_text(options: dict[str, Any]) -> dict[str, Any]:
+    """The extra parallel text eflomal trains on (``extra_source``/``extra_target``), out of ``options``."""
+    return {name: options.pop(name, ()) for name in ("extra_source", "extra_target")}
+
+
 def _eflomal(**options: Any) -> WordAligner:
     from projner.processing.align.statistical import EflomalAligner, EflomalConfig
 
-    extra_source = options.pop("extra_source", ())
-    extra_target = options.pop("extra_target", ())
-    return EflomalAligner(EflomalConfig(**options), extra_source=extra_source, extra_target=extra_target)
+    extra = _extra_text(options)
+    return EflomalAligner(EflomalConfig(**options), **extra)
 
 
 def _neural(**options: Any) -> WordAligner:
@@ -28,11 +32,11 @@ def _neural(**options: Any) -> WordAligner:
 
 def _combined(**options: Any) -> WordAligner:
     from projner.processing.align.combined import CombinedAligner, CombinedConfig
+    from projner.processing.align.statistical import EflomalAligner
 
-    extra_source = options.pop("extra_source", ())
-    extra_target = options.pop("extra_target", ())
-    return CombinedAligner(CombinedConfig.from_options(**options), extra_source=extra_source,
-                           extra_target=extra_target)
+    extra = _extra_text(options)
+    config = CombinedConfig.from_options(**options)
+    return CombinedAligner(config, EflomalAligner(config.eflomal, **extra))
 
 
 BACKENDS: dict[str, Callable[..., WordAligner]] = {"eflomal": _eflomal, "neural": _neural,

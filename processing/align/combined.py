@@ -79,16 +79,14 @@ class CombinedAligner:
     eflomal learns from the batch: pass the whole corpus in one ``align`` call (as for eflomal alone).
     """
 
-    def __init__(
-        self,
-        config: CombinedConfig = CombinedConfig(),
-        *,
-        extra_source: Sequence[Sequence[str]] = (),
-        extra_target: Sequence[Sequence[str]] = (),
-    ) -> None:
+    def __init__(self, config: CombinedConfig = CombinedConfig(), eflomal: EflomalAligner | None = None) -> None:
+        """``eflomal``: the eflomal side, where it trains on extra parallel text too (its config must
+        be ``config.eflomal``); by default built from ``config.eflomal`` alone."""
+        if eflomal is not None and eflomal.config != config.eflomal:
+            raise ValueError("the eflomal aligner given has another config than the combined config's eflomal")
         self.config = config
         self.neural = NeuralAligner(config.neural)
-        self.eflomal = EflomalAligner(config.eflomal, extra_source=extra_source, extra_target=extra_target)
+        self.eflomal = eflomal or EflomalAligner(config.eflomal)
 
     def align(self, source: Sequence[Sequence[str]], target: Sequence[Sequence[str]]) -> list[list[Link]]:
         return combine_links(self.neural.align(source, target), self.eflomal.align(source, target),

@@ -58,6 +58,14 @@ class RayConfig:
     cpus_per_worker: float = 1.0
     retries: int = 3
     """Restarts of a lost actor, resubmissions of its batches, reruns of a lost task (-1: unlimited)."""
+    batches_ahead: int = 4
+    """Batches queued on each actor (Ray Data's ``max_tasks_in_flight_per_actor``). Ray Data's own
+    default, 2, let two CPU actors wait for the driver between batches (1.4x one actor instead of
+    1.6x, ``benchmarks/ray_scaling.py``); a queued batch costs only its input block's memory."""
+
+    def __post_init__(self) -> None:
+        if self.batches_ahead < 1:
+            raise ValueError(f"batches_ahead must be at least 1, got {self.batches_ahead}")
 
 
 class Engine(Protocol):

@@ -122,7 +122,8 @@ class RayEngine:
         if step.uses_model:
             workers, gpus = self.pool(ray)
             common |= {"fn_constructor_kwargs": {"stage": stage}, "num_gpus": gpus,
-                       "compute": ray.data.ActorPoolStrategy(size=min(workers, batches))}
+                       "compute": ray.data.ActorPoolStrategy(
+                           size=min(workers, batches), max_tasks_in_flight_per_actor=c.batches_ahead)}
             retry = {"max_restarts": c.retries, "max_task_retries": c.retries}
             function: Any = StageWorker
         else:

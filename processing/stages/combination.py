@@ -25,20 +25,18 @@ from projner.processing.project.combine import (
     reliability_weights,
 )
 from projner.processing.project.spans import ScoredSpan, Span, spans_to_tags
+from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
 
 STAGE = "combine"
 
 
 @dataclass(frozen=True)
-class CombineColumns:
+class CombineColumns(ProjectedLabels):
     """Where the stage reads the voters and writes its results."""
 
     voters: tuple[str, ...]
     """One column of projected spans per voter."""
-    target_tokens: str = "tgt_tokens"
-    projected_tags: str = "projected_tags"
-    target_entities: str = "tgt_entities"
     voted_by: str = "combine_voters"
     """Output: per combined span, the names of the voters that projected exactly it (words and type)."""
     counts: str = "combine_counts"

@@ -20,22 +20,19 @@ from projner.processing.project.spans import (
     spans_from_dicts,
     spans_to_tags,
 )
+from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
 
 STAGE = "retype"
 
 
 @dataclass(frozen=True)
-class RetypeColumns:
-    """Where the retyping stage reads the projection under the source's own types, and what it adds."""
+class RetypeColumns(ProjectedLabels):
+    """Where the retyping stage reads the projection under the source's own types; it writes the
+    spans after retyping and the label map, and their tags."""
 
-    target_tokens: str = "tgt_tokens"
     typed_entities: str = "typed_entities"
     """Input: projected spans ``{start, end, label, score}``, labels as in the source (MISC kept)."""
-    target_entities: str = "tgt_entities"
-    """Output: the spans after retyping and the label map."""
-    projected_tags: str = "projected_tags"
-    """Output: their IOB2 tags."""
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,15 @@ class GoldTagsConfig:
     input_column: str = "ner_tags"
 
 
-class GoldTags(ConfigStage):
+class LabelMapStage(ConfigStage):
+    """A stage that rewrites tags through its config's ``label_map``, parsed once."""
+
+    def __init__(self, config: GoldTagsConfig | MapTagsConfig) -> None:
+        super().__init__(config)
+        self.label_map = LabelMap.parse(config.label_map)
+
+
+class GoldTags(LabelMapStage):
     """``.map`` stage: gold tags (``ClassLabel`` ids or IOB2 strings) as IOB2 strings, through an
     optional label map, in ``src_tags``: the column every projection stage reads the labelled side
     from."""
@@ -28,10 +36,6 @@ class GoldTags(ConfigStage):
     stage = "gold_tags"
     input_fields = ("input_column",)
     output_fields = ("tags_column",)
-
-    def __init__(self, config: GoldTagsConfig) -> None:
-        super().__init__(config)
-        self.label_map = LabelMap.parse(config.label_map)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         names, mapped = self.config.labels, self.label_map.map_tag
@@ -48,16 +52,12 @@ class MapTagsConfig:
     output: str
 
 
-class MapTags(ConfigStage):
+class MapTags(LabelMapStage):
     """``.map`` stage: a tag column through a label map into a new column (the old one stays)."""
 
     stage = "map_tags"
     input_fields = ("source",)
     output_fields = ("output",)
-
-    def __init__(self, config: MapTagsConfig) -> None:
-        super().__init__(config)
-        self.label_map = LabelMap.parse(config.label_map)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         return {self.config.output: [self.label_map.map_tags(tags) for tags in batch[self.config.source]]}

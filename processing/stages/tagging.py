@@ -24,10 +24,12 @@ from projner.processing.defaults import DEFAULT_NER_MODEL
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
     EXECUTION_ONLY,
+    ModelFields,
     ModelStage,
     pick_device,
     pick_dtype,
 )
+from projner.processing.stages.columns import LabelledSide
 
 _SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}
 
@@ -62,24 +64,20 @@ def target_tag(model_label: str, label_map: LabelMap, target_types: frozenset[st
 
 
 @dataclass(frozen=True)
-class LabelConfig:
-    """One NER model, the label set it is mapped onto and the columns it reads and writes."""
+class LabelConfig(LabelledSide, ModelFields):
+    """One NER model, the label set it is mapped onto and the columns it reads (``words_column``)
+    and writes (``tags_column``, ``entities_column``)."""
 
     target_types: tuple[str, ...] = ("PER", "ORG", "LOC")
     label_map: tuple[str, ...] = ("MISC=O",)
     """``TYPE=NEW`` rewrites of the model's types (e.g. ``MISC=O``, ``PERSON=PER``)."""
     model: str = DEFAULT_NER_MODEL
-    revision: str | None = None
     max_length: int | None = None
     """Subword window, special tokens included; None: the model's (512 for XLM-R)."""
-    dtype: str = "auto"
-    words_column: str = "src_tokens"
-    tags_column: str = "src_tags"
     entities_column: str = "src_entities"
     batch_size: int = field(default=32, metadata=EXECUTION_ONLY)
     strict: bool = field(default=False, metadata=EXECUTION_ONLY)
     """A ``label_map`` entry naming a type the model lacks is an error (default: a warning)."""
-    device: str = field(default="auto", metadata=EXECUTION_ONLY)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,27 +28,23 @@ from projner.processing.project.pair import (
 )
 from projner.processing.project.scores import ExternalSpan
 from projner.processing.project.spans import Span, spans_from_dicts, tags_to_spans
+from projner.processing.stages.columns import ProjectedLabels
 
 STAGE = "project"
 
 
 @dataclass(frozen=True)
-class ProjectColumns:
-    """Where the stage reads its inputs."""
+class ProjectColumns(ProjectedLabels):
+    """Where the stage reads its inputs (and, with the target words, writes its outputs)."""
 
     source_tokens: str = "src_tokens"
     source_tags: str = "src_tags"
-    target_tokens: str = "tgt_tokens"
     alignments: str = "alignments"
     source_entities: str = "src_entities"
     """The labelled side's entities ``{start, end, label, score}``: read where the dataset has the
     column (it must agree with ``source_tags``), else added with each entity's projection score."""
     external_spans: str | None = None
     """Optional column of target spans proposed from outside: lists of ``{start, end, label, score}``."""
-    projected_tags: str = "projected_tags"
-    """Output: the projected IOB2 tags over the target words."""
-    target_entities: str = "tgt_entities"
-    """Output: the projected spans ``{start, end, label, score}``."""
     issues: str = "projection_issues"
     """Output: why some (required) entity got no span, or empty (the sentence stays: what leaves a
     corpus out is ``dropped_reason``, decided by the selection stage)."""

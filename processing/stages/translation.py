@@ -24,13 +24,15 @@ from projner.processing.defaults import DEFAULT_TRANSLATOR, EASYPROJECT_TRANSLAT
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import (
     EXECUTION_ONLY,
+    ModelFields,
     ModelStage,
     model_revision,
     pick_device,
     pick_dtype,
     projner_cache_root,
 )
-from projner.processing.stages.base import ConfigStage
+from projner.processing.stages.columns import MarkedTranslation
+from projner.processing.stages.words import SegmentingStage
 from projner.processing.text import piece_spans
 from projner.processing.translation_backends import (
     CTranslate2Generator,
@@ -45,13 +47,16 @@ from projner.processing.translation_backends import (
 
 
 @dataclass(frozen=True)
-class TranslateConfig:
+class TranslateConfig(ModelFields):
     """One translation direction with one model; the execution-only fields stay out of the cache key."""
 
     source_lang: str
     target_lang: str
     model: str = DEFAULT_TRANSLATOR
-    revision: str | None = None
+    backend: str = "transformers"
+    """``transformers`` (``generate``) or ``ctranslate2`` (a converted copy; the ``fast`` extra)."""
+    compute_type: str = "auto"
+    """Precision of the ctranslate2 backend (auto: int8 on CPU, float16 on GPU)."""
     tokenizer: str | None = None
     """Tokenizer id or path when the model has none of its own (the EasyProject model)."""
     tokenizer_revision: str | None = None
@@ -59,19 +64,12 @@ class TranslateConfig:
     max_new_tokens: int = 256
     max_input_tokens: int = 512
     """Longest input (subword tokens) given to the model in one piece; NLLB-200 was trained on 512."""
-    dtype: str = "auto"
-    """Precision of the transformers backend (auto: bfloat16/float16 on GPU, float32 on CPU)."""
-    backend: str = "transformers"
-    """``transformers`` (``generate``) or ``ctranslate2`` (a converted copy; the ``fast`` extra)."""
-    compute_type: str = "auto"
-    """Precision of the ctranslate2 backend (auto: int8 on CPU, float16 on GPU)."""
     input_column: str = "sentence"
     output_column: str = "translation"
     pieces_column: str = "translation_pieces"
     complete_column: str = "translation_complete"
     batch_size: int = field(default=16, metadata=EXECUTION_ONLY)
     sort_by_length: bool = field(default=True, metadata=EXECUTION_ONLY)
-    device: str = field(default="auto", metadata=EXECUTION_ONLY)
     converted_dir: str | None = field(default=None, metadata=EXECUTION_ONLY)
     """Where the ctranslate2 backend keeps converted models (default ``<datasets cache>/projner/ctranslate2``)."""
 
@@ -234,15 +232,11 @@ class Translate(ModelStage):
 
 
 @dataclass(frozen=True)
-class EasyProjectTranslateConfig:
-    """Marker-wrapped sentences and their entities, translated by the EasyProject model."""
+class EasyProjectTranslateConfig(MarkedTranslation):
+    """Marker-wrapped sentences and their entities, translated by the EasyProject model: ``translate``
+    holds the direction, the model (default the EasyProject one, with the base tokenizer) and decoding."""
 
     translate: TranslateConfig
-    """Direction, model (default the EasyProject one, with the base tokenizer), decoding."""
-    words_column: str = "src_tokens"
-    tags_column: str = "src_tags"
-    marked_column: str = "marked_translation"
-    entities_column: str = "entity_translations"
 
 
 def easyproject_translate_config(source_lang: str, target_lang: str, **options: Any) -> TranslateConfig:
@@ -308,16 +302,12 @@ class EasyProjectTranslate:
 
 
 @dataclass(frozen=True)
-class ProjectMarkedConfig:
+class ProjectMarkedConfig(MarkedTranslation):
     """Which columns hold the marked translation, how spans are matched, where results go."""
 
     target_lang: str
     threshold: float = 0.5
     elimination: bool = True
-    words_column: str = "src_tokens"
-    tags_column: str = "src_tags"
-    marked_column: str = "marked_translation"
-    entities_column: str = "entity_translations"
     text_column: str = "translation"
     tokens_column: str = "tgt_tokens"
     offsets_column: str = "translation_offsets"
@@ -346,7 +336,7 @@ def problem_kinds(problems: Sequence[str]) -> list[str]:
     return sorted(kinds)
 
 
-class ProjectMarked(ConfigStage):
+class ProjectMarked(SegmentingStage):
     """``.map`` adapter of EasyProject's marker parsing and matching (``project_marked``).
 
     Adds (default names) the clean ``translation``, its ``tgt_tokens`` and ``translation_offsets``,
@@ -357,26 +347,16 @@ class ProjectMarked(ConfigStage):
     """
 
     stage = "easyproject_match"
+    language_field = "target_lang"
     input_fields = ("words_column", "tags_column", "marked_column", "entities_column")
     output_fields = ("text_column", "tokens_column", "offsets_column", "output_tags_column",
                      "output_entities_column", "problems_column", "issues_column")
-
-    def __init__(self, config: ProjectMarkedConfig) -> None:
-        super().__init__(config)
-        self.target = get_language(config.target_lang)
-
-    def fingerprint(self, previous: str) -> str:
-        """From the config and the target's word segmenter (see ``SplitWords.fingerprint``)."""
-        from projner.processing.segmenters import segmenter_version
-
-        return stage_fingerprint(previous, self.stage, self.config,
-                                 model_id=segmenter_version(self.target.segmenter))
 
     def _split(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
         from projner.processing.text import split_words
 
         return split_words(text if unicodedata.is_normalized("NFC", text)
-                           else unicodedata.normalize("NFC", text), self.target)
+                           else unicodedata.normalize("NFC", text), self.language)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         from projner.processing.project.easyproject import (

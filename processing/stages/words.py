@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from projner.languages import canonical_codes, get_language
 from projner.processing.fingerprint import stage_fingerprint
@@ -14,27 +15,48 @@ from projner.processing.text import detokenize, split_words
 
 
 @dataclass(frozen=True)
-class DetokenizeConfig:
-    """Which words to join, in which language, into which column."""
+class InLanguage:
+    """A config that follows one language's writing rules; any spelling of its code is stored canonical."""
 
     lang: str
-    words_column: str = "tokens"
-    text_column: str = "sentence"
 
     def __post_init__(self) -> None:
         canonical_codes(self, "lang")
 
 
-class Detokenize(ConfigStage):
+class LanguageStage(ConfigStage):
+    """A stage that follows one language's writing rules: the config field ``language_field`` names it."""
+
+    language_field: ClassVar[str] = "lang"
+
+    def __init__(self, config: Any) -> None:
+        super().__init__(config)
+        self.language = get_language(getattr(config, self.language_field))
+
+
+class SegmentingStage(LanguageStage):
+    """A stage that cuts text into words: what it writes depends on the segmenter installed, so the
+    fingerprint names the segmenter's version (graphemes where it is not installed)."""
+
+    def fingerprint(self, previous: str) -> str:
+        return stage_fingerprint(previous, self.stage, self.config,
+                                 model_id=segmenter_version(self.language.segmenter))
+
+
+@dataclass(frozen=True)
+class DetokenizeConfig(InLanguage):
+    """Which words to join, in which language, into which column."""
+
+    words_column: str = "tokens"
+    text_column: str = "sentence"
+
+
+class Detokenize(LanguageStage):
     """``dataset.map(Detokenize(config), batched=True)``: adds the running-text column."""
 
     stage = "detokenize"
     input_fields = ("words_column",)
     output_fields = ("text_column",)
-
-    def __init__(self, config: DetokenizeConfig) -> None:
-        super().__init__(config)
-        self.language = get_language(config.lang)
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         return {self.config.text_column: [detokenize(words, self.language)[0]
@@ -42,19 +64,15 @@ class Detokenize(ConfigStage):
 
 
 @dataclass(frozen=True)
-class SplitWordsConfig:
+class SplitWordsConfig(InLanguage):
     """Which text to split, in which language, into which word and offset columns."""
 
-    lang: str
     text_column: str = "translation"
     words_column: str = "tgt_tokens"
     offsets_column: str = "translation_offsets"
 
-    def __post_init__(self) -> None:
-        canonical_codes(self, "lang")
 
-
-class SplitWords(ConfigStage):
+class SplitWords(SegmentingStage):
     """``dataset.map(SplitWords(config), batched=True)``: adds words and their character spans.
 
     The text is NFC-normalised first (MT output is not always); spans refer to the NFC text, which is
@@ -64,15 +82,6 @@ class SplitWords(ConfigStage):
     stage = "split_words"
     input_fields = ("text_column",)
     output_fields = ("words_column", "offsets_column")
-
-    def __init__(self, config: SplitWordsConfig) -> None:
-        super().__init__(config)
-        self.language = get_language(config.lang)
-
-    def fingerprint(self, previous: str) -> str:
-        """From the config and the segmenter in use (graphemes where it is not installed)."""
-        return stage_fingerprint(previous, self.stage, self.config,
-                                 model_id=segmenter_version(self.language.segmenter))
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         words_out: list[list[str]] = []
