@@ -8,12 +8,16 @@ in the sentence tells the two cases apart, but the corpus does: a common noun is
 translation of lower-case words elsewhere (``world``, ``age``, ``treaty``), a name almost only of
 names (``미국`` of ``America`` and ``U.S.``, a transliteration of its source name).
 
-So every target word type (case-folded) gets its **name share**: of the corpus's links into it from
-source words with a letter or digit, the share that comes from words inside source entities. A
-projected span is kept if one of its words (with a letter or digit) has a name share of at least
-``min_share``, or has no link anywhere in the corpus (no evidence either way). The links are those
-the projection used (after name links, :mod:`.names`), so a transliterated name that the aligner
-missed still counts as linked from its name. No word list and no language knowledge: like
+So every target word type (case-folded) gets its **name share** over its occurrences in the
+corpus: an occurrence is a *name use* where a word inside a source entity links to it, a *common
+use* where only words outside entities link to it and one of them is not capitalised (lower case,
+or a script without case); an occurrence linked only from capitalised words outside entities says
+nothing (a sentence's first word, a name the source annotation left out), nor does one linked from
+nothing. Counting occurrences, not links, keeps a compound that joins a name and a noun (German
+``EU-Recht``, "EU law") a name use. A projected span is kept if one of its words (with a letter or
+digit) has a name share of at least ``min_share``, or no counted use (no evidence either way). The
+links are those the projection used (after name links, :mod:`.names`), so a transliterated name
+that the aligner missed still counts as linked from its name. No word list and no language knowledge: like
 :mod:`.retype`, the evidence is the corpus, so the function needs the whole corpus at once.
 """
 
@@ -22,10 +26,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from projner.processing.align.links import Link
-from projner.processing.project.casing import has_alnum
+from projner.processing.project.casing import UPPER, first_case, has_alnum
 from projner.processing.project.spans import Span
 
 
@@ -34,9 +37,9 @@ class NameEvidenceConfig:
     """How much of a word's use as a translation must be of names for a span on it to stay."""
 
     min_share: float = 0.5
-    """Least name share (links from source entity words / links from source words with a letter or
-    digit) that one word of a kept span needs: at 0.5, a span is dropped where each of its words is
-    more often the translation of a common word than of a name."""
+    """Least name share (name uses / name and common uses) that one word of a kept span needs: at
+    0.5, a span is dropped where each of its words is more often the translation of a common word
+    than of a name."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.min_share <= 1.0:
@@ -45,17 +48,16 @@ class NameEvidenceConfig:
 
 @dataclass(frozen=True)
 class NameShares:
-    """Per case-folded target word: links from source entity words and from any word with a letter
-    or digit, over a corpus."""
+    """Per case-folded target word: its name uses and its common uses over a corpus."""
 
-    from_names: Counter
-    from_words: Counter
+    names: Counter
+    common: Counter
 
     def share(self, word: str) -> float | None:
-        """The word's name share, or None where the corpus links nothing into it."""
+        """The word's name share, or None where the corpus has no counted use of it."""
         key = word.casefold()
-        total = self.from_words[key]
-        return self.from_names[key] / total if total else None
+        total = self.names[key] + self.common[key]
+        return self.names[key] / total if total else None
 
 
 def name_shares(
@@ -64,18 +66,21 @@ def name_shares(
     target_words: Sequence[Sequence[str]],
     links: Sequence[Iterable[Link]],
 ) -> NameShares:
-    """Count, for every target word type of a corpus, its links from names and from all words."""
-    from_names: Counter = Counter()
-    from_words: Counter = Counter()
+    """Count, for every target word type of a corpus, its name uses and its common uses."""
+    names: Counter = Counter()
+    common: Counter = Counter()
     for source, spans, target, pair in zip(source_words, entities, target_words, links, strict=True):
         inside = {i for span in spans for i in range(span.start, span.end)}
+        linked_from: dict[int, list[int]] = {}
         for i, j in pair:
             if has_alnum(source[i]):
-                key = target[j].casefold()
-                from_words[key] += 1
-                if i in inside:
-                    from_names[key] += 1
-    return NameShares(from_names, from_words)
+                linked_from.setdefault(j, []).append(i)
+        for j, sources in linked_from.items():
+            if any(i in inside for i in sources):
+                names[target[j].casefold()] += 1
+            elif any(first_case(source[i]) != UPPER for i in sources):
+                common[target[j].casefold()] += 1
+    return NameShares(names, common)
 
 
 def is_named(words: Sequence[str], shares: NameShares, config: NameEvidenceConfig) -> bool:
@@ -88,17 +93,12 @@ def is_named(words: Sequence[str], shares: NameShares, config: NameEvidenceConfi
     return False
 
 
-SpanLike = TypeVar("SpanLike")
-
-
 def keep_named(
     target_words: Sequence[Sequence[str]],
-    spans: Sequence[Sequence[SpanLike]],
+    spans: Sequence[Sequence[Span]],
     shares: NameShares,
     config: NameEvidenceConfig = NameEvidenceConfig(),
-) -> list[list[SpanLike]]:
-    """Each sentence's spans (anything with ``start`` and ``end``) without those :func:`is_named`
-    rejects, in their order."""
-    return [[span for span in sentence_spans
-             if is_named(words[span.start:span.end], shares, config)]  # type: ignore[attr-defined]
+) -> list[list[Span]]:
+    """Each sentence's spans without those :func:`is_named` rejects, in their order."""
+    return [[span for span in sentence_spans if is_named(words[span.start:span.end], shares, config)]
             for words, sentence_spans in zip(target_words, spans, strict=True)]
