@@ -262,13 +262,16 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
     from projner.processing.stages.corpus_types import Retype, retype_counts
     from projner.processing.stages.transfer import Project, ProjectColumns
 
+    # one batch: a first batch of 256 sentences with no unprojected entity would fix that list
+    # column's type to null, and ``datasets`` then refuses a later batch that has one
+    whole = max(1, len(chain.dataset))
     if retype is None:
         columns = ProjectColumns(source_tokens=source_tokens, source_tags="src_tags", external_spans=external_spans)
-        chain.step("project", Project(projection, columns))
+        chain.step("project", Project(projection, columns), batch_size=whole)
     else:
         columns = ProjectColumns(source_tokens=source_tokens, source_tags=source_tags, external_spans=external_spans,
                                  projected_tags=TYPED_TAGS, target_entities=TYPED_ENTITIES)
-        chain.step("project", Project(projection, columns, optional_types=retype.types))
+        chain.step("project", Project(projection, columns, optional_types=retype.types), batch_size=whole)
     if retype is None:
         return {}
     chain.step("retype", Retype(retype, tuple(drops.as_strings()), rows=len(chain.dataset)),

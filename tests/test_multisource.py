@@ -290,3 +290,20 @@ def test_grouping_views_changes_the_weights_and_the_combine_fingerprint():
     assert len(fingerprints) == 2
     with pytest.raises(ValueError, match="4 groups for"):
         combine_projections(sources[:3], groups=["en", "en", "de", "es"])
+
+
+def test_project_parallel_keeps_an_unprojected_entity_after_a_batch_without_any(tmp_path):
+    """300 pairs, only the last with an entity that has no link: the project step's list column
+    must not be typed null by a first batch without one."""
+    from projner.processing.options import RunOptions
+    from projner.processing.pipelines import project_parallel
+
+    rows = 300
+    pairs = datasets.Dataset.from_dict({
+        "src_tokens": [["Rome", "x"]] * rows, "src_tags": [["B-LOC", "O"]] * rows,
+        "tgt_tokens": [["Qwz", "y"]] * rows,
+        "alignments": [[[0, 0], [1, 1]]] * (rows - 1) + [[[1, 1]]]})
+    result = project_parallel(pairs, run=RunOptions(cache_dir=str(tmp_path)))
+    out = result.dataset["train"]
+    assert out["unprojected_entities"][:-1] == [[]] * (rows - 1)
+    assert [e["reason"] for e in out["unprojected_entities"][-1]] == ["unaligned"]
