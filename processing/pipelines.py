@@ -251,7 +251,7 @@ def _source_tag_steps(chain: Chain, input_column: str, labels: Sequence[str], la
 
 def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, retype: Any, *, source_tags: str,
                    external_spans: str | None = None, source_tokens: str = "tokens",
-                   name_evidence: Any = None) -> dict[str, Any]:
+                   name_evidence: NameEvidenceConfig | None = None) -> dict[str, Any]:
     """Projection of a chain positioned after alignment (translate-train, project-parallel).
 
     Without ``retype``: ``project`` reads ``src_tags`` (the dropped types already O). With it: every
