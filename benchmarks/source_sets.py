@@ -14,7 +14,7 @@ every source's gold entities are projected with projner's default candidate matc
   project-parallel gives today. ``single-gdfa`` is the same source through gdfa links.
 - **combined sets** (two sources, all the others): each source contributes one voter per eflomal
   run and symmetrisation (``--views``, default intersection and gdfa: 3 runs x 2 = 6 voters per
-  source). These are the same three runs whose links the single source votes on; combining keeps
+  source): the method of ``project-parallel --views 3``, here on cached links. These are the same three runs whose links the single source votes on; combining keeps
   what each run saw instead of voting it away first, and a recall-leaning view (gdfa) is safe where
   agreement decides. Combined by :func:`combine_spans` with ``--combine`` (ilp by default, weights
   from each source's reliability, estimated without gold by :func:`reliability_weights`) and, for comparison, a majority ``vote``.
@@ -42,6 +42,8 @@ from projner.processing.align.links import symmetrize
 from projner.processing.align.statistical import (
     EflomalAligner,
     EflomalConfig,
+    run_views,
+    view_name,
     vote_links,
 )
 from projner.processing.evaluate import ner_scores
@@ -113,21 +115,20 @@ def aligner_runs(words: dict[str, list[list[str]]], corpus: str, cache: Path | N
 def project_all(words, tags, runs, views: list[str]) -> dict[tuple[str, str, str], Projection]:
     """(source, target, view) → the source's gold entities projected on the target's words. Views:
     ``intersection`` and ``gdfa`` of the voted links (what the pipelines use) and ``run<k>/<sym>``,
-    one eflomal run symmetrised by each of ``views``."""
+    one eflomal run symmetrised by each of ``views`` (:func:`run_views`, what ``project-parallel
+    --views`` projects)."""
     config = ProjectionConfig()
     needed = EflomalConfig().votes_needed
     projections = {}
     for (a, b), pair_runs in runs.items():
         voted = (vote_links([r[0] for r in pair_runs], needed), vote_links([r[1] for r in pair_runs], needed))
-        directions = {"": voted} | {f"run{k}/": run for k, run in enumerate(pair_runs)}
-        for prefix, (forward, reverse) in directions.items():
-            for symmetrization in (["intersection", "gdfa"] if not prefix else views):
-                joined = [symmetrize(f, r, symmetrization) for f, r in zip(forward, reverse)]
-                flipped = [[(j, i) for i, j in s] for s in joined]
-                for source, target, pairs in ((a, b, joined), (b, a, flipped)):
-                    projections[(source, target, prefix + symmetrization)] = [
-                        list(project_pair(src, tags_to_spans(gold), tgt, links, config).spans)
-                        for src, gold, tgt, links in zip(words[source], tags[source], words[target], pairs)]
+        links = {method: [symmetrize(f, r, method) for f, r in zip(*voted)] for method in ("intersection", "gdfa")}
+        for view, joined in (links | run_views(pair_runs, views)).items():
+            flipped = [[(j, i) for i, j in s] for s in joined]
+            for source, target, pairs in ((a, b, joined), (b, a, flipped)):
+                projections[(source, target, view)] = [
+                    list(project_pair(src, tags_to_spans(gold), tgt, links, config).spans)
+                    for src, gold, tgt, links in zip(words[source], tags[source], words[target], pairs)]
     return projections
 
 
@@ -156,7 +157,7 @@ def run_corpus(data: Path, key: str, views: list[str], config: CombineConfig, ca
     words, tags = read_corpus(data, corpus)
     runs = aligner_runs(words, key, cache)
     projections = project_all(words, tags, runs, views)
-    voter_views = [f"run{k}/{v}" for k in range(EflomalConfig().runs) for v in views]
+    voter_views = [view_name(k, v) for k in range(EflomalConfig().runs) for v in views]
     records = []
     print(f"{'target':<7}{'sources':<14}{'F1':>7}{'vote':>7}{'nearest':>9}{'centroid':>9}{'divers.':>9}")
     for target in words:

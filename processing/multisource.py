@@ -23,7 +23,7 @@ from projner.dataset_cards.provenance import Component, Provenance, SourceDatase
 from projner.labels import LabelMap
 from projner.languages import get_language
 from projner.processing.evaluate import ner_scores
-from projner.processing.options import Origin
+from projner.processing.options import Origin, PairColumns
 from projner.processing.project.combine import CombineConfig
 from projner.processing.results import PipelineResult
 from projner.processing.stages.combination import (
@@ -33,6 +33,7 @@ from projner.processing.stages.combination import (
     summed_counts,
     voter_weights,
 )
+from projner.processing.stages.correspondence import AlignConfig
 
 PAIR_TARGET = ("tgt_tokens", ("id", "tgt_tags"))
 """project-parallel's target side: its words column and the columns kept from the first source."""
@@ -67,7 +68,8 @@ def _check_same_target(first: tuple[str, datasets.Dataset], other: tuple[str, da
 
 def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
                         config: CombineConfig | None = None, *,
-                        target: tuple[str, tuple[str, ...]] = PAIR_TARGET, **map_kwargs: Any) -> CombinedProjection:
+                        target: tuple[str, tuple[str, ...]] = PAIR_TARGET, groups: Sequence[str] | None = None,
+                        **map_kwargs: Any) -> CombinedProjection:
     """One dataset over the target sentences: every source's projection as its own columns, and the
     combination (``projected_tags``, ``tgt_entities``, ``combine_voters``, ``combine_counts``).
 
@@ -75,7 +77,8 @@ def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
     (``target``: its words column and the target columns kept, :data:`PAIR_TARGET` or
     :data:`ORIGINAL_TARGET`) and ``tgt_entities`` (what the Project stage writes); names must be distinct. ``config``: default
     :class:`CombineConfig` (ilp, voter weights from their reliability
-    over the dataset, estimated without gold).
+    over the dataset, estimated without gold). ``groups``: per voter, the source it is a view of
+    (its views share one reliability estimate); default: every voter its own source.
     """
     config = config or CombineConfig()
     if not projected:
@@ -97,7 +100,9 @@ def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
         if "projected_tags" in dataset.column_names:
             table = table.add_column(voter_column("projected_tags", name), dataset["projected_tags"])
     stage_columns = CombineColumns(voters=tuple(voter_column("tgt_entities", n) for n in names), target_tokens=words)
-    weights = voter_weights(table, stage_columns) if config.method == "ilp" else None
+    if groups is not None and len(groups) != len(names):
+        raise ValueError(f"{len(groups)} groups for {len(names)} sources")
+    weights = voter_weights(table, stage_columns, groups) if config.method == "ilp" else None
     stage = Combine(stage_columns, config, names=tuple(names), weights=weights)
     combined = combine_dataset(table, stage, **map_kwargs)
     report = {"sources": names, "combine": config.describe(),
@@ -121,19 +126,29 @@ class SourcePairs:
 
 
 def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str | None = None,
-                             combine: CombineConfig | None = None, split: str | None = None,
-                             **options: Any) -> PipelineResult:
+                             combine: CombineConfig | None = None, views: int | None = None,
+                             split: str | None = None, **options: Any) -> PipelineResult:
     """Project several labelled sources onto the same target sentences, each on its own (aligned and
     projected by :func:`~projner.processing.pipelines.project_parallel` with ``options``), then
     combine them (:func:`combine_projections`). One source is exactly ``project_parallel``.
 
-    The report holds, per split, every source's own report (``sources``), the combination's counts,
+    ``views``: each source is aligned by ``views`` eflomal runs and every run's links, symmetrised
+    each way of :data:`~projner.processing.align.statistical.VIEW_SYMMETRIZATIONS`, are projected on
+    their own (:func:`source_views`); every view votes, the views of one source sharing its weight.
+    None (default): one voter per source, through the aligner's voted links.
+
+    The report holds, per split, every voter's own report (``sources``), the combination's counts,
     the voters' weights and, where the target has gold tags, the combined projection's scores.
     """
     from projner.processing.pipelines import project_parallel
 
     if not sources:
         raise ValueError("project-parallel needs at least one source")
+    groups = None
+    if views is not None:
+        voters = [(source.name, view) for source in sources
+                  for view in source_views(source, views, options.get("aligner"), options.get("columns"), split)]
+        groups, sources = [name for name, _ in voters], [view for _, view in voters]
     runs = [project_parallel(s.pairs, source_lang=s.lang, target_lang=target_lang, origin=s.origin, split=split,
                              **options) for s in sources]
     if len(sources) == 1:
@@ -142,17 +157,59 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
     names = [s.name for s in sources]
     outputs, reports = {}, {}
     for split_name in runs[0].dataset:
-        combined = combine_projections([(name, run.dataset[split_name]) for name, run in zip(names, runs)], config)
-        report = {"sentences": len(combined.dataset), **combined.report,
+        combined = combine_projections([(name, run.dataset[split_name]) for name, run in zip(names, runs)], config,
+                                       groups=groups)
+        report = {"sentences": len(combined.dataset), **combined.report, "views": views,
                   **_source_reports(names, [run.reports[split_name] for run in runs])}
         if "tgt_tags" in combined.dataset.column_names:
             report |= ner_scores(combined.dataset["tgt_tags"], combined.dataset["projected_tags"])
         outputs[split_name], reports[split_name] = combined.dataset, report
-    languages = [get_language(s.lang).code for s in sources if s.lang]
-    provenance = _combined_provenance(runs[0].provenance, languages if len(languages) == len(sources) else [],
-                                      names, config)
+    languages = list(dict.fromkeys(get_language(s.lang).code for s in sources if s.lang))
+    named = list(dict.fromkeys(groups)) if groups else names
+    provenance = _combined_provenance(runs[0].provenance, languages if len(languages) == len(named) else [],
+                                      names, config, views=views and _views_entry(views, options.get("aligner")))
     return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
                           gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def source_views(source: SourcePairs, runs: int, aligner: AlignConfig | None = None,
+                 columns: PairColumns | None = None, split: str | None = None) -> list[SourcePairs]:
+    """The source once per view: its pairs with the links of one eflomal run symmetrised one way
+    (:func:`~projner.processing.align.statistical.run_views`) as given alignments, named
+    ``<source>/run<k>/<symmetrization>``. ``aligner``: eflomal's options (its ``runs`` replaced by
+    ``runs``, its symmetrisation by the views'); each split is aligned on its own, as the pipeline does."""
+    from projner.processing.align.backends import make_aligner
+    from projner.processing.align.statistical import EflomalAligner, run_views
+    from projner.processing.inputs import named_splits
+
+    aligner = aligner or AlignConfig("eflomal")
+    columns = columns or PairColumns()
+    if aligner.backend != "eflomal":
+        raise ValueError(f"views are eflomal runs: they need the eflomal aligner, not {aligner.backend!r}")
+    if runs < 1:
+        raise ValueError(f"views: at least one eflomal run, got {runs}")
+    options = {k: v for k, v in aligner.options.items() if k != "symmetrization"} | {"runs": runs}
+    backend = make_aligner("eflomal", **options)
+    assert isinstance(backend, EflomalAligner)
+    by_view: dict[str, dict[str, datasets.Dataset]] = {}
+    for split_name, pairs in named_splits(source.pairs, split).items():
+        if columns.alignments in pairs.column_names:
+            raise ValueError(f"source {source.name!r} has given alignments ({columns.alignments!r}): views are "
+                             "eflomal runs of an unaligned source")
+        links = run_views(backend.align_runs(pairs[columns.src_tokens], pairs[columns.tgt_tokens]))
+        for view, per_sentence in links.items():
+            by_view.setdefault(view, {})[split_name] = pairs.add_column(
+                columns.alignments, [[list(link) for link in sentence] for sentence in per_sentence])
+    return [replace(source, name=f"{source.name}/{view}", pairs=datasets.DatasetDict(splits))
+            for view, splits in by_view.items()]
+
+
+def _views_entry(runs: int, aligner: AlignConfig | None) -> dict[str, Any]:
+    from projner.processing.align.statistical import VIEW_SYMMETRIZATIONS
+
+    options = {k: v for k, v in (aligner.options if aligner else {}).items()
+               if k not in ("symmetrization", "runs", "extra_source", "extra_target")}
+    return {"aligner": "eflomal", "runs": runs, "symmetrizations": list(VIEW_SYMMETRIZATIONS), **options}
 
 
 def translate_test_pivots(target: datasets.Dataset | datasets.DatasetDict, lang: str, pivots: Sequence[str], *,
@@ -212,11 +269,15 @@ def _source_reports(names: Sequence[str], reports: Sequence[dict[str, Any]]) -> 
 
 
 def _combined_provenance(first: Provenance, languages: Sequence[str], names: Sequence[str],
-                         config: CombineConfig) -> Provenance:
-    """The first source's provenance, naming every source language and the combination as the method."""
-    return replace(first, source_language=",".join(languages) or None, method=Component("combine", json.loads(
+                         config: CombineConfig, views: dict[str, Any] | None = None) -> Provenance:
+    """The first source's provenance, naming every source language and the combination as the method
+    (and, with views, the eflomal runs that made them as the aligner)."""
+    combined = replace(first, source_language=",".join(languages) or None, method=Component("combine", json.loads(
         json.dumps({"combine": asdict(config), "sources": list(names),
                     "per_source": {"method": first.method.name, "params": first.method.params}}))))
+    if views:
+        combined = replace(combined, aligner=Component("eflomal views", json.loads(json.dumps(views))))
+    return combined
 
 
 @dataclass(frozen=True)

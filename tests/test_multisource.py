@@ -208,3 +208,85 @@ def test_translate_test_through_two_pivots_on_unlabelled_sentences_scores_nothin
     assert len(out) == len(data) and "ner_tags" not in out.column_names
     assert sum(report["predicted_entities"].values()) == sum(t.startswith("B-") for row in out["projected_tags"]
                                                              for t in row)
+
+
+def test_run_views_project_every_run_each_way_unvoted():
+    from projner.processing.align.statistical import run_views
+
+    # two runs of one sentence pair: forward and reverse links, source-first
+    runs = [([[(0, 0), (1, 1)]], [[(0, 0), (1, 2)]]), ([[(0, 0)]], [[(0, 0), (2, 1)]])]
+    views = run_views(runs)
+    assert list(views) == ["run0/intersection", "run0/gdfa", "run1/intersection", "run1/gdfa"]
+    assert views["run0/intersection"] == [[(0, 0)]] and views["run1/intersection"] == [[(0, 0)]]
+    assert set(views["run0/gdfa"][0]) >= {(0, 0), (1, 1)}
+
+
+def _views_files(tmp_path):
+    target = _write_conll(tmp_path / "it.conll", [
+        [("Romano", "B-PER"), ("Prodi", "I-PER"), ("visita", "O"), ("Roma", "B-LOC")],
+        [("Il", "O"), ("Parlamento", "B-ORG"), ("vota", "O")]] * 3)
+    sources = [_write_conll(tmp_path / f"{lang}.conll", [
+        [("Romano", "B-PER"), ("Prodi", "I-PER"), (verb, "O"), (city, "B-LOC")],
+        [("The", "O"), ("Parliament", "B-ORG"), ("votes", "O")]] * 3)
+        for lang, verb, city in (("en", "visits", "Rome"), ("de", "besucht", "Rom"), ("es", "visita", "Roma"))]
+    return sources, target
+
+
+def test_project_parallel_views_vote_grouped_by_source(tmp_path, capsys):
+    """--views 2: each source aligned by two eflomal runs, each run's intersection and gdfa links a
+    voter of its own; the Combine stage gets every view, named by its source, and the views of one
+    source share its reliability."""
+    sources, target = _views_files(tmp_path)
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    code = main(["project-parallel", "--source", *map(str, sources), "--source-lang", "en", "de", "es",
+                 "--target", str(target), "--target-lang", "it", "--views", "2", "--no-name-links",
+                 "--output", str(out), "--report", str(report)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    data = json.loads(report.read_text())
+    views = [f"{lang}/run{k}/{sym}" for lang in ("en", "de", "es") for k in (0, 1) for sym in ("intersection", "gdfa")]
+    assert data["views"] == 2 and data["sources"] == views and list(data["source_reports"]) == views
+    for lang in ("en", "de", "es"):
+        assert len({data["weights"][v] for v in views if v.startswith(lang)}) == 1, lang
+    split = datasets.load_dataset(str(out), "it")["train"]
+    assert "tgt_entities_es_run1_gdfa" in split.column_names
+    assert all(set(voters) <= set(views) for row in split["combine_voters"] for voters in row)
+    provenance = json.loads((out / "it" / "provenance.json").read_text())
+    assert provenance["source_language"] == "en,de,es"
+    assert provenance["aligner"] == {"name": "eflomal views", "params": {
+        "aligner": "eflomal", "runs": 2, "symmetrizations": ["intersection", "gdfa"]}}
+
+
+def test_views_need_eflomal_and_unaligned_sources(tmp_path):
+    from projner.builders.parallel import parallel_pairs
+    from projner.processing.multisource import SourcePairs, source_views
+    from projner.processing.stages.correspondence import AlignConfig
+
+    sources, target = _views_files(tmp_path)
+    pairs, _ = parallel_pairs(sources[0], target)
+    with pytest.raises(ValueError, match="need the eflomal aligner"):
+        source_views(SourcePairs("en", pairs), 2, AlignConfig("neural"))
+    aligned = pairs.add_column("alignments", [[[0, 0]]] * len(pairs))
+    with pytest.raises(ValueError, match="given alignments"):
+        source_views(SourcePairs("en", aligned), 2)
+    views = source_views(SourcePairs("en", pairs, "en"), 1)
+    assert [v.name for v in views] == ["en/run0/intersection", "en/run0/gdfa"]
+    assert all(v.lang == "en" and "alignments" in v.pairs["train"].column_names for v in views)
+
+
+def test_grouping_views_changes_the_weights_and_the_combine_fingerprint():
+    from projner.processing.multisource import combine_projections, voter_column
+    from projner.processing.stages.combination import Combine, CombineColumns
+
+    spans = [[entity(0, 2, "PER"), entity(3, 4, "LOC")], []]
+    sources = [("en/a", _projected(spans)), ("en/b", _projected(spans)),
+               ("de/a", _projected([[entity(0, 2, "PER")], []])), ("es/a", _projected([[entity(1, 2, "PER")], []]))]
+    alone = combine_projections(sources).report["weights"]
+    grouped = combine_projections(sources, groups=["en", "en", "de", "es"]).report["weights"]
+    assert grouped != alone
+    columns = CombineColumns(voters=tuple(voter_column("tgt_entities", n) for n, _ in sources))
+    fingerprints = {Combine(columns, names=tuple(n for n, _ in sources), weights=tuple(w.values())).fingerprint("x")
+                    for w in (alone, grouped)}
+    assert len(fingerprints) == 2
+    with pytest.raises(ValueError, match="4 groups for"):
+        combine_projections(sources[:3], groups=["en", "en", "de", "es"])

@@ -84,6 +84,24 @@ def vote_links(runs: Sequence[Sequence[Sequence[Link]]], needed: int) -> list[li
     return voted
 
 
+VIEW_SYMMETRIZATIONS = ("intersection", "gdfa")
+"""How each run's links are symmetrised into views: a precise and a recall-leaning one (where
+several sources' views vote, a gdfa link that only one run saw costs little)."""
+
+
+def run_views(runs: Sequence[tuple[Sequence[Sequence[Link]], Sequence[Sequence[Link]]]],
+              symmetrizations: Sequence[str] = VIEW_SYMMETRIZATIONS) -> dict[str, list[list[Link]]]:
+    """Every run's links (``align_runs``) symmetrised each way, unvoted: ``run<k>/<symmetrization>``
+    → links per sentence. Each view projects on its own and votes in a multi-source combination,
+    which keeps what each run saw instead of voting it away first."""
+    return {view_name(k, method): [symmetrize(f, r, method) for f, r in zip(forward, reverse)]
+            for k, (forward, reverse) in enumerate(runs) for method in symmetrizations}
+
+
+def view_name(run: int, symmetrization: str) -> str:
+    return f"run{run}/{symmetrization}"
+
+
 def _eflomal_line(words: Sequence[str]) -> str:
     """One sentence as eflomal reads it: space-separated, so no word may hold whitespace."""
     return " ".join("_".join(word.split()) or "_" for word in words) + "\n"

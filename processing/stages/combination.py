@@ -103,13 +103,15 @@ def scored_spans(entities: Sequence[Mapping[str, Any]] | None, length: int, wher
     return spans
 
 
-def voter_weights(dataset: Any, columns: CombineColumns) -> tuple[float, ...]:
-    """Each voter's reliability over the whole dataset, every column its own source (see
+def voter_weights(dataset: Any, columns: CombineColumns,
+                  groups: Sequence[str] | None = None) -> tuple[float, ...]:
+    """Each voter's reliability over the whole dataset; ``groups[v]``: the source voter ``v`` is a
+    view of (default: every column its own source; see
     :func:`~projner.processing.project.combine.reliability_weights`)."""
     voters = [[[s.span for s in scored_spans(row, length, f"column {column!r}")]
                for row, length in zip(dataset[column], map(len, dataset[columns.target_tokens]))]
               for column in columns.voters]
-    return tuple(reliability_weights(voters))
+    return tuple(reliability_weights(voters, groups))
 
 
 def combine_dataset(dataset: Any, combine: Combine, **map_kwargs: Any) -> Any:

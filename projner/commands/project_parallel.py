@@ -54,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "least --min-agree sources projected exactly it)")
     parser.add_argument("--min-agree", type=int,
                         help="with --combine vote: sources that must agree (default: a majority)")
+    parser.add_argument("--views", type=int, metavar="N",
+                        help="align each source with N eflomal runs and let each run's links, symmetrised by "
+                             "intersection and by gdfa, project and vote on their own, the views of one source "
+                             "sharing its weight (the method of docs/source-sets.md; N=3 there). Default: one "
+                             "voter per source, through the runs' voted links")
     parser.add_argument("--target-lang", help="language code of --target (names the config; optional: "
                              "without it the config is 'default' and the card says the language was "
                              "not recorded)")
@@ -101,7 +106,8 @@ def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *
         inputs.append(SourcePairs(lang or source.stem, pairs, lang, origin))
     combine = CombineConfig(method=getattr(args, "combine", "ilp"), min_agree=getattr(args, "min_agree", None))
     return project_parallel_sources(
-        inputs, target_lang=target_lang, combine=combine, split=split, projection=projection_config(args),
+        inputs, target_lang=target_lang, combine=combine, views=getattr(args, "views", None), split=split,
+        projection=projection_config(args),
         aligner=aligner_config(args), label_map=label_map, retype_dropped=getattr(args, "retype_dropped", False),
         name_evidence=NameEvidenceConfig() if getattr(args, "name_evidence", False) else None,
         run=RunOptions(cache_dir=args.cache_dir),
