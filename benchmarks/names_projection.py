@@ -44,8 +44,7 @@ from projner.processing.align.links import read_pharaoh
 from projner.processing.evaluate import ner_scores
 from projner.processing.project.name_evidence import (
     NameEvidenceConfig,
-    keep_named,
-    name_shares,
+    named_spans,
 )
 from projner.processing.project.names import NameMatchConfig
 from projner.processing.project.pair import ProjectionConfig, project_pair
@@ -100,10 +99,11 @@ def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Confi
     projections = [project_pair(r["src_tokens"], r["entities"], r["tgt_tokens"], pair, configuration.projection)
                    for r, pair in zip(rows, links)]
     targets = [r["tgt_tokens"] for r in rows]
-    shares = name_shares([r["src_tokens"] for r in rows], [r["entities"] for r in rows], targets,
-                         [p.links for p in projections])
-    kept = keep_named(targets, [[s.span for s in p.spans] for p in projections], shares, configuration.name_evidence)
-    predicted = [spans_to_tags(spans, len(words)) for spans, words in zip(kept, targets)]
+    spans = [[s.span for s in p.spans] for p in projections]
+    keep = named_spans([r["src_tokens"] for r in rows], [r["entities"] for r in rows], targets,
+                       [p.links for p in projections], spans, configuration.name_evidence)
+    predicted = [spans_to_tags([s for s, k in zip(row, kept) if k], len(words))
+                 for row, kept, words in zip(spans, keep, targets)]
     return 100 * ner_scores([r["tgt_tags"] for r in rows], predicted)["f1"]
 
 

@@ -133,6 +133,10 @@ class MethodOptions:
     """translate-train (alignment methods): project the source types the label map drops (``MISC=O``)
     too, give each projected span the type the corpus's other projections give its text, or O
     (:mod:`projner.processing.project.retype`), then apply the map."""
+    name_evidence: bool = False
+    """translate-train (alignment methods): drop projected spans each of whose words the corpus uses
+    more as a common word than as a name (:mod:`projner.processing.project.name_evidence`); their
+    entities count as unprojected, reason ``common word``."""
 
     def __post_init__(self) -> None:
         if self.method not in ("heuristic", "candidates", "easyproject"):
@@ -163,6 +167,12 @@ class MethodOptions:
         if not (self.retype_dropped and drops and self.method != "easyproject"):
             return None
         return RetypeConfig(types=tuple(sorted(drops.mapping)))
+
+    def name_evidence_config(self) -> Any:
+        """The name evidence step's config, or None where it does not run."""
+        from projner.processing.project.name_evidence import NameEvidenceConfig
+
+        return NameEvidenceConfig() if self.name_evidence and self.method != "easyproject" else None
 
     def aligner_options(self, run: RunOptions) -> dict[str, Any]:
         neural = {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,

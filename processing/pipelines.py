@@ -18,7 +18,7 @@ out. The report counts both by reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,7 @@ from projner.processing.options import (
     PairColumns,
     RunOptions,
 )
+from projner.processing.project.name_evidence import NameEvidenceConfig
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.project.spans import tags_to_spans
 from projner.processing.results import PipelineResult, prediction_counts, reason_counts
@@ -249,36 +250,51 @@ def _source_tag_steps(chain: Chain, input_column: str, labels: Sequence[str], la
 
 
 def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, retype: Any, *, source_tags: str,
-                   external_spans: str | None = None, source_tokens: str = "tokens") -> dict[str, Any]:
+                   external_spans: str | None = None, source_tokens: str = "tokens",
+                   name_evidence: NameEvidenceConfig | None = None) -> dict[str, Any]:
     """Projection of a chain positioned after alignment (translate-train, project-parallel).
 
     Without ``retype``: ``project`` reads ``src_tags`` (the dropped types already O). With it: every
     source type is projected from ``source_tags`` (``typed_tags``/``typed_entities``; an unprojected
     entity of a dropped type never drops its sentence), then the ``retype`` step (the whole corpus in
     one batch) gives those spans a type from the corpus's evidence and applies ``drops``, adding
-    ``tgt_entities``/``projected_tags``. Returns what the report and provenance record: the retyping config and the
-    counts of what dropped-type spans became.
+    ``tgt_entities``/``projected_tags``. With ``name_evidence`` (a
+    :class:`~projner.processing.project.name_evidence.NameEvidenceConfig`), ``project`` also writes
+    the links it used and the ``keep_named`` step (the whole corpus in one batch) drops the spans
+    the corpus uses as common words, before retyping. Returns what the report and provenance record:
+    the retyping config and the counts of what dropped-type spans became, the name evidence config
+    and the spans it dropped.
     """
+    from projner.processing.stages.corpus_names import KeepNamed, KeepNamedColumns
     from projner.processing.stages.corpus_types import Retype, retype_counts
     from projner.processing.stages.transfer import Project, ProjectColumns
 
+    optional = retype.types if retype is not None else ()
+    labels = {"projected_tags": TYPED_TAGS, "target_entities": TYPED_ENTITIES} if retype is not None else {}
+    columns = ProjectColumns(source_tokens=source_tokens, source_tags="src_tags" if retype is None else source_tags,
+                             external_spans=external_spans, **labels)
+    if name_evidence is not None:
+        kept = KeepNamedColumns(source_tokens=source_tokens, **labels)
+        columns = replace(columns, target_entities=kept.unfiltered_entities, projected_tags="unfiltered_tags",
+                          issues=kept.unfiltered_issues, unprojected=kept.unfiltered_unprojected,
+                          used_links=kept.used_links)
     # one batch: a first batch of 256 sentences with no unprojected entity would fix that list
     # column's type to null, and ``datasets`` then refuses a later batch that has one
-    whole = max(1, len(chain.dataset))
+    chain.step("project", Project(projection, columns, optional_types=optional), batch_size=max(1, len(chain.dataset)))
+    recorded: dict[str, Any] = {}
+    if name_evidence is not None:
+        chain.step("keep_named", KeepNamed(name_evidence, kept, optional, rows=len(chain.dataset)),
+                   batch_size=max(1, len(chain.dataset)))
+        ds = chain.dataset
+        recorded["name_evidence"] = {"config": asdict(name_evidence), "dropped_spans": sum(
+            len(before) - len(after) for before, after in zip(ds[kept.unfiltered_entities], ds[kept.target_entities]))}
     if retype is None:
-        columns = ProjectColumns(source_tokens=source_tokens, source_tags="src_tags", external_spans=external_spans)
-        chain.step("project", Project(projection, columns), batch_size=whole)
-    else:
-        columns = ProjectColumns(source_tokens=source_tokens, source_tags=source_tags, external_spans=external_spans,
-                                 projected_tags=TYPED_TAGS, target_entities=TYPED_ENTITIES)
-        chain.step("project", Project(projection, columns, optional_types=retype.types), batch_size=whole)
-    if retype is None:
-        return {}
+        return recorded
     chain.step("retype", Retype(retype, tuple(drops.as_strings()), rows=len(chain.dataset)),
                batch_size=max(1, len(chain.dataset)))
     ds = chain.dataset
-    return {"config": asdict(retype),
-            "retyped": retype_counts(ds[TYPED_ENTITIES], ds["tgt_entities"], retype.types)}
+    return recorded | {"config": asdict(retype),
+                       "retyped": retype_counts(ds[TYPED_ENTITIES], ds["tgt_entities"], retype.types)}
 
 
 def _result(outputs: dict[str, tuple[datasets.Dataset, dict[str, Any], Provenance]], **extra: Any) -> PipelineResult:
@@ -301,6 +317,7 @@ def project_parallel(
     aligner: AlignConfig = AlignConfig("eflomal"),
     label_map: Sequence[str] = (),
     retype_dropped: bool = False,
+    name_evidence: NameEvidenceConfig | None = None,
     run: RunOptions = RunOptions(),
     origin: Origin = Origin(),
     split: str | None = None,
@@ -312,8 +329,10 @@ def project_parallel(
     ``ClassLabel`` ids), ``tgt_tokens``, optionally ``tgt_tags`` and ``alignments`` (``[[src, tgt],
     ...]`` per pair; without them ``aligner`` links the corpus). ``label_map`` (``MISC=O``) applies
     to both sides; with ``retype_dropped`` the dropped types are projected too and retyped from the
-    corpus's evidence (:mod:`projner.processing.project.retype`). The same ``project`` (and
-    ``retype``) stages as translate-train, under the same stage cache. Every pair comes out, those
+    corpus's evidence (:mod:`projner.processing.project.retype`); with ``name_evidence``
+    projected spans the corpus uses as common words are dropped (reason ``common word``,
+    :mod:`projner.processing.project.name_evidence`). The same ``project`` (and
+    ``keep_named``, ``retype``) stages as translate-train, under the same stage cache. Every pair comes out, those
     where some entity got no span with their ``projection_issues`` (an evaluation: nothing is left out)
     """
     for lang in (source_lang, target_lang):
@@ -327,7 +346,7 @@ def project_parallel(
                                                                                        "tgt_tokens"),
                                                            where=f"project-parallel, split {name!r}"),
                                       dataset, source_lang, target_lang, projection, aligner, parsed, retype_dropped,
-                                      run, origin)
+                                      name_evidence, run, origin)
         for name, dataset in named_splits(pairs, split).items()
     }
     target = origin.report.get("target", "the target side")
@@ -337,8 +356,8 @@ def project_parallel(
 
 def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dataset, source_lang: str | None,
                             target_lang: str | None, projection: ProjectionConfig, aligner: AlignConfig,
-                            label_map: LabelMap, retype_dropped: bool, run: RunOptions,
-                            origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
+                            label_map: LabelMap, retype_dropped: bool, name_evidence: NameEvidenceConfig | None,
+                            run: RunOptions, origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
     from projner.processing.project.retype import RetypeConfig
     from projner.processing.stages.transfer import unprojected_counts
 
@@ -373,7 +392,8 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
             aligner_entry["params"] |= {k: v for k, v in asdict(backend_config).items()
                                         if k not in ("batch_size", "device")}
     retype = RetypeConfig(types=tuple(sorted(drops.mapping))) if retype_dropped and drops else None
-    retyping = project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens")
+    retyping = project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens",
+                              name_evidence=name_evidence)
     chain.step("stamp", Stamp(StampConfig(method=projection.describe())))
     out = chain.dataset
     report: dict[str, Any] = {
@@ -382,12 +402,13 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         "projected_entities": sum(len(row) for row in out["tgt_entities"]),
         "unprojected": unprojected_counts(out["unprojected_entities"]),
         "incomplete_sentences": reason_counts(out["projection_issues"]),
-        "projection_seconds": chain.runner.timings["project"] + chain.runner.timings.get("retype", 0.0),
+        "projection_seconds": sum(chain.runner.timings.get(step, 0.0) for step in ("project", "keep_named", "retype")),
         "alignment_seconds": chain.runner.timings.get("align", 0.0),
         "method": projection.describe(),
         "aligner": aligner_entry,
         "label_map": label_map.as_strings(),
-        **({"retyped": retyping["retyped"], "retype_config": retyping["config"]} if retyping else {}),
+        **({"retyped": retyping["retyped"], "retype_config": retyping["config"]} if "retyped" in retyping else {}),
+        **({"name_evidence": retyping["name_evidence"]} if "name_evidence" in retyping else {}),
         **origin.report,
     }
     if target_labels:
@@ -397,7 +418,9 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         source_language=get_language(source_lang).code if source_lang else None,
         target_language=get_language(target_lang).code if target_lang else None,
         method=_component({"name": projection.method, "params": asdict(projection) | (
-            {"retype_dropped": retyping["config"]} if retyping else {})}), aligner=_component(aligner_entry),
+            {"retype_dropped": retyping["config"]} if "config" in retyping else {}) | (
+            {"name_evidence": retyping["name_evidence"]["config"]} if "name_evidence" in retyping else {})}),
+        aligner=_component(aligner_entry),
         models=tuple(models.refs), label_map=tuple(label_map.as_strings()), labels=label_map.map_labels(labels),
     )
     return out, _finish_report(report, chain), provenance
@@ -686,10 +709,13 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         _align(chain, align_config, models)
         aligner = _aligner_entry(align_config)
         retyping = project_corpus(chain, method.projection_config(lang), drops, method.retype_config(drops),
-                                  source_tags=source_tags, external_spans=external)
+                                  source_tags=source_tags, external_spans=external,
+                                  name_evidence=method.name_evidence_config())
     described = method.describe(lang)
     if method.method != "easyproject":
         described["params"]["retype_dropped"] = retyping.get("config")
+        if "name_evidence" in retyping:
+            described["params"]["name_evidence"] = retyping["name_evidence"]["config"]
     settings = ", ".join(f"{k}={v}" for k, v in aligner["params"].items())
     chain.step("select", SelectSentences(SelectConfig(keep_partial=method.keep_partial, min_score=method.min_score)))
     chain.step("stamp", Stamp(StampConfig(
@@ -704,6 +730,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         "source_entities": _entity_count(out["src_tags"]),
         "projected_entities": sum(len(e) for e, k in zip(out["tgt_entities"], kept) if k),
         **({"retyped": retyping["retyped"]} if "retyped" in retyping else {}),
+        **({"name_evidence": retyping["name_evidence"]} if "name_evidence" in retyping else {}),
         **_translation_counts(out), "source_label_map": label_map.as_strings(), "method": described,
         "aligner": aligner, "models": models.as_dicts(),
         "no_gold_reason": "translate-train labels a new translation: there is no target-side gold to score",

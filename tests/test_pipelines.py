@@ -235,6 +235,17 @@ def test_translate_train_without_retyping_projects_the_mapped_tags(tiny_models, 
     assert "typed_entities" not in result.dataset["train"].column_names
 
 
+def test_translate_train_with_name_evidence_runs_the_step_before_retyping(tiny_models, tmp_path, shared_data):
+    opts = options(tiny_models, tmp_path)
+    data, _ = gold("conll2003", "en", "train", shared_data / "conll2003-en", tmp_path, limit=6)
+    result = translate_train(data, "yo", run=opts, method=MethodOptions(name_evidence=True))
+    assert list(result.report["timings"])[6:9] == ["project", "keep_named", "retype"]
+    assert result.report["method"]["params"]["name_evidence"] == {"min_share": 0.5}
+    ds = result.dataset["train"]
+    dropped = sum(len(a) - len(b) for a, b in zip(ds["unfiltered_entities"], ds["typed_entities"]))
+    assert result.report["name_evidence"]["dropped_spans"] == dropped
+
+
 def test_translate_train_with_easyproject_markers_from_the_command_line(tiny_models, tmp_path, fixtures):
     out = tmp_path / "silver"
     assert cli_main([

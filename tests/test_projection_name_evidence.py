@@ -5,8 +5,8 @@ import pytest
 from projner.processing.project.name_evidence import (
     NameEvidenceConfig,
     is_named,
-    keep_named,
     name_shares,
+    named_spans,
 )
 from projner.processing.project.spans import Span
 
@@ -47,13 +47,12 @@ def test_a_span_is_kept_where_one_word_is_used_as_a_name_or_is_never_linked():
     assert not is_named(["."], shares, NameEvidenceConfig())
 
 
-def test_keep_named_filters_each_sentence():
-    shares = name_shares(SOURCE, ENTITIES, TARGET, LINKS)
+def test_named_spans_says_which_spans_of_each_sentence_stay():
     spans = [[Span(0, 1, "NAME")], [Span(0, 2, "NAME")], [Span(0, 1, "NAME"), Span(2, 3, "NAME")],
              [Span(1, 2, "NAME")]]
-    kept = keep_named(TARGET, spans, shares, NameEvidenceConfig(0.7))
-    assert kept == [[], [Span(0, 2, "NAME")], [Span(0, 1, "NAME")], []]
-    assert keep_named(TARGET, spans, shares)[0] == spans[0]  # welt: 2/3
+    kept = named_spans(SOURCE, ENTITIES, TARGET, LINKS, spans, NameEvidenceConfig(0.7))
+    assert kept == [[False], [True], [True, False], [False]]
+    assert named_spans(SOURCE, ENTITIES, TARGET, LINKS, spans)[0] == [True]  # welt: 2/3
 
 
 def test_config_is_checked_and_lengths_must_agree():

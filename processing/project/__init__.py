@@ -8,7 +8,7 @@ EXPORTS = by_module({
     "projner.processing.project.names": ("NameMatchConfig",),
     "projner.processing.project.scores": ("ScoreConfig",),
     "projner.processing.project.retype": ("RetypeConfig",),
-    "projner.processing.project.name_evidence": ("NameEvidenceConfig", "name_shares", "keep_named"),
+    "projner.processing.project.name_evidence": ("NameEvidenceConfig", "name_shares", "named_spans"),
     "projner.processing.project.easyproject": ("EasyProjectConfig",),
 })
 __all__, __getattr__ = lazy_exports(__name__, EXPORTS)

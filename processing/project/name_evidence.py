@@ -31,6 +31,9 @@ from projner.processing.align.links import Link
 from projner.processing.project.casing import UPPER, first_case, has_alnum
 from projner.processing.project.spans import Span
 
+COMMON_WORD = "common word"
+"""Why a projected span was dropped: each of its words is used more as a common word than as a name."""
+
 
 @dataclass(frozen=True)
 class NameEvidenceConfig:
@@ -93,12 +96,16 @@ def is_named(words: Sequence[str], shares: NameShares, config: NameEvidenceConfi
     return False
 
 
-def keep_named(
+def named_spans(
+    source_words: Sequence[Sequence[str]],
+    entities: Sequence[Sequence[Span]],
     target_words: Sequence[Sequence[str]],
+    links: Sequence[Iterable[Link]],
     spans: Sequence[Sequence[Span]],
-    shares: NameShares,
     config: NameEvidenceConfig = NameEvidenceConfig(),
-) -> list[list[Span]]:
-    """Each sentence's spans without those :func:`is_named` rejects, in their order."""
-    return [[span for span in sentence_spans if is_named(words[span.start:span.end], shares, config)]
+) -> list[list[bool]]:
+    """Per sentence, per projected span: whether it stays, from the name shares of the whole corpus
+    (``links``: those the projection used). What the stage and the benchmark both call."""
+    shares = name_shares(source_words, entities, target_words, links)
+    return [[is_named(words[span.start:span.end], shares, config) for span in sentence_spans]
             for words, sentence_spans in zip(target_words, spans, strict=True)]

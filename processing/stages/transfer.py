@@ -50,10 +50,20 @@ class ProjectColumns(ProjectedLabels):
     corpus out is ``dropped_reason``, decided by the selection stage)."""
     unprojected: str = "unprojected_entities"
     """Output: every source entity that got no span, ``{start, end, label, reason}``."""
+    used_links: str | None = None
+    """Optional output: the links projected through (``alignments`` plus the name links), ``[[src,
+    tgt], ...]``, and per target span the index of the source entity it projects (column
+    ``<used_links>_entities``): what a corpus-wide step after projection reads
+    (:mod:`projner.processing.stages.corpus_names`)."""
 
-    def outputs(self) -> tuple[str, str, str, str]:
+    @property
+    def span_sources(self) -> str | None:
+        return f"{self.used_links}_entities" if self.used_links else None
+
+    def outputs(self) -> tuple[str, ...]:
         """The columns the stage always adds (the source entities column too, where absent)."""
-        return (self.projected_tags, self.target_entities, self.issues, self.unprojected)
+        return (self.projected_tags, self.target_entities, self.issues, self.unprojected,
+                *((self.used_links, self.span_sources) if self.used_links else ()))
 
 
 def required_unprojected(projection: PairProjection, entities: Sequence[Span] = (),
@@ -192,6 +202,9 @@ class Project:
                 out[c.source_entities].append(source_entity_dicts(entities, projection))
             out[c.issues].append(projection_issues(projection, entities, self.optional_types))
             out[c.unprojected].append(unprojected_entity_dicts(entities, projection))
+            if c.used_links:
+                out[c.used_links].append([list(link) for link in projection.links])
+                out[c.span_sources].append([k for k, _ in projection.matches])
         return out
 
 

@@ -41,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retype-dropped", action="store_true",
                         help="project the types --label-map drops too and give each projected span the type "
                              "the corpus's other projections give its text, or O (default: off)")
+    parser.add_argument("--name-evidence", action="store_true",
+                        help="drop projected spans each of whose words the corpus uses more as the translation "
+                             "of a common word than of a name (counted as unprojected, reason 'common word'; "
+                             "default: off)")
     parser.add_argument("--source-lang", nargs="+",
                         help="language code of each --source, in order (recorded in the provenance and the "
                              "card, and names each source's columns; optional)")
@@ -87,6 +91,7 @@ def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *
     from projner.processing.multisource import SourcePairs, project_parallel_sources
     from projner.processing.options import Origin, RunOptions
     from projner.processing.project.combine import CombineConfig
+    from projner.processing.project.name_evidence import NameEvidenceConfig
 
     alignments = args.alignments or [None] * len(sources)
     if len(alignments) != len(sources) or len(source_langs) != len(sources):
@@ -104,6 +109,7 @@ def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *
         inputs, target_lang=target_lang, combine=combine, views=getattr(args, "views", None), split=split,
         projection=projection_config(args),
         aligner=aligner_config(args), label_map=label_map, retype_dropped=getattr(args, "retype_dropped", False),
+        name_evidence=NameEvidenceConfig() if getattr(args, "name_evidence", False) else None,
         run=RunOptions(cache_dir=args.cache_dir),
     )
 

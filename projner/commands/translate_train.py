@@ -33,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "type the corpus's other projections give its text (a translated nationality that "
                         "became a country name becomes LOC) or O, then apply the map; heuristic and "
                         "candidates only (default: on)")
+    parser.add_argument("--name-evidence", action="store_true",
+                        help="drop projected spans each of whose words the corpus uses more as the translation "
+                        "of a common word than of a name (their entities count as unprojected, reason 'common "
+                        "word'); heuristic and candidates only (default: off)")
     selection = parser.add_argument_group("which sentences the silver corpus keeps")
     selection.add_argument("--keep-partial", action="store_true",
                            help="keep sentences where some entity was not projected (default: drop, counted)")
@@ -54,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         result = translate_train_sources(
             [corpus for corpus, _ in read], args.lang, run=cli.run_options(args), split=read[0][1],
             method=cli.method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
-                                  retype_dropped=args.retype_dropped),
+                                  retype_dropped=args.retype_dropped, name_evidence=args.name_evidence),
             source_label_map=tuple(args.source_label_map),
         )
     return cli.finish(result, args, cli.print_summary)
