@@ -8,6 +8,7 @@ reads and which it adds, gives the fingerprint of its output from its input's, a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from projner.processing.fingerprint import stage_fingerprint
@@ -50,6 +51,20 @@ def check_columns(stage: Stage, columns: list[str] | tuple[str, ...]) -> None:
     if clash:
         raise ValueError(f"stage {stage.stage!r} would add {', '.join(clash)}, which the dataset already has; "
                          "a stage never overwrites a column")
+
+
+def check_whole_corpus(what: str, rows: int | None, got: int) -> None:
+    """An error where a stage that counts over the whole corpus (``rows`` of it) got another batch."""
+    if rows is not None and got != rows:
+        raise ValueError(f"{what} needs the whole corpus ({rows} rows) in one batch, got {got}")
+
+
+def map_whole_corpus(dataset: Any, stage: Any, **map_kwargs: Any) -> Any:
+    """``dataset.map(stage, batched=True)`` over the whole corpus in one batch, fingerprinted, for a
+    stage with a ``rows`` field (set here to the corpus size, so any other batch is refused)."""
+    stage = replace(stage, rows=len(dataset))
+    return dataset.map(stage, batched=True, batch_size=max(1, len(dataset)),
+                       new_fingerprint=stage.fingerprint(dataset._fingerprint), **map_kwargs)
 
 
 class ConfigStage:

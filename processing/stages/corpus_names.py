@@ -11,7 +11,7 @@ A dropped span's source entity is unprojected with the reason ``common word``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from projner.processing.fingerprint import stage_fingerprint
@@ -21,6 +21,7 @@ from projner.processing.project.name_evidence import (
     named_spans,
 )
 from projner.processing.project.spans import spans_from_dicts, spans_to_tags
+from projner.processing.stages.base import check_whole_corpus, map_whole_corpus
 from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
 
@@ -81,8 +82,7 @@ class KeepNamed:
         c = self.columns
         check_no_clash(batch, self.outputs)
         words = batch[c.target_tokens]
-        if self.rows is not None and len(words) != self.rows:
-            raise ValueError(f"name evidence needs the whole corpus ({self.rows} rows) in one batch, got {len(words)}")
+        check_whole_corpus("name evidence", self.rows, len(words))
         entities = [sorted(spans_from_dicts(row)) for row in batch[c.source_entities]]
         projected = batch[c.unfiltered_entities]
         keep = named_spans(batch[c.source_tokens], entities, words, [[tuple(link) for link in row]
@@ -109,6 +109,4 @@ class KeepNamed:
 
 def keep_named_dataset(dataset: Any, keep: KeepNamed = KeepNamed(), **map_kwargs: Any) -> Any:
     """``dataset.map(keep, batched=True)`` over the whole corpus in one batch, fingerprinted."""
-    keep = replace(keep, rows=len(dataset))
-    return dataset.map(keep, batched=True, batch_size=max(1, len(dataset)),
-                       new_fingerprint=keep.fingerprint(dataset._fingerprint), **map_kwargs)
+    return map_whole_corpus(dataset, keep, **map_kwargs)

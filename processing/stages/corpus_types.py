@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from projner.labels import OUTSIDE, LabelMap
@@ -20,6 +20,7 @@ from projner.processing.project.spans import (
     spans_from_dicts,
     spans_to_tags,
 )
+from projner.processing.stages.base import check_whole_corpus, map_whole_corpus
 from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
 
@@ -68,8 +69,7 @@ class Retype:
         c = self.columns
         check_no_clash(batch, (c.target_entities, c.projected_tags))
         words, typed = batch[c.target_tokens], batch[c.typed_entities]
-        if self.rows is not None and len(words) != self.rows:
-            raise ValueError(f"retyping needs the whole corpus ({self.rows} rows) in one batch, got {len(words)}")
+        check_whole_corpus("retyping", self.rows, len(words))
         scores = [{(e["start"], e["end"]): float(e["score"]) for e in row} for row in typed]
         result = retype_spans(words, [sorted(spans_from_dicts(row)) for row in typed], self.config)
         label_map = LabelMap.parse(self.label_map)
@@ -85,9 +85,7 @@ class Retype:
 
 def retype_dataset(dataset: Any, retype: Retype = Retype(), **map_kwargs: Any) -> Any:
     """``dataset.map(retype, batched=True)`` over the whole corpus in one batch, fingerprinted."""
-    retype = replace(retype, rows=len(dataset))
-    return dataset.map(retype, batched=True, batch_size=max(1, len(dataset)),
-                       new_fingerprint=retype.fingerprint(dataset._fingerprint), **map_kwargs)
+    return map_whole_corpus(dataset, retype, **map_kwargs)
 
 
 def retype_counts(typed_entities: Iterable[Sequence[Mapping[str, Any]]],
