@@ -22,8 +22,13 @@ every source's gold entities are projected with projner's default candidate matc
 For every set: strict F1 (seqeval, IOB2) and the set's URIEL syntactic distance to the target
 (nearest source, centroid) and its diversity (mean pairwise distance). The closing table compares
 all-others with the best single source per target (the issue's target: +1.5 F1 on every Europarl
-target). eflomal has no seed: figures move by a few tenths between runs; ``--links-cache`` keeps
-one run's links so that the combinations can be compared on the same alignments.
+target). eflomal has no seed: figures move by a few tenths between runs, and so does each gain
+(one draw of Italian's best single source can land a point above its mean). ``--draws N`` aligns
+every pair N times over (each draw: three voted eflomal runs, as above), scores every set on each
+draw, and judges the target on the mean gain over the draws (the per-draw gains, their spread and
+how many draws reach +1.5 are printed too); the JSON then holds each set's mean F1 (``f1``) and its
+per-draw values (``f1_draws``). ``--links-cache`` keeps the links (``draw<k>/`` below it with
+several draws) so that combinations can be compared on the same alignments.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -184,12 +190,10 @@ def run_corpus(data: Path, key: str, views: list[str], config: CombineConfig, ca
     return records
 
 
-def summary(records: list[dict], method: str) -> bool:
-    """All-others against the best single source (either view), per target; True if every
-    Europarl-NER target gains at least TARGET_GAIN."""
-    print(f"\n## All other sources ({method}) against the best single source\n")
-    print(f"{'corpus':<14}{'target':<7}{'best single':>18}{'all others':>12}{'gain':>7}")
-    passed = True
+def all_others_gains(records: list[dict], method: str) -> list[dict]:
+    """Per corpus and target, all-others against the best single source (either view) of the same
+    draw (chosen with gold: a strong baseline)."""
+    gains = []
     for dataset in dict.fromkeys(r["dataset"] for r in records):
         rows = [r for r in records if r["dataset"] == dataset]
         for target in dict.fromkeys(r["language"] for r in rows):
@@ -198,13 +202,50 @@ def summary(records: list[dict], method: str) -> bool:
             size = max(len(r["sources"]) for r in rows if r["language"] == target)
             everyone = next(r for r in rows if r["language"] == target and len(r["sources"]) == size
                             and r["method"] == method)
-            gain = 100 * (everyone["f1"] - best["f1"])
-            label = f"{best['sources'][0]} {best['method']}"
-            ok = gain >= TARGET_GAIN
-            passed &= ok or dataset != CORPORA["europarl"].name
-            print(f"{dataset:<14}{target:<7}{label:>12}{100 * best['f1']:6.2f}{100 * everyone['f1']:12.2f}"
-                  f"{gain:+7.2f}" + ("" if ok else "  below +1.5"))
+            gains.append({"dataset": dataset, "target": target, "best": f"{best['sources'][0]} {best['method']}",
+                          "single": 100 * best["f1"], "others": 100 * everyone["f1"],
+                          "gain": 100 * (everyone["f1"] - best["f1"])})
+    return gains
+
+
+def summary(draws: list[list[dict]], method: str) -> bool:
+    """All-others against the best single source per target, on each draw and on average; True if
+    every Europarl-NER target's mean gain is at least TARGET_GAIN."""
+    per_draw = [all_others_gains(records, method) for records in draws]
+    print(f"\n## All other sources ({method}) against the best single source"
+          + (f": each of {len(draws)} draws, then the mean" if len(draws) > 1 else "") + "\n")
+    print(f"{'corpus':<14}{'target':<7}{'best single':>18}{'all others':>12}{'gain':>7}")
+    passed = True
+    for k, rows in enumerate(zip(*per_draw)):
+        for draw, row in enumerate(rows):
+            ok = row["gain"] >= TARGET_GAIN
+            print(f"{row['dataset']:<14}{row['target']:<7}{row['best']:>12}{row['single']:6.2f}{row['others']:12.2f}"
+                  f"{row['gain']:+7.2f}" + ("" if ok else "  below +1.5")
+                  + (f"   draw {draw}" if len(draws) > 1 else ""))
+            if len(draws) == 1:
+                passed &= ok or row["dataset"] != CORPORA["europarl"].name
+        if len(draws) > 1:
+            gains = [row["gain"] for row in rows]
+            mean, spread = statistics.mean(gains), statistics.stdev(gains)
+            ok = mean >= TARGET_GAIN
+            passed &= ok or rows[0]["dataset"] != CORPORA["europarl"].name
+            reached = sum(g >= TARGET_GAIN for g in gains)
+            print(f"{rows[0]['dataset']:<14}{rows[0]['target']:<7}{'mean':>12}"
+                  f"{statistics.mean(r['single'] for r in rows):6.2f}{statistics.mean(r['others'] for r in rows):12.2f}"
+                  f"{mean:+7.2f}  sd {spread:.2f}, standard error {spread / len(gains) ** 0.5:.2f}, "
+                  f"{reached} of {len(gains)} draws reach +1.5" + ("" if ok else "  mean below +1.5"))
     return passed
+
+
+def mean_records(draws: list[list[dict]]) -> list[dict]:
+    """One record per set and method: the mean F1 over the draws (``f1``) and each draw's."""
+    if len(draws) == 1:
+        return draws[0]
+    merged = []
+    for rows in zip(*draws):
+        values = [r["f1"] for r in rows]
+        merged.append({**rows[0], "f1": statistics.mean(values), "f1_draws": values})
+    return merged
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,16 +257,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--combine", default="ilp", choices=("ilp", "vote"))
     parser.add_argument("--links-cache", type=Path, help="keep (or reuse) eflomal's links here")
     parser.add_argument("--json", type=Path, help="write the results here (input of projner report)")
+    parser.add_argument("--draws", type=int, default=1,
+                        help="align every pair this many times over and judge on the mean gain (eflomal has no seed)")
     args = parser.parse_args(argv)
+    if args.draws < 1:
+        parser.error(f"--draws must be at least 1, got {args.draws}")
     config = CombineConfig(method=args.combine)
-    records = []
-    for key in args.corpora:
-        records += run_corpus(args.data, key, args.views, config, args.links_cache)
-    passed = summary(records, config.method)
+    draws = []
+    for draw in range(args.draws):
+        cache = args.links_cache
+        if cache is not None and args.draws > 1:
+            cache = cache / f"draw{draw}"
+        if args.draws > 1:
+            print(f"\n# Draw {draw}", flush=True)
+        draws.append([r for key in args.corpora for r in run_corpus(args.data, key, args.views, config, cache)])
+    passed = summary(draws, config.method)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(records, indent=1) + "\n")
-    print("\nEvery Europarl-NER target at least +1.5: " + ("yes" if passed else "NO"))
+        args.json.write_text(json.dumps(mean_records(draws), indent=1) + "\n")
+    print("\nEvery Europarl-NER target at least +1.5" + (" on average" if args.draws > 1 else "")
+          + ": " + ("yes" if passed else "NO"))
     return 0
 
 
