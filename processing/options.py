@@ -137,6 +137,10 @@ class MethodOptions:
     """translate-train (alignment methods): drop projected spans each of whose words the corpus uses
     more as a common word than as a name (:mod:`projner.processing.project.name_evidence`); their
     entities count as unprojected, reason ``common word``."""
+    span_completion: bool = False
+    """translate-train (alignment methods): widen projected spans to the word sequences the corpus
+    projects as whole names (``Unione`` of ``EU`` to ``Unione europea``;
+    :mod:`projner.processing.project.span_completion`)."""
 
     def __post_init__(self) -> None:
         if self.method not in ("heuristic", "candidates", "easyproject"):
@@ -173,6 +177,12 @@ class MethodOptions:
         from projner.processing.project.name_evidence import NameEvidenceConfig
 
         return NameEvidenceConfig() if self.name_evidence and self.method != "easyproject" else None
+
+    def span_completion_config(self) -> Any:
+        """The span completion step's config, or None where it does not run."""
+        from projner.processing.project.span_completion import SpanCompletionConfig
+
+        return SpanCompletionConfig() if self.span_completion and self.method != "easyproject" else None
 
     def aligner_options(self, run: RunOptions) -> dict[str, Any]:
         neural = {"model": run.aligner_model, "layer": self.align_layer, "method": self.align_method,

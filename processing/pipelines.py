@@ -46,6 +46,7 @@ from projner.processing.options import (
 )
 from projner.processing.project.name_evidence import NameEvidenceConfig
 from projner.processing.project.pair import ProjectionConfig
+from projner.processing.project.span_completion import SpanCompletionConfig
 from projner.processing.project.spans import tags_to_spans
 from projner.processing.results import PipelineResult, prediction_counts, reason_counts
 from projner.processing.stage_cache import Chain, content_fingerprint
@@ -251,7 +252,8 @@ def _source_tag_steps(chain: Chain, input_column: str, labels: Sequence[str], la
 
 def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, retype: Any, *, source_tags: str,
                    external_spans: str | None = None, source_tokens: str = "tokens",
-                   name_evidence: NameEvidenceConfig | None = None) -> dict[str, Any]:
+                   name_evidence: NameEvidenceConfig | None = None,
+                   span_completion: SpanCompletionConfig | None = None) -> dict[str, Any]:
     """Projection of a chain positioned after alignment (translate-train, project-parallel).
 
     Without ``retype``: ``project`` reads ``src_tags`` (the dropped types already O). With it: every
@@ -261,20 +263,32 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
     ``tgt_entities``/``projected_tags``. With ``name_evidence`` (a
     :class:`~projner.processing.project.name_evidence.NameEvidenceConfig`), ``project`` also writes
     the links it used and the ``keep_named`` step (the whole corpus in one batch) drops the spans
-    the corpus uses as common words, before retyping. Returns what the report and provenance record:
-    the retyping config and the counts of what dropped-type spans became, the name evidence config
-    and the spans it dropped.
+    the corpus uses as common words, before retyping. With ``span_completion`` (a
+    :class:`~projner.processing.project.span_completion.SpanCompletionConfig`), the
+    ``complete_spans`` step (the whole corpus in one batch) then widens spans to the whole names the
+    corpus projects, also before retyping. Returns what the report and provenance record: the
+    retyping config and the counts of what dropped-type spans became, the name evidence config and
+    the spans it dropped, the span completion config and the spans it widened.
     """
     from projner.processing.stages.corpus_names import KeepNamed, KeepNamedColumns
+    from projner.processing.stages.corpus_spans import (
+        CompleteSpans,
+        CompleteSpansColumns,
+        widened_spans,
+    )
     from projner.processing.stages.corpus_types import Retype, retype_counts
     from projner.processing.stages.transfer import Project, ProjectColumns
 
     optional = retype.types if retype is not None else ()
     labels = {"projected_tags": TYPED_TAGS, "target_entities": TYPED_ENTITIES} if retype is not None else {}
+    completed = CompleteSpansColumns(**labels)
+    # with completion, what comes before it writes its spans under other names (one producer per column)
+    before = ({"projected_tags": "uncompleted_tags", "target_entities": completed.uncompleted_entities}
+              if span_completion is not None else labels)
     columns = ProjectColumns(source_tokens=source_tokens, source_tags="src_tags" if retype is None else source_tags,
-                             external_spans=external_spans, **labels)
+                             external_spans=external_spans, **before)
     if name_evidence is not None:
-        kept = KeepNamedColumns(source_tokens=source_tokens, **labels)
+        kept = KeepNamedColumns(source_tokens=source_tokens, **before)
         columns = replace(columns, target_entities=kept.unfiltered_entities, projected_tags="unfiltered_tags",
                           issues=kept.unfiltered_issues, unprojected=kept.unfiltered_unprojected,
                           used_links=kept.used_links)
@@ -287,7 +301,13 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
                    batch_size=max(1, len(chain.dataset)))
         ds = chain.dataset
         recorded["name_evidence"] = {"config": asdict(name_evidence), "dropped_spans": sum(
-            len(before) - len(after) for before, after in zip(ds[kept.unfiltered_entities], ds[kept.target_entities]))}
+            len(ahead) - len(after) for ahead, after in zip(ds[kept.unfiltered_entities], ds[kept.target_entities]))}
+    if span_completion is not None:
+        chain.step("complete_spans", CompleteSpans(span_completion, completed, rows=len(chain.dataset)),
+                   batch_size=max(1, len(chain.dataset)))
+        ds = chain.dataset
+        recorded["span_completion"] = {"config": asdict(span_completion), "widened_spans": widened_spans(
+            ds[completed.uncompleted_entities], ds[completed.target_entities])}
     if retype is None:
         return recorded
     chain.step("retype", Retype(retype, tuple(drops.as_strings()), rows=len(chain.dataset)),
@@ -295,6 +315,21 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
     ds = chain.dataset
     return recorded | {"config": asdict(retype),
                        "retyped": retype_counts(ds[TYPED_ENTITIES], ds["tgt_entities"], retype.types)}
+
+
+CORPUS_STEPS = ("keep_named", "complete_spans")
+"""The whole-corpus steps between projection and retyping, as :func:`project_corpus` runs them."""
+_CORPUS_STEP_RECORDS = ("name_evidence", "span_completion")
+
+
+def _corpus_step_reports(recorded: dict[str, Any]) -> dict[str, Any]:
+    """What :func:`project_corpus` recorded of its whole-corpus steps (config and counts), for reports."""
+    return {name: recorded[name] for name in _CORPUS_STEP_RECORDS if name in recorded}
+
+
+def _corpus_step_params(recorded: dict[str, Any]) -> dict[str, Any]:
+    """The configs of the whole-corpus steps that ran, for the method's provenance."""
+    return {name: recorded[name]["config"] for name in _CORPUS_STEP_RECORDS if name in recorded}
 
 
 def _result(outputs: dict[str, tuple[datasets.Dataset, dict[str, Any], Provenance]], **extra: Any) -> PipelineResult:
@@ -318,6 +353,7 @@ def project_parallel(
     label_map: Sequence[str] = (),
     retype_dropped: bool = False,
     name_evidence: NameEvidenceConfig | None = None,
+    span_completion: SpanCompletionConfig | None = None,
     run: RunOptions = RunOptions(),
     origin: Origin = Origin(),
     split: str | None = None,
@@ -331,8 +367,9 @@ def project_parallel(
     to both sides; with ``retype_dropped`` the dropped types are projected too and retyped from the
     corpus's evidence (:mod:`projner.processing.project.retype`); with ``name_evidence``
     projected spans the corpus uses as common words are dropped (reason ``common word``,
-    :mod:`projner.processing.project.name_evidence`). The same ``project`` (and
-    ``keep_named``, ``retype``) stages as translate-train, under the same stage cache. Every pair comes out, those
+    :mod:`projner.processing.project.name_evidence`); with ``span_completion`` projected spans are
+    widened to the whole names the corpus projects (:mod:`projner.processing.project.span_completion`).
+    The same ``project`` (and ``keep_named``, ``complete_spans``, ``retype``) stages as translate-train, under the same stage cache. Every pair comes out, those
     where some entity got no span with their ``projection_issues`` (an evaluation: nothing is left out)
     """
     for lang in (source_lang, target_lang):
@@ -346,7 +383,7 @@ def project_parallel(
                                                                                        "tgt_tokens"),
                                                            where=f"project-parallel, split {name!r}"),
                                       dataset, source_lang, target_lang, projection, aligner, parsed, retype_dropped,
-                                      name_evidence, run, origin)
+                                      name_evidence, span_completion, run, origin)
         for name, dataset in named_splits(pairs, split).items()
     }
     target = origin.report.get("target", "the target side")
@@ -357,7 +394,7 @@ def project_parallel(
 def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dataset, source_lang: str | None,
                             target_lang: str | None, projection: ProjectionConfig, aligner: AlignConfig,
                             label_map: LabelMap, retype_dropped: bool, name_evidence: NameEvidenceConfig | None,
-                            run: RunOptions, origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
+                            span_completion: SpanCompletionConfig | None, run: RunOptions, origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
     from projner.processing.project.retype import RetypeConfig
     from projner.processing.stages.transfer import unprojected_counts
 
@@ -393,7 +430,7 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
                                         if k not in ("batch_size", "device")}
     retype = RetypeConfig(types=tuple(sorted(drops.mapping))) if retype_dropped and drops else None
     retyping = project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens",
-                              name_evidence=name_evidence)
+                              name_evidence=name_evidence, span_completion=span_completion)
     chain.step("stamp", Stamp(StampConfig(method=projection.describe())))
     out = chain.dataset
     report: dict[str, Any] = {
@@ -402,13 +439,14 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         "projected_entities": sum(len(row) for row in out["tgt_entities"]),
         "unprojected": unprojected_counts(out["unprojected_entities"]),
         "incomplete_sentences": reason_counts(out["projection_issues"]),
-        "projection_seconds": sum(chain.runner.timings.get(step, 0.0) for step in ("project", "keep_named", "retype")),
+        "projection_seconds": sum(chain.runner.timings.get(step, 0.0)
+                                  for step in ("project", *CORPUS_STEPS, "retype")),
         "alignment_seconds": chain.runner.timings.get("align", 0.0),
         "method": projection.describe(),
         "aligner": aligner_entry,
         "label_map": label_map.as_strings(),
         **({"retyped": retyping["retyped"], "retype_config": retyping["config"]} if "retyped" in retyping else {}),
-        **({"name_evidence": retyping["name_evidence"]} if "name_evidence" in retyping else {}),
+        **_corpus_step_reports(retyping),
         **origin.report,
     }
     if target_labels:
@@ -418,8 +456,7 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
         source_language=get_language(source_lang).code if source_lang else None,
         target_language=get_language(target_lang).code if target_lang else None,
         method=_component({"name": projection.method, "params": asdict(projection) | (
-            {"retype_dropped": retyping["config"]} if "config" in retyping else {}) | (
-            {"name_evidence": retyping["name_evidence"]["config"]} if "name_evidence" in retyping else {})}),
+            {"retype_dropped": retyping["config"]} if "config" in retyping else {}) | _corpus_step_params(retyping)}),
         aligner=_component(aligner_entry),
         models=tuple(models.refs), label_map=tuple(label_map.as_strings()), labels=label_map.map_labels(labels),
     )
@@ -710,12 +747,12 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         aligner = _aligner_entry(align_config)
         retyping = project_corpus(chain, method.projection_config(lang), drops, method.retype_config(drops),
                                   source_tags=source_tags, external_spans=external,
-                                  name_evidence=method.name_evidence_config())
+                                  name_evidence=method.name_evidence_config(),
+                                  span_completion=method.span_completion_config())
     described = method.describe(lang)
     if method.method != "easyproject":
         described["params"]["retype_dropped"] = retyping.get("config")
-        if "name_evidence" in retyping:
-            described["params"]["name_evidence"] = retyping["name_evidence"]["config"]
+        described["params"] |= _corpus_step_params(retyping)
     settings = ", ".join(f"{k}={v}" for k, v in aligner["params"].items())
     chain.step("select", SelectSentences(SelectConfig(keep_partial=method.keep_partial, min_score=method.min_score)))
     chain.step("stamp", Stamp(StampConfig(
@@ -730,7 +767,7 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         "source_entities": _entity_count(out["src_tags"]),
         "projected_entities": sum(len(e) for e, k in zip(out["tgt_entities"], kept) if k),
         **({"retyped": retyping["retyped"]} if "retyped" in retyping else {}),
-        **({"name_evidence": retyping["name_evidence"]} if "name_evidence" in retyping else {}),
+        **_corpus_step_reports(retyping),
         **_translation_counts(out), "source_label_map": label_map.as_strings(), "method": described,
         "aligner": aligner, "models": models.as_dicts(),
         "no_gold_reason": "translate-train labels a new translation: there is no target-side gold to score",

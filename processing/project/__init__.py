@@ -9,6 +9,7 @@ EXPORTS = by_module({
     "projner.processing.project.scores": ("ScoreConfig",),
     "projner.processing.project.retype": ("RetypeConfig",),
     "projner.processing.project.name_evidence": ("NameEvidenceConfig", "name_shares", "named_spans"),
+    "projner.processing.project.span_completion": ("SpanCompletionConfig", "complete_spans", "whole_names"),
     "projner.processing.project.easyproject": ("EasyProjectConfig",),
 })
 __all__, __getattr__ = lazy_exports(__name__, EXPORTS)

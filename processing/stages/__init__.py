@@ -13,6 +13,7 @@ EXPORTS = by_module({
     "projner.processing.stages.transfer": ("Project", "ProjectColumns", "project_dataset"),
     "projner.processing.stages.corpus_types": ("Retype", "RetypeColumns", "retype_dataset"),
     "projner.processing.stages.corpus_names": ("KeepNamed", "KeepNamedColumns", "keep_named_dataset"),
+    "projner.processing.stages.corpus_spans": ("CompleteSpans", "CompleteSpansColumns", "complete_spans_dataset"),
     "projner.processing.stages.selection": ("SelectSentences", "SelectConfig", "Stamp", "StampConfig"),
     "projner.processing.stages.tag_columns": ("GoldTags", "GoldTagsConfig", "MapTags", "MapTagsConfig"),
 })

@@ -45,6 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="drop projected spans each of whose words the corpus uses more as the translation "
                              "of a common word than of a name (counted as unprojected, reason 'common word'; "
                              "default: off)")
+    parser.add_argument("--complete-spans", action="store_true",
+                        help="widen projected spans to the word sequences the corpus projects as whole names "
+                             "(EU -> 'Unione' becomes 'Unione europea' where the corpus projects that whole; "
+                             "default: off)")
     parser.add_argument("--source-lang", nargs="+",
                         help="language code of each --source, in order (recorded in the provenance and the "
                              "card, and names each source's columns; optional)")
@@ -92,6 +96,7 @@ def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *
     from projner.processing.options import Origin, RunOptions
     from projner.processing.project.combine import CombineConfig
     from projner.processing.project.name_evidence import NameEvidenceConfig
+    from projner.processing.project.span_completion import SpanCompletionConfig
 
     alignments = args.alignments or [None] * len(sources)
     if len(alignments) != len(sources) or len(source_langs) != len(sources):
@@ -110,6 +115,7 @@ def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *
         projection=projection_config(args),
         aligner=aligner_config(args), label_map=label_map, retype_dropped=getattr(args, "retype_dropped", False),
         name_evidence=NameEvidenceConfig() if getattr(args, "name_evidence", False) else None,
+        span_completion=SpanCompletionConfig() if getattr(args, "complete_spans", False) else None,
         run=RunOptions(cache_dir=args.cache_dir),
     )
 

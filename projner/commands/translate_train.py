@@ -37,6 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="drop projected spans each of whose words the corpus uses more as the translation "
                         "of a common word than of a name (their entities count as unprojected, reason 'common "
                         "word'); heuristic and candidates only (default: off)")
+    parser.add_argument("--complete-spans", action="store_true",
+                        help="widen projected spans to the word sequences the corpus projects as whole names "
+                        "(EU -> 'Unione' becomes 'Unione europea' where the corpus projects that whole); "
+                        "heuristic and candidates only (default: off)")
     selection = parser.add_argument_group("which sentences the silver corpus keeps")
     selection.add_argument("--keep-partial", action="store_true",
                            help="keep sentences where some entity was not projected (default: drop, counted)")
@@ -58,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         result = translate_train_sources(
             [corpus for corpus, _ in read], args.lang, run=cli.run_options(args), split=read[0][1],
             method=cli.method_options(args, keep_partial=args.keep_partial, min_score=args.min_score,
-                                  retype_dropped=args.retype_dropped, name_evidence=args.name_evidence),
+                                  retype_dropped=args.retype_dropped, name_evidence=args.name_evidence,
+                                      span_completion=args.complete_spans),
             source_label_map=tuple(args.source_label_map),
         )
     return cli.finish(result, args, cli.print_summary)
