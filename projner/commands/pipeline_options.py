@@ -306,6 +306,19 @@ def add_symmetrization_argument(parser: Any) -> None:
                         help=f"how eflomal's two directions combine (default {DEFAULT_SYMMETRIZATION})")
 
 
+def add_corpus_step_arguments(parser: argparse.ArgumentParser, *, scope: str = "") -> None:
+    """The opt-in whole-corpus steps after projection, alike wherever projection runs; ``scope``
+    says where they apply (e.g. which methods)."""
+    parser.add_argument("--name-evidence", action="store_true",
+                        help="drop projected spans each of whose words the corpus uses more as the translation "
+                             "of a common word than of a name (their entities count as unprojected, reason "
+                             f"'common word'){scope} (default: off)")
+    parser.add_argument("--complete-spans", action="store_true",
+                        help="widen projected spans to the word sequences the corpus projects as whole names "
+                             f"(EU -> 'Unione' becomes 'Unione europea' where the corpus projects that whole){scope} "
+                             "(default: off)")
+
+
 def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
     """The aligner and projection options of ``project-parallel`` and ``demo``."""
     parser.add_argument("--aligner", default="eflomal",

@@ -15,7 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from projner.commands.pipeline_options import add_parallel_arguments
+from projner.commands.pipeline_options import (
+    add_corpus_step_arguments,
+    add_parallel_arguments,
+)
 from projner.errors import UserError
 from projner.processing.project.combine import COMBINE_METHODS
 
@@ -41,14 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--retype-dropped", action="store_true",
                         help="project the types --label-map drops too and give each projected span the type "
                              "the corpus's other projections give its text, or O (default: off)")
-    parser.add_argument("--name-evidence", action="store_true",
-                        help="drop projected spans each of whose words the corpus uses more as the translation "
-                             "of a common word than of a name (counted as unprojected, reason 'common word'; "
-                             "default: off)")
-    parser.add_argument("--complete-spans", action="store_true",
-                        help="widen projected spans to the word sequences the corpus projects as whole names "
-                             "(EU -> 'Unione' becomes 'Unione europea' where the corpus projects that whole; "
-                             "default: off)")
+    add_corpus_step_arguments(parser)
     parser.add_argument("--source-lang", nargs="+",
                         help="language code of each --source, in order (recorded in the provenance and the "
                              "card, and names each source's columns; optional)")

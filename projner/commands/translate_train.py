@@ -33,14 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "type the corpus's other projections give its text (a translated nationality that "
                         "became a country name becomes LOC) or O, then apply the map; heuristic and "
                         "candidates only (default: on)")
-    parser.add_argument("--name-evidence", action="store_true",
-                        help="drop projected spans each of whose words the corpus uses more as the translation "
-                        "of a common word than of a name (their entities count as unprojected, reason 'common "
-                        "word'); heuristic and candidates only (default: off)")
-    parser.add_argument("--complete-spans", action="store_true",
-                        help="widen projected spans to the word sequences the corpus projects as whole names "
-                        "(EU -> 'Unione' becomes 'Unione europea' where the corpus projects that whole); "
-                        "heuristic and candidates only (default: off)")
+    cli.add_corpus_step_arguments(parser, scope="; heuristic and candidates only")
     selection = parser.add_argument_group("which sentences the silver corpus keeps")
     selection.add_argument("--keep-partial", action="store_true",
                            help="keep sentences where some entity was not projected (default: drop, counted)")
