@@ -72,6 +72,8 @@ def test_the_stage_needs_the_whole_corpus_and_its_fingerprint_holds_its_paramete
             + [[{"start": 1, "end": 2, "label": "ORG", "score": 0.5}]]}
     ds = complete_spans_dataset(datasets.Dataset.from_dict(rows))
     assert ds["tgt_entities"][3] == [{"start": 1, "end": 3, "label": "ORG", "score": 0.5}]
+    with pytest.raises(ValueError, match="stage 'complete_spans' reads uncompleted_entities"):
+        complete_spans_dataset(datasets.Dataset.from_dict({"tgt_tokens": PAIRS["tgt_tokens"]}))
     with pytest.raises(ValueError, match="whole corpus"):
         datasets.Dataset.from_dict(rows).map(CompleteSpans(rows=4), batched=True, batch_size=2)
     stage = CompleteSpans(rows=4)

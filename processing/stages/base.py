@@ -61,7 +61,9 @@ def check_whole_corpus(what: str, rows: int | None, got: int) -> None:
 
 def map_whole_corpus(dataset: Any, stage: Any, **map_kwargs: Any) -> Any:
     """``dataset.map(stage, batched=True)`` over the whole corpus in one batch, fingerprinted, for a
-    stage with a ``rows`` field (set here to the corpus size, so any other batch is refused)."""
+    stage with a ``rows`` field (set here to the corpus size, so any other batch is refused). A
+    missing input or an existing output is an error naming the stage and the column."""
+    check_columns(stage, dataset.column_names)
     stage = replace(stage, rows=len(dataset))
     return dataset.map(stage, batched=True, batch_size=max(1, len(dataset)),
                        new_fingerprint=stage.fingerprint(dataset._fingerprint), **map_kwargs)
