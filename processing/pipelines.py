@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import datasets
 
@@ -67,6 +67,9 @@ from projner.processing.stages.tag_columns import (
     MapTags,
     MapTagsConfig,
 )
+
+if TYPE_CHECKING:
+    from projner.processing.stages.transfer import ProjectColumns
 
 UNMAPPED_TAGS = "src_unmapped_tags"
 """The source's tags before the label map drops types (with MISC where ``MISC=O``)."""
@@ -250,14 +253,15 @@ def _source_tag_steps(chain: Chain, input_column: str, labels: Sequence[str], la
     return named
 
 
-def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, retype: Any, *, source_tags: str,
-                   external_spans: str | None = None, source_tokens: str = "tokens",
-                   name_evidence: NameEvidenceConfig | None = None,
+def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, retype: Any, *,
+                   columns: ProjectColumns,
+                   source_tags: str | None = None, name_evidence: NameEvidenceConfig | None = None,
                    span_completion: SpanCompletionConfig | None = None) -> dict[str, Any]:
-    """Projection of a chain positioned after alignment (translate-train, project-parallel).
+    """Projection of a chain positioned after alignment (every pipeline), through the columns
+    ``columns`` (a :class:`~projner.processing.stages.transfer.ProjectColumns`) names.
 
-    Without ``retype``: ``project`` reads ``src_tags`` (the dropped types already O). With it: every
-    source type is projected from ``source_tags`` (``typed_tags``/``typed_entities``; an unprojected
+    Without ``retype``: ``project`` reads ``columns.source_tags`` (the dropped types already O). With
+    it: every source type is projected from ``source_tags`` (``typed_tags``/``typed_entities``; an unprojected
     entity of a dropped type never drops its sentence), then the ``retype`` step (the whole corpus in
     one batch) gives those spans a type from the corpus's evidence and applies ``drops``, adding
     ``tgt_entities``/``projected_tags``. With ``name_evidence`` (a
@@ -277,7 +281,7 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
         widened_spans,
     )
     from projner.processing.stages.corpus_types import Retype, retype_counts
-    from projner.processing.stages.transfer import Project, ProjectColumns
+    from projner.processing.stages.transfer import Project
 
     optional = retype.types if retype is not None else ()
     labels = {"projected_tags": TYPED_TAGS, "target_entities": TYPED_ENTITIES} if retype is not None else {}
@@ -285,10 +289,12 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
     # with completion, what comes before it writes its spans under other names (one producer per column)
     before = ({"projected_tags": "uncompleted_tags", "target_entities": completed.uncompleted_entities}
               if span_completion is not None else labels)
-    columns = ProjectColumns(source_tokens=source_tokens, source_tags="src_tags" if retype is None else source_tags,
-                             external_spans=external_spans, **before)
+    columns = replace(columns, **before, **({} if retype is None else {"source_tags": source_tags}))
+    words = {"source_tokens": columns.source_tokens, "source_entities": columns.source_entities,
+             "target_tokens": columns.target_tokens}
+    completed = replace(completed, target_tokens=columns.target_tokens)
     if name_evidence is not None:
-        kept = KeepNamedColumns(source_tokens=source_tokens, **before)
+        kept = KeepNamedColumns(**words, **before)
         columns = replace(columns, target_entities=kept.unfiltered_entities, projected_tags="unfiltered_tags",
                           issues=kept.unfiltered_issues, unprojected=kept.unfiltered_unprojected,
                           used_links=kept.used_links)
@@ -396,7 +402,7 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
                             label_map: LabelMap, retype_dropped: bool, name_evidence: NameEvidenceConfig | None,
                             span_completion: SpanCompletionConfig | None, run: RunOptions, origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
     from projner.processing.project.retype import RetypeConfig
-    from projner.processing.stages.transfer import unprojected_counts
+    from projner.processing.stages.transfer import ProjectColumns, unprojected_counts
 
     renames, drops = split_label_map(label_map)
     labels = label_names(ds, "src_tags")
@@ -429,8 +435,8 @@ def _project_parallel_split(name: str, ds: datasets.Dataset, given: datasets.Dat
             aligner_entry["params"] |= {k: v for k, v in asdict(backend_config).items()
                                         if k not in ("batch_size", "device")}
     retype = RetypeConfig(types=tuple(sorted(drops.mapping))) if retype_dropped and drops else None
-    retyping = project_corpus(chain, projection, drops, retype, source_tags=source_tags, source_tokens="src_tokens",
-                              name_evidence=name_evidence, span_completion=span_completion)
+    retyping = project_corpus(chain, projection, drops, retype, columns=ProjectColumns(source_tokens="src_tokens"),
+                              source_tags=source_tags, name_evidence=name_evidence, span_completion=span_completion)
     chain.step("stamp", Stamp(StampConfig(method=projection.describe())))
     out = chain.dataset
     report: dict[str, Any] = {
@@ -539,7 +545,7 @@ def translate_test(
 def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: str, columns: Columns,
                           run: RunOptions, method: MethodOptions,
                           origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
-    from projner.processing.stages.transfer import Project, ProjectColumns
+    from projner.processing.stages.transfer import ProjectColumns
     from projner.processing.stages.translation import Translate
     from projner.processing.stages.words import (
         Detokenize,
@@ -582,19 +588,23 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
             "alignments": "bt_alignments"}))
     else:
         align_config = _refined_alignment(chain, run, method, models, lang, pivot)
-    chain.step("project", Project(method.projection_config(lang), project_columns))
+    corpus_steps = project_corpus(chain, method.projection_config(lang), LabelMap(), None, columns=project_columns,
+                                  name_evidence=method.name_evidence_config(),
+                                  span_completion=method.span_completion_config())
 
     out = chain.dataset
     aligner = _aligner_entry(align_config)
+    described = method.describe(lang)
+    described["params"] |= _corpus_step_params(corpus_steps)
     report = _target_report("translate-test", out, out["projected_tags"], gold, lang=code, split=name, origin=origin)
     report |= {"incomplete_sentences": reason_counts(out["projection_issues"]), **_translation_counts(out),
-               "ner_label_map": list(run.ner_label_map), "method": method.describe(lang), "aligner": aligner,
-               "models": models.as_dicts()}
+               "ner_label_map": list(run.ner_label_map), "method": described, "aligner": aligner,
+               "models": models.as_dicts(), **_corpus_step_reports(corpus_steps)}
     if method.backtranslation and method.refinement == "markers":
         report["backtranslation_incomplete"] = reason_counts(out["bt_projection_issues"])
     provenance = Provenance(
         task="translate-test", source_dataset=source_record(given, origin.source, name), source_language=pivot_code,
-        target_language=code, method=_component(method.describe(lang)), aligner=_component(aligner),
+        target_language=code, method=_component(described), aligner=_component(aligner),
         models=tuple(models.refs), labels=eval_map.map_labels(labels),
         label_map=tuple(sorted({*run.ner_label_map, *eval_map.as_strings()})),
     )
@@ -693,6 +703,7 @@ def translate_train(
 def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str, lang: str, columns: Columns,
                            label_map: LabelMap, run: RunOptions, method: MethodOptions,
                            origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
+    from projner.processing.stages.transfer import ProjectColumns
     from projner.processing.stages.translation import (
         EasyProjectTranslate,
         EasyProjectTranslateConfig,
@@ -746,7 +757,8 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         _align(chain, align_config, models)
         aligner = _aligner_entry(align_config)
         retyping = project_corpus(chain, method.projection_config(lang), drops, method.retype_config(drops),
-                                  source_tags=source_tags, external_spans=external,
+                                  columns=ProjectColumns(source_tokens="tokens", external_spans=external),
+                                  source_tags=source_tags,
                                   name_evidence=method.name_evidence_config(),
                                   span_completion=method.span_completion_config())
     described = method.describe(lang)

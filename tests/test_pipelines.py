@@ -154,6 +154,25 @@ def test_translate_test_with_back_translation_and_ner_candidates(tiny_models, tm
     assert "candidate-selector" in {m["role"] for m in result.report["models"]}
 
 
+def test_translate_test_runs_the_corpus_steps_on_request(tiny_models, tmp_path, fixtures):
+    """Name evidence and span completion after translate-test's projection, as in the other pipelines:
+    the same stages, their counts in the report and their configs in the method."""
+    opts = options(tiny_models, tmp_path)
+    data, _ = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
+    plain = translate_test(data, "yo", run=opts)
+    result = translate_test(data, "yo", run=opts, method=MethodOptions(name_evidence=True, span_completion=True))
+    assert list(result.report["timings"])[-3:] == ["project", "keep_named", "complete_spans"]
+    assert result.report["name_evidence"]["config"] == {"min_share": 0.5}
+    assert result.report["span_completion"]["widened_spans"] >= 0
+    assert set(result.report["method"]["params"]) >= {"name_evidence", "span_completion"}
+    ds = result.dataset["test"]
+    assert len(ds) == len(plain.dataset["test"]) == 3
+    assert "uncompleted_entities" in ds.column_names and "unfiltered_entities" in ds.column_names
+    for before, after in zip(ds["unfiltered_entities"], ds["tgt_entities"]):
+        assert len(after) <= len(before)  # name evidence only drops, completion only widens
+    assert "name_evidence" not in plain.report and "keep_named" not in plain.report["timings"]
+
+
 def test_translate_test_with_links_refined_through_a_plain_back_translation(tiny_models, tmp_path, fixtures):
     opts = options(tiny_models, tmp_path)
     data, _ = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)

@@ -15,6 +15,7 @@ HELP = ("translate target sentences to English (or other pivots), label them, pr
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     cli.add_target_arguments(parser)
     cli.add_method_arguments(parser, methods=("heuristic", "candidates"))
+    cli.add_corpus_step_arguments(parser)
     parser.add_argument("--backtranslation", action="store_true",
                         help="use a back-translation of the labelled English into the target language")
     parser.add_argument("--refinement", default="markers",
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         result = translate_test_pivots(
             target.dataset, args.lang, args.pivots, run=cli.run_options(args), split=target.split,
             combine=CombineConfig(method=args.combine, min_agree=args.min_agree),
-            method=cli.method_options(args, backtranslation=args.backtranslation, refinement=args.refinement),
+            method=cli.method_options(args, backtranslation=args.backtranslation, refinement=args.refinement,
+                                      name_evidence=args.name_evidence, span_completion=args.complete_spans),
             origin=target.origin("dataset"))
     return cli.finish(result, args, cli.print_summary)
