@@ -216,7 +216,7 @@ def summary(draws: list[list[dict]], method: str) -> bool:
           + (f": each of {len(draws)} draws, then the mean" if len(draws) > 1 else "") + "\n")
     print(f"{'corpus':<14}{'target':<7}{'best single':>18}{'all others':>12}{'gain':>7}")
     passed = True
-    for k, rows in enumerate(zip(*per_draw)):
+    for rows in zip(*per_draw):
         for draw, row in enumerate(rows):
             ok = row["gain"] >= TARGET_GAIN
             print(f"{row['dataset']:<14}{row['target']:<7}{row['best']:>12}{row['single']:6.2f}{row['others']:12.2f}"

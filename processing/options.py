@@ -134,12 +134,13 @@ class MethodOptions:
     too, give each projected span the type the corpus's other projections give its text, or O
     (:mod:`projner.processing.project.retype`), then apply the map."""
     name_evidence: bool = False
-    """translate-train (alignment methods) and translate-test: drop projected spans each of whose words the corpus uses
-    more as a common word than as a name (:mod:`projner.processing.project.name_evidence`); their
-    entities count as unprojected, reason ``common word``."""
+    """translate-train (alignment methods) and translate-test: drop projected spans each of whose
+    words the corpus uses more as a common word than as a name
+    (:mod:`projner.processing.project.name_evidence`); their entities count as unprojected, reason
+    ``common word``."""
     span_completion: bool = False
-    """translate-train (alignment methods) and translate-test: widen projected spans to the word sequences the corpus
-    projects as whole names (``Unione`` of ``EU`` to ``Unione europea``;
+    """translate-train (alignment methods) and translate-test: widen projected spans to the word
+    sequences the corpus projects as whole names (``Unione`` of ``EU`` to ``Unione europea``;
     :mod:`projner.processing.project.span_completion`)."""
 
     def __post_init__(self) -> None:

@@ -280,19 +280,22 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
         CompleteSpansColumns,
         widened_spans,
     )
-    from projner.processing.stages.corpus_types import Retype, retype_counts
+    from projner.processing.stages.corpus_types import (
+        Retype,
+        RetypeColumns,
+        retype_counts,
+    )
     from projner.processing.stages.transfer import Project
 
     optional = retype.types if retype is not None else ()
     labels = {"projected_tags": TYPED_TAGS, "target_entities": TYPED_ENTITIES} if retype is not None else {}
-    completed = CompleteSpansColumns(**labels)
+    completed = CompleteSpansColumns(target_tokens=columns.target_tokens, **labels)
     # with completion, what comes before it writes its spans under other names (one producer per column)
     before = ({"projected_tags": "uncompleted_tags", "target_entities": completed.uncompleted_entities}
               if span_completion is not None else labels)
     columns = replace(columns, **before, **({} if retype is None else {"source_tags": source_tags}))
     words = {"source_tokens": columns.source_tokens, "source_entities": columns.source_entities,
              "target_tokens": columns.target_tokens}
-    completed = replace(completed, target_tokens=columns.target_tokens)
     if name_evidence is not None:
         kept = KeepNamedColumns(**words, **before)
         columns = replace(columns, target_entities=kept.unfiltered_entities, projected_tags="unfiltered_tags",
@@ -316,7 +319,8 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
             ds[completed.uncompleted_entities], ds[completed.target_entities])}
     if retype is None:
         return recorded
-    chain.step("retype", Retype(retype, tuple(drops.as_strings()), rows=len(chain.dataset)),
+    chain.step("retype", Retype(retype, tuple(drops.as_strings()), RetypeColumns(target_tokens=columns.target_tokens),
+                                rows=len(chain.dataset)),
                batch_size=max(1, len(chain.dataset)))
     ds = chain.dataset
     return recorded | {"config": asdict(retype),

@@ -65,9 +65,9 @@ def whole_names(
     frequent = {key for key, count in exact.items() if count >= config.min_count}
     touched: Counter = Counter()
     for words, sentence in zip(target_words, spans):
-        for start, end in _occurrences(words, frequent, config.max_words):
+        for start, end, key in _occurrences(words, frequent, config.max_words):
             if any(span.start < end and start < span.end for span in sentence):
-                touched[_key(words, start, end)] += 1
+                touched[key] += 1
     return {key: types[key].most_common(1)[0][0] for key in frequent
             if exact[key] >= config.min_share * touched[key]}
 
@@ -86,10 +86,10 @@ def complete_spans(
         current = list(sentence)  # spans widened so far, the rest as projected: none may overlap
         for k, span in enumerate(sentence):
             best = span
-            for start, end in occurrences:
+            for start, end, key in occurrences:
                 if not (start <= span.start and span.end <= end and end - start > len(best)):
                     continue
-                if names[_key(words, start, end)] != span.label:
+                if names[key] != span.label:
                     continue
                 if any(j != k and other.start < end and start < other.end for j, other in enumerate(current)):
                     continue
@@ -103,13 +103,14 @@ def _key(words: Sequence[str], start: int, end: int) -> Words:
     return tuple(word.casefold() for word in words[start:end])
 
 
-def _occurrences(words: Sequence[str], keys: Collection[Words], max_words: int) -> list[tuple[int, int]]:
-    """Every (start, end) whose case-folded words are one of ``keys``."""
+def _occurrences(words: Sequence[str], keys: Collection[Words], max_words: int) -> list[tuple[int, int, Words]]:
+    """Every (start, end, key) whose case-folded words are one of ``keys``."""
     if not keys:
         return []
     found = []
     for start in range(len(words)):
         for end in range(start + 2, min(len(words), start + max_words) + 1):
-            if _key(words, start, end) in keys:
-                found.append((start, end))
+            key = _key(words, start, end)
+            if key in keys:
+                found.append((start, end, key))
     return found
