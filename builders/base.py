@@ -30,6 +30,7 @@ from projner.builders.conll import (
     UnlabelledFileError,
     read_conll,
 )
+from projner.errors import UserError
 from projner.labels import LabelMap, entity_types
 from projner.languages import Language, get_language
 
@@ -42,6 +43,10 @@ _CODE_MODULES = ("projner.builders.base", "projner.builders.conll", "projner.lab
 Source = str | list[str]
 """A split's source: one file (or URL), or several files read together (a parallel pair); a list,
 not a tuple, because the download manager maps over lists and dicts only."""
+
+
+class DownloadError(UserError):
+    """A source file the builder could not download; ``data_dir`` reads a local copy instead."""
 
 
 class MissingSplitWarning(UserWarning):
@@ -252,8 +257,16 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
         return self.config.data_dir
 
     def _fetch(self, dl_manager: datasets.DownloadManager, sources: dict[str, Source]) -> dict[str, Source]:
-        """Local paths for the sources: URLs through the download manager, local files as they are."""
-        return dl_manager.download(sources)
+        """Local paths for the sources: URLs through the download manager, local files as they are.
+        A download that fails (no network, a moved file) names the URL and the offline way round it."""
+        try:
+            return dl_manager.download(sources)
+        except OSError as err:  # fsspec says FileNotFoundError(url) for a host it cannot reach
+            raise DownloadError(
+                f"{self.dataset_name}/{self.config.name}: could not download {err} ({type(err).__name__}; "
+                "no network, or the file moved): download the files and pass their folder as data_dir= "
+                "(--data-dir on the command line)"
+            ) from err
 
     def _split_generators(self, dl_manager: datasets.DownloadManager) -> list[datasets.SplitGenerator]:
         sources = self._source_files()

@@ -13,7 +13,7 @@ import datasets
 import pytest
 
 import projner.builders
-from projner.builders.base import MissingSplitWarning
+from projner.builders.base import DownloadError, MissingSplitWarning
 from projner.builders.conll import (
     MISSING_TOKEN,
     ConllError,
@@ -115,6 +115,20 @@ def test_masakhaner2_default_source_is_the_public_repository(fixtures, cache):
     builder.download_and_prepare(dl_manager=mirror)
     assert sorted(mirror.requested) == [prefix + "yor/dev.txt", prefix + "yor/test.txt", prefix + "yor/train.txt"]
     assert builder.as_dataset("test").num_rows == len(blocks(fixtures / "masakhaner2" / "yor" / "test.txt"))
+
+
+class Unreachable(datasets.DownloadManager):
+    """The real download path (fsspec over HTTP), sent to a local port where nothing listens."""
+
+    def download(self, url_or_urls):
+        return super().download(datasets.utils.py_utils.map_nested(
+            lambda url: "http://127.0.0.1:9/" + url.rpartition("/data/")[2], url_or_urls))
+
+
+def test_a_download_that_fails_names_the_url_and_data_dir(cache):
+    builder = MasakhaNER2(config_name="yor", cache_dir=cache)
+    with pytest.raises(DownloadError, match=r"masakhaner2/yor: could not download .*127\.0\.0\.1:9/yor/.*data_dir="):
+        builder.download_and_prepare(dl_manager=Unreachable())
 
 
 def test_europarl_default_source_is_the_public_repository(fixtures, cache):
