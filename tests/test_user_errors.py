@@ -168,6 +168,16 @@ def test_empty_source_and_target_files_are_an_error_not_an_unloadable_folder(tmp
     assert not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
 
 
+@pytest.mark.parametrize("text", ["", "\n\n  \n"])
+def test_translate_train_says_an_empty_source_file_has_no_sentences(tmp_path, capsys, text):
+    source = tmp_path / "src.conll"
+    source.write_text(text, encoding="utf-8")
+    code, _, err = run(["translate-train", "--source", source, "--source-lang", "en", "--lang", "hau",
+                        "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, f"no sentences in {source}")
+    assert not (tmp_path / "out").exists()
+
+
 # --- outputs ------------------------------------------------------------------------------------
 
 

@@ -84,6 +84,8 @@ def source_corpus(args: argparse.Namespace, name: str, lang: str | None) -> tupl
     from projner.builders.conll import read_conll
 
     sentences = [s for s in read_conll(path, lenient=args.lenient) if s.tokens]
+    if not sentences:
+        raise ValueError(f"no sentences in {path}")
     dataset = datasets.Dataset.from_dict({"id": [str(k) for k in range(len(sentences))],
                                           "tokens": [s.tokens for s in sentences],
                                           "ner_tags": [s.tags for s in sentences]})
