@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from projner.errors import UserError
 from projner.labels import LabelMap, split_tag
+from projner.text_lines import undecodable
 
 DOCSTART = "-DOCSTART-"
 
@@ -92,8 +93,7 @@ def _decoded_lines(path: str, report: ReadReport, lenient: bool) -> Iterator[tup
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as err:
-                shown = raw[max(0, err.start - 20): err.end + 20].decode("utf-8", "backslashreplace")
-                problem = f"not UTF-8 (byte {raw[err.start]:#04x} at column {err.start + 1})"
+                problem, shown = undecodable(raw, err)
                 if not lenient:
                     raise ConllError(path, number, problem, shown) from None
                 report.skipped.append(Skipped(path, number, "not UTF-8", shown))

@@ -19,6 +19,7 @@ from projner.builders.conll import ReadReport, Skipped, read_conll
 from projner.errors import UserError
 from projner.labels import CONLL2003_LABELS, LabelMap
 from projner.languages import get_language
+from projner.text_lines import numbered_lines
 
 VERSION = datasets.Version("1.0.0")
 """Bump when the examples a config yields change; it is part of every cache path."""
@@ -279,8 +280,7 @@ def parallel_text(source: str | os.PathLike, target: str | os.PathLike) -> tuple
     aligner to learn from; lines that differ in number are an error naming both files."""
     sides = []
     for path in (source, target):
-        with open(path, encoding="utf-8") as handle:
-            sides.append([line.split() for line in handle])
+        sides.append([line.split() for _, line in numbered_lines(path)])
     if len(sides[0]) != len(sides[1]):
         raise ParallelMismatchError(f"{os.fspath(source)} has {len(sides[0])} lines but {os.fspath(target)} has "
                                     f"{len(sides[1])}")

@@ -14,6 +14,7 @@ import datasets
 
 from projner.errors import UserError
 from projner.languages import get_language
+from projner.text_lines import numbered_lines
 
 SPLIT_ALIASES = {"dev": "validation", "valid": "validation"}
 
@@ -130,12 +131,11 @@ def load_sentences(path: str | os.PathLike, split: str, *, limit: int | None = N
     report = ReadReport(path)
     if path.endswith(".txt"):
         rows: list[tuple[list[str], list[str] | None]] = []
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.split():
-                    rows.append((line.split(), None))
-                else:
-                    report.skipped.append(Skipped(path, number, "empty line", line))
+        for number, line in numbered_lines(path):
+            if line.split():
+                rows.append((line.split(), None))
+            else:
+                report.skipped.append(Skipped(path, number, "empty line", line))
         labelled = False
     else:
         labelled = has_tags(path)

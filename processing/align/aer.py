@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from projner.processing.align.links import Link, PharaohLine, parse_pharaoh
+from projner.text_lines import numbered_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +74,7 @@ def looks_one_indexed(lines: Iterable[str]) -> bool:
 def read_links(path: str | os.PathLike, *, one_indexed: bool | None = None) -> tuple[list[PharaohLine], bool]:
     """A Pharaoh file's lines, 0-indexed, and whether it was read as 1-indexed (None: detect)."""
     path = os.fspath(path)
-    with open(path, encoding="utf-8") as handle:
-        raw = handle.read().splitlines()
+    raw = [line.rstrip("\r\n") for _, line in numbered_lines(path)]
     if one_indexed is None:
         one_indexed = looks_one_indexed(raw)
     lines = [

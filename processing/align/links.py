@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from projner.errors import UserError
+from projner.text_lines import numbered_lines
 
 Link = tuple[int, int]
 
@@ -65,9 +66,8 @@ def format_pharaoh(links: Iterable[Sequence[int]], *, possible: Iterable[Sequenc
 def read_pharaoh(path: str | os.PathLike, *, one_indexed: bool = False) -> Iterator[PharaohLine]:
     """Every line of a Pharaoh file, in order (an empty line is a pair with no links)."""
     path = os.fspath(path)
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            yield parse_pharaoh(line, one_indexed=one_indexed, where=f"{path}, line {number}: ")
+    for number, line in numbered_lines(path):
+        yield parse_pharaoh(line, one_indexed=one_indexed, where=f"{path}, line {number}: ")
 
 
 def invert(links: Iterable[Link]) -> list[Link]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from projner.errors import UserError
+from projner.text_lines import numbered_lines
 
 SEPARATOR = "|||"
 
@@ -27,16 +28,8 @@ def read_pairs(path: str | os.PathLike) -> tuple[list[list[str]], list[list[str]
     path = os.fspath(path)
     sources: list[list[str]] = []
     targets: list[list[str]] = []
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            where = f"{path}, line {number}: "
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                shown = raw[max(0, err.start - 20): err.end + 20].decode("utf-8", "backslashreplace").strip()
-                raise PairsError(f"{where}not UTF-8 (byte {raw[err.start]:#04x} at column {err.start + 1}): "
-                                 f"{shown!r}") from None
-            source, target = parse_pair(line.removeprefix("\ufeff") if number == 1 else line, where=where)
-            sources.append(source)
-            targets.append(target)
+    for number, line in numbered_lines(path):
+        source, target = parse_pair(line, where=f"{path}, line {number}: ")
+        sources.append(source)
+        targets.append(target)
     return sources, targets
