@@ -28,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from projner.processing.model_loading import loading
+
 BACKENDS = ("transformers", "ctranslate2")
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                  "bfloat16", "float32")
@@ -95,7 +97,8 @@ class TransformersGenerator:
 
         self.tokenizer, self.target_id, self.device = tokenizer, target_id, device
         self.num_beams, self.max_new_tokens = num_beams, max_new_tokens
-        self.model = AutoModelForSeq2SeqLM.from_pretrained(model, revision=revision, dtype=dtype).to(device).eval()
+        with loading("translator", model, revision):
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(model, revision=revision, dtype=dtype).to(device).eval()
         # Length is ``max_new_tokens``, per piece; the checkpoint's own ``max_length`` (200 for
         # NLLB-200) would only clash with it.
         self.model.generation_config.max_length = None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import torch
 
+from projner.processing.model_loading import loading
+
 MIN_BATCH_FILL = 0.8
 """Least share of real tokens in a padded forward batch (see :func:`length_batches`)."""
 
@@ -121,10 +123,11 @@ class SubwordEncoder:
         import transformers
         from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-        self.tokenizer = AutoTokenizer.from_pretrained(model, revision=revision)
+        with loading("aligner's encoder", model, revision):
+            self.tokenizer = AutoTokenizer.from_pretrained(model, revision=revision)
+            config = AutoConfig.from_pretrained(model, revision=revision)
         if not getattr(self.tokenizer, "is_fast", False):
             raise ValueError(f"{model}: the aligner needs a fast (Rust) tokenizer for subword-to-word maps")
-        config = AutoConfig.from_pretrained(model, revision=revision)
         layers = getattr(config, "num_hidden_layers", None)
         if layer < 0 or (layers is not None and layer > layers):
             raise ValueError(f"{model}: layer {layer} does not exist (the model has {layers} layers; 0 = embeddings)")
@@ -133,9 +136,10 @@ class SubwordEncoder:
         verbosity = transformers.logging.get_verbosity()
         transformers.logging.set_verbosity_error()  # the dropped upper layers are "unexpected" keys
         try:
-            self.model, info = AutoModel.from_pretrained(
-                model, config=config, revision=revision, dtype=dtype, output_loading_info=True
-            )
+            with loading("aligner's encoder", model, revision):
+                self.model, info = AutoModel.from_pretrained(
+                    model, config=config, revision=revision, dtype=dtype, output_loading_info=True
+                )
         finally:
             transformers.logging.set_verbosity(verbosity)
         missing = [key for key in info["missing_keys"] if not key.startswith("pooler.")]

@@ -21,6 +21,7 @@ from projner.builders.conll import repair_iob2
 from projner.errors import UserError
 from projner.labels import OUTSIDE, LabelMap
 from projner.processing.defaults import DEFAULT_NER_MODEL
+from projner.processing.model_loading import loading
 from projner.processing.project.spans import ScoredSpan, tags_to_spans
 from projner.processing.runtime import (
     EXECUTION_ONLY,
@@ -146,10 +147,11 @@ class Label(ModelStage):
 
         c = self.config
         self._device = pick_device(c.device, rank)
-        self._tokenizer = AutoTokenizer.from_pretrained(c.model, revision=c.revision)
-        self._model = AutoModelForTokenClassification.from_pretrained(
-            c.model, revision=c.revision, dtype=pick_dtype(c.dtype, self._device)
-        ).to(self._device).eval()
+        with loading("NER model", c.model, c.revision):
+            self._tokenizer = AutoTokenizer.from_pretrained(c.model, revision=c.revision)
+            self._model = AutoModelForTokenClassification.from_pretrained(
+                c.model, revision=c.revision, dtype=pick_dtype(c.dtype, self._device)
+            ).to(self._device).eval()
         self.model_tags = self.label_mapping()
         self._tag_names = sorted(set(self.model_tags) | {OUTSIDE}, key=lambda t: (t != OUTSIDE, t))
         self._tag_of_label = [self._tag_names.index(t) for t in self.model_tags]
@@ -167,7 +169,8 @@ class Label(ModelStage):
         else:
             from transformers import AutoConfig
 
-            id2label = AutoConfig.from_pretrained(self.config.model, revision=self.config.revision).id2label
+            with loading("NER model", self.config.model, self.config.revision):
+                id2label = AutoConfig.from_pretrained(self.config.model, revision=self.config.revision).id2label
         return [id2label[i] for i in range(len(id2label))]
 
     def label_mapping(self) -> list[str]:

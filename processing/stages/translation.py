@@ -22,6 +22,7 @@ from typing import Any
 from projner.languages import Language, canonical_codes, get_language
 from projner.processing.defaults import DEFAULT_TRANSLATOR, EASYPROJECT_TRANSLATOR
 from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.model_loading import loading
 from projner.processing.runtime import (
     EXECUTION_ONLY,
     ModelFields,
@@ -131,7 +132,8 @@ class Translate(ModelStage):
         c = self.config
         tokenizer_id = c.tokenizer or c.model
         tokenizer_revision = c.tokenizer_revision if c.tokenizer else c.revision
-        self._tokenizer = AutoTokenizer.from_pretrained(tokenizer_id, revision=tokenizer_revision)
+        with loading("translator's tokenizer", tokenizer_id, tokenizer_revision):
+            self._tokenizer = AutoTokenizer.from_pretrained(tokenizer_id, revision=tokenizer_revision)
         if not hasattr(self._tokenizer, "src_lang"):
             raise ValueError(
                 f"{tokenizer_id}: tokenizer {type(self._tokenizer).__name__} has no source-language "

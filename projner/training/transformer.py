@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from projner.processing.model_loading import loading
 from projner.training.data import TaggedSentence
 
 IGNORED = -100
@@ -54,7 +55,8 @@ def load_tokenizer(model: str, revision: str | None = None):
     """A fast tokenizer (word ids are needed), set up for pre-split words."""
     from transformers import AutoTokenizer
 
-    tokenizer = AutoTokenizer.from_pretrained(model, revision=revision)
+    with loading("model to fine-tune", model, revision):
+        tokenizer = AutoTokenizer.from_pretrained(model, revision=revision)
     if not tokenizer.is_fast:
         raise ValueError(f"{model}: no fast tokenizer; word-level labels need its word ids")
     if getattr(tokenizer, "add_prefix_space", None) is False:
@@ -107,13 +109,14 @@ def train_transformer(
     set_seed(config.seed)
     tokenizer = load_tokenizer(config.model, config.revision)
     label2id = {label: index for index, label in enumerate(labels)}
-    model = AutoModelForTokenClassification.from_pretrained(
-        config.model,
-        revision=config.revision,
-        id2label=dict(enumerate(labels)),
-        label2id=label2id,
-        ignore_mismatched_sizes=True,
-    )
+    with loading("model to fine-tune", config.model, config.revision):
+        model = AutoModelForTokenClassification.from_pretrained(
+            config.model,
+            revision=config.revision,
+            id2label=dict(enumerate(labels)),
+            label2id=label2id,
+            ignore_mismatched_sizes=True,
+        )
     train_set, truncated = encode_sentences(tokenizer, sentences, label2id, config.max_length)
     arguments = TrainingArguments(
         output_dir=os.fspath(output_dir),
