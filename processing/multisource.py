@@ -140,10 +140,12 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
     The report holds, per split, every voter's own report (``sources``), the combination's counts,
     the voters' weights and, where the target has gold tags, the combined projection's scores.
     """
+    from projner.processing.align.statistical import VIEW_SYMMETRIZATIONS
     from projner.processing.pipelines import project_parallel
 
     if not sources:
         raise ValueError("project-parallel needs at least one source")
+    _check_votes(combine, len(sources) * (views * len(VIEW_SYMMETRIZATIONS) if views else 1), "sources")
     groups = None
     if views is not None:
         voters = [(source.name, view) for source in sources
@@ -204,6 +206,16 @@ def source_views(source: SourcePairs, runs: int, aligner: AlignConfig | None = N
             for view, splits in by_view.items()]
 
 
+def _check_votes(combine: CombineConfig | None, voters: int, what: str) -> None:
+    """Refuse, before any work, a ``min_agree`` that nothing would use or that no span could meet."""
+    if combine is None or combine.min_agree is None:
+        return
+    if voters == 1:
+        raise ValueError(f"min_agree applies when several {what} are combined; one was given")
+    if combine.method == "vote" and combine.min_agree > voters:
+        raise ValueError(f"min_agree {combine.min_agree} is more than the {voters} voters: no span could be kept")
+
+
 def _views_entry(runs: int, aligner: AlignConfig | None) -> dict[str, Any]:
     from projner.processing.align.statistical import VIEW_SYMMETRIZATIONS
 
@@ -227,6 +239,7 @@ def translate_test_pivots(target: datasets.Dataset | datasets.DatasetDict, lang:
     codes = [get_language(p).code for p in pivots]
     if len(set(codes)) != len(codes):
         raise ValueError(f"pivot languages must be distinct, got {list(pivots)}")
+    _check_votes(combine, len(codes), "pivots")
     runs = [translate_test(target, lang, pivot_lang=code, split=split, **options) for code in codes]
     if len(runs) == 1:
         return runs[0]

@@ -11,9 +11,9 @@ from projner.processing.stages.tagging import Label, LabelConfig
 
 
 def test_a_failed_load_names_the_role_the_model_and_the_revision():
-    with pytest.raises(ModelLoadError, match=r"could not load the translator 'org/x' at revision 'v2': offline"):
-        with loading("translator", "org/x", "v2"):
-            raise OSError("offline")
+    said = r"could not load the translator 'org/x' at revision 'v2': offline"
+    with pytest.raises(ModelLoadError, match=said), loading("translator", "org/x", "v2"):
+        raise OSError("offline")
 
 
 def test_the_ner_model_and_the_aligner_encoder_are_named_when_their_folder_holds_no_model(tmp_path):

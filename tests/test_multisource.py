@@ -119,6 +119,22 @@ def test_project_parallel_with_several_sources_combines_them_and_keeps_each(tmp_
     assert provenance["source_language"] == "en,de,es" and provenance["method"]["name"] == "combine"
 
 
+@pytest.mark.parametrize("sources, extra, said", [
+    (2, ["--combine", "vote", "--min-agree", "3"], "min_agree 3 is more than the 2 voters: no span could be kept"),
+    (1, ["--combine", "vote", "--min-agree", "2"], "min_agree applies when several sources are combined; one was given"),
+    (2, ["--min-agree", "2"], "min_agree is the vote method's; ilp weighs the voters instead"),
+])
+def test_a_min_agree_no_span_could_meet_or_nothing_would_use_is_refused(tmp_path, capsys, sources, extra, said):
+    target = _write_conll(tmp_path / "it.conll", [[("Roma", "B-LOC")]])
+    source = _write_conll(tmp_path / "en.conll", [[("Rome", "B-LOC")]])
+    (tmp_path / "l").write_text("0-0\n")
+    code = main(["project-parallel", "--source", *[str(source)] * sources, "--alignments",
+                 *[str(tmp_path / "l")] * sources, "--target", str(target), "--output", str(tmp_path / "o"), *extra])
+    assert code == 2
+    assert said in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
 def test_project_parallel_sources_need_one_link_file_and_language_each(tmp_path, capsys):
     target = _write_conll(tmp_path / "it.conll", [[("Roma", "B-LOC")]])
     source = _write_conll(tmp_path / "en.conll", [[("Rome", "B-LOC")]])
@@ -127,7 +143,11 @@ def test_project_parallel_sources_need_one_link_file_and_language_each(tmp_path,
                  "--alignments", str(tmp_path / "l"), str(tmp_path / "l"), "--target", str(target),
                  "--output", str(tmp_path / "o")])
     assert code == 2
-    assert "2 --source file(s) but 2 --alignments and 1 --source-lang" in capsys.readouterr().err
+    assert "2 --source file(s) but 1 --source-lang: give one" in capsys.readouterr().err
+    code = main(["project-parallel", "--source", str(source), str(source), "--alignments", str(tmp_path / "l"),
+                 "--target", str(target), "--output", str(tmp_path / "o")])
+    assert code == 2
+    assert "2 --source file(s) but 1 --alignments: give one" in capsys.readouterr().err
     code = main(["project-parallel", "--source", str(source), str(source), "--source-lang", "en", "xx-nope",
                  "--target", str(target), "--output", str(tmp_path / "o")])
     assert code == 2 and "--source-lang" in capsys.readouterr().err

@@ -60,6 +60,8 @@ class CombineConfig:
             raise ValueError(f"combine method must be one of {', '.join(COMBINE_METHODS)}, got {self.method!r}")
         if self.min_agree is not None and self.min_agree < 1:
             raise ValueError(f"min_agree must be >= 1, got {self.min_agree}")
+        if self.min_agree is not None and self.method != "vote":
+            raise ValueError(f"min_agree is the vote method's; {self.method} weighs the voters instead (threshold)")
         if not 0.0 <= self.threshold < 1.0:
             raise ValueError(f"threshold must lie in [0, 1), got {self.threshold}")
         if not 0.0 <= self.partial <= 1.0:

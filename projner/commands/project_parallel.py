@@ -95,9 +95,11 @@ def run_files(args: argparse.Namespace, sources: Sequence[Path], target: Path, *
     from projner.processing.project.span_completion import SpanCompletionConfig
 
     alignments = args.alignments or [None] * len(sources)
-    if len(alignments) != len(sources) or len(source_langs) != len(sources):
-        raise ValueError(f"{len(sources)} --source file(s) but {len(alignments)} --alignments and "
-                         f"{len(source_langs)} --source-lang: give one of each per source, in order")
+    given = {"--alignments": len(alignments), "--source-lang": len(source_langs)}
+    wrong = [f"{count} {option}" for option, count in given.items() if count != len(sources)]
+    if wrong:
+        raise ValueError(f"{len(sources)} --source file(s) but {' and '.join(wrong)}: give one of each per source, "
+                         "in order")
     inputs = []
     for source, links, lang, source_dataset in zip(sources, alignments, source_langs, source_datasets, strict=True):
         pairs, found = parallel_pairs(source, target, alignments=links, label_map=LabelMap.parse(label_map),
