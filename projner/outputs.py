@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -43,15 +44,22 @@ def check_file(path: str | os.PathLike, option: str, *, overwrite: bool = False,
 
 
 def check_folder(path: str | os.PathLike, option: str, *, overwrite: bool = False,
-                 ours: Callable[[Path], bool] | None = None) -> Path:
+                 ours: Callable[[Path], bool] | None = None, names: re.Pattern[str] | None = None) -> Path:
     """An output folder that can be written: new or empty, projner's own (``ours``), or with
-    ``overwrite`` any folder (whose files projner did not write stay as they are). Nothing is created."""
+    ``overwrite`` any folder (whose files projner did not write stay as they are). ``names`` matches
+    the files the run writes straight into the folder: in a folder that is not projner's, such a file
+    is the user's and stops the run, ``overwrite`` or not, since it would be replaced. Nothing is created."""
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise OutputError(f"{option} {path}: is a file, not a folder")
-    if path.is_dir() and any(path.iterdir()) and not overwrite and not (ours is not None and ours(path)):
-        raise OutputError(f"{option} {path}: the folder exists and projner did not write it; "
-                          "choose a new folder or pass --overwrite (projner never replaces files it did not write)")
+    if path.is_dir() and any(path.iterdir()) and not (ours is not None and ours(path)):
+        if not overwrite:
+            raise OutputError(f"{option} {path}: the folder exists and projner did not write it; choose a "
+                              "new folder or pass --overwrite (projner never replaces files it did not write)")
+        taken = sorted(p.name for p in path.iterdir() if names is not None and names.fullmatch(p.name))
+        if taken:
+            raise OutputError(f"{option} {path}: holds files projner did not write ({', '.join(taken[:3])}); "
+                              "they are never replaced: move them or choose another folder")
     _check_writable(path, option, path)
     return path
 

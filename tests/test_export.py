@@ -299,6 +299,13 @@ def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, ca
     yaml.safe_load(readme.read_text().split("---\n")[1])  # front matter still valid YAML
     assert main(["export", str(tmp_path)]) == 2
     assert "neither a save_to_disk folder" in capsys.readouterr().err
+    # a save_to_disk folder's options on an export folder are refused, not ignored
+    card = readme.read_text()
+    for option in (["--provenance", "nosuch.json"], ["--report", str(saved / "report.json")],
+                   ["--config", "../bad"], ["--keep-dropped"]):
+        assert main(["export", str(tmp_path / "hub"), *option]) == 2
+        assert f"{option[0]}: only for a save_to_disk folder" in capsys.readouterr().err
+    assert readme.read_text() == card
     # an evaluation run of one's own: every sentence that has labels published, with its reason
     assert main(["export", str(saved), "--output", str(tmp_path / "eval"), "--keep-dropped"]) == 0
     assert "3 of 4 sentences published" in capsys.readouterr().out

@@ -183,3 +183,35 @@ def test_source_set_results_get_their_own_table_figure_and_distances(tmp_path, c
     path.write_text(json.dumps(records))
     assert main(["report", str(path), "--output", str(out)]) == 2
     assert "two results for single on Europarl-NER it from es" in capsys.readouterr().err
+
+
+def test_report_output_folder_rules_and_inputs_without_results(tmp_path, capsys):
+    """--output as the pipelines' --output: never a file, a user's folder only with --overwrite, a user's
+    file never replaced, an earlier report rewritten; an input with nothing to report is an error."""
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{"language": code, "method": "m", "dataset": "d", "f1": f1}
+                                   for code, f1 in (("yo", 0.5), ("ha", 0.6), ("sw", 0.7))]))
+    afile = tmp_path / "afile.txt"
+    afile.write_text("mine")
+    assert main(["report", str(results), "--output", str(afile)]) == 2
+    assert "--output" in (err := capsys.readouterr().err) and "is a file, not a folder" in err
+    users = tmp_path / "users"
+    users.mkdir()
+    (users / "report.md").write_text("MY NOTES")
+    assert main(["report", str(results), "--output", str(users)]) == 2
+    assert "projner did not write it" in capsys.readouterr().err
+    assert main(["report", str(results), "--output", str(users), "--overwrite"]) == 2
+    assert "holds files projner did not write (report.md)" in capsys.readouterr().err
+    assert [p.name for p in users.iterdir()] == ["report.md"] and (users / "report.md").read_text() == "MY NOTES"
+    out = tmp_path / "out"
+    assert main(["report", str(results), "--output", str(out)]) == 0
+    assert main(["report", str(results), "--output", str(out)]) == 0  # its own folder: rewritten
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("lang,dataset,pipeline_type,aligner,candidate_selection,overall_f1\n")
+    assert main(["report", str(header_only), "--output", str(tmp_path / "none")]) == 2
+    assert "header.csv: no results in it" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()
+    run_report = tmp_path / "tt.json"
+    run_report.write_text(json.dumps({"task": "translate-test", "lang": "yo", "f1": 0.5, "complete": True}))
+    assert main(["report", str(run_report), "--output", str(tmp_path / "none")]) == 2
+    assert "a translate-test run report (--report)" in capsys.readouterr().err

@@ -83,10 +83,36 @@ def test_gold_from_the_masakhaner2_builder(files, fixtures, tmp_path):
     (["--train", "{root}/bad.conll"], "bad.conll, line 2"),
     (["--train", "{train}", "--eval-dataset", "masakhaner2"], "--eval-dataset needs --eval-lang"),
     (["--train", "{train}", "--label-map", "B-DATE=O"], "name entity types"),
+    (["--train", "{root}/empty.conll"], "empty.conll: no sentences"),
+    (["--train", "{train}", "--eval-conll", "{root}/empty.conll"], "empty.conll: no sentences"),
 ])
 def test_bad_input_is_an_error_naming_it(files, tmp_path, capsys, arguments, message):
     (files["root"] / "bad.conll").write_text("Kano B-LOC\nya PER\n\n", encoding="utf-8")
+    (files["root"] / "empty.conll").write_text("", encoding="utf-8")
     arguments = [a.format(root=files["root"], train=files["train"]) for a in arguments]
     assert main(["train", *arguments, "--output", str(tmp_path / "out")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out" / "scores.json").exists()
+
+
+def test_output_folder_rules(files, tmp_path, capsys):
+    """--output as the pipelines' --output: never a file, a user's folder only with --overwrite, a
+    user's file never replaced, an earlier run's folder rewritten."""
+    train = ["train", "--train", str(files["train"]), "--eval-conll", str(files["test"]), "--iterations", "5"]
+    afile = tmp_path / "afile.txt"
+    afile.write_text("mine", encoding="utf-8")
+    assert main([*train, "--output", str(afile)]) == 2
+    assert "--output" in (err := capsys.readouterr().err) and "is a file, not a folder" in err
+    users = tmp_path / "users"
+    users.mkdir()
+    (users / "scores.json").write_text("MY NOTES", encoding="utf-8")
+    assert main([*train, "--output", str(users)]) == 2
+    assert "projner did not write it" in capsys.readouterr().err
+    assert main([*train, "--output", str(users), "--overwrite"]) == 2
+    assert "holds files projner did not write (scores.json)" in capsys.readouterr().err
+    assert (users / "scores.json").read_text() == "MY NOTES" and not (users / "model.crfsuite").exists()
+    (users / "scores.json").rename(users / "notes.txt")
+    assert main([*train, "--output", str(users), "--overwrite"]) == 0
+    assert (users / "notes.txt").read_text() == "MY NOTES"
+    assert main([*train, "--output", str(users)]) == 0  # now an earlier run's folder: rewritten
+    assert json.loads((users / "scores.json").read_text())["complete"] is True

@@ -175,3 +175,18 @@ def test_a_projner_export_folder_is_training_data(tmp_path):
     assert sentences[0].words == corpus[0][0]
     assert sentences[0].tags == [t if "DATE" not in t else "O" for t in corpus[0][1]]
     assert len(load_sentences(folder, configs=["yo"])[0]) == 5
+
+
+def test_a_source_without_sentences_is_an_error_naming_it(tmp_path):
+    """An empty file or split would train on nothing or score nothing, and say so only in a number."""
+    empty = tmp_path / "empty.conll"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match=r"empty.conll: no sentences$"):
+        load_sentences(empty)
+    folder = _hub_folder(tmp_path / "hub", {"hau": []})  # an export whose every sentence was dropped
+    with pytest.raises(DataError, match=r"hub\[hau/train\]: no sentences$"):
+        load_sentences(folder)
+    rows = {"tgt_tokens": [["a"]], "projected_tags": [["O"]], "dropped_reason": ["unaligned"]}
+    datasets.Dataset.from_dict(rows).save_to_disk(tmp_path / "dropped")
+    with pytest.raises(DataError, match=r"dropped\[train\]: no sentences \(dropped 1 × unaligned\)"):
+        load_sentences(tmp_path / "dropped")

@@ -30,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Hub folder to write (required for a save_to_disk folder)")
     parser.add_argument("--config", help="config name (default: the target language code, or 'default' "
                         "where the provenance records none)")
-    parser.add_argument("--split", default="train",
+    parser.add_argument("--split",
                         help="split name for a saved Dataset that is not a DatasetDict (default: train)")
     parser.add_argument("--provenance", type=Path,
                         help="provenance JSON (default: DIR/provenance.json)")
@@ -40,6 +40,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep-dropped", action="store_true",
                         help="publish sentences with a dropped_reason too, keeping that column (an "
                         "evaluation run: every sentence was scored); default: leave them out, counted")
+
+
+SAVED_DATASET_OPTIONS = ("config", "split", "provenance", "report", "keep_dropped")
+"""Options that describe a save_to_disk folder's export; on an export folder they would go unused."""
 
 
 def _is_export_folder(folder: Path) -> bool:
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
             if args.report is not None and not report_path.is_file():
                 raise HubFolderError(f"{report_path}: no such report file")
             report = read_json(report_path) if report_path.is_file() else None
-            splits = _load_splits(folder, args.split)
+            splits = _load_splits(folder, args.split or "train")
             config = args.config or default_config_name(provenance)
             out = export_hub_folder(splits, args.output, config_name=config, provenance=provenance,
                                     report=report, keep_dropped=args.keep_dropped, overwrite=args.overwrite)
@@ -83,6 +87,13 @@ def run(args: argparse.Namespace) -> int:
                 raise HubFolderError(
                     f"{folder} is already an export folder; its card is rewritten in place "
                     "(drop --output)"
+                )
+            unused = [f"--{name.replace('_', '-')}" for name in SAVED_DATASET_OPTIONS if getattr(args, name)]
+            if unused:
+                raise HubFolderError(
+                    f"{folder} is already an export folder, whose card is rewritten from the files inside it; "
+                    f"{', '.join(unused)}: only for a save_to_disk folder (edit "
+                    f"{folder}/<config>/provenance.json or report.json instead)"
                 )
             readme = write_card(folder)
             print(f"rewrote {readme}")

@@ -5,7 +5,8 @@ reports (formats in :mod:`projner.typology.results`). DIR receives ``report.md``
 ``correlations.csv``, ``f1_by_language_<dataset>.png``, ``f1_vs_distance_<dataset>.png`` and
 ``typology.png`` (the summary figure); results that name their source set (``benchmarks/source_sets.py``)
 go to ``source_sets.md``, ``source_sets.csv`` and ``f1_vs_source_set_<dataset>.png`` instead.
-Needs the ``report`` extra (matplotlib, lang2vec).
+DIR is new, empty or an earlier report's; another folder needs ``--overwrite``, and a file there with
+the name of one the report writes is never replaced. Needs the ``report`` extra (matplotlib, lang2vec).
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ HELP = "table and plots of F1 per language and method against typological distan
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("results", nargs="+", type=Path,
                         help="paper CSVs, projner export folders or JSON reports")
-    parser.add_argument("--output", type=Path, required=True, help="folder for the report")
+    parser.add_argument("--output", type=Path, required=True,
+                        help="folder for the report: new, empty or an earlier report's")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="write into an --output folder that is not an earlier report's (a file there "
+                        "with the name of one the report writes still stops it: it is never replaced)")
     parser.add_argument("--source", nargs="+", default=["en"],
                         help="source language(s) the transfer started from (default: en)")
     parser.add_argument("--methods", nargs="+",
@@ -35,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from projner.typology.build import build_report
     from projner.typology.distance import FEATURE_SETS
     from projner.typology.render import (
+        check_output,
         plot_against_distance,
         plot_by_language,
         plot_summary,
@@ -48,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.summary_feature not in FEATURE_SETS:
         raise UserError(f"--summary-feature must be one of {', '.join(FEATURE_SETS)}")
+    check_output(args.output, overwrite=args.overwrite)
     try:
         results = read_results(args.results)
         set_rows = source_set_rows(results, args.summary_feature)
@@ -85,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
 def write_source_sets(rows, out: Path, feature_set: str) -> None:
     """The source-set table, CSV and one figure per corpus."""
-    from projner.typology.render import slug
+    from projner.typology.render import MARKER, slug
     from projner.typology.source_sets import (
         plot_source_sets,
         source_set_markdown,
@@ -97,5 +104,6 @@ def write_source_sets(rows, out: Path, feature_set: str) -> None:
         figures[dataset] = f"f1_vs_source_set_{slug(dataset)}.png"
         plot_source_sets(rows, dataset, out / figures[dataset])
     write_source_set_csv(rows, out / "source_sets.csv")
-    (out / "source_sets.md").write_text(source_set_markdown(rows, figures, feature_set), encoding="utf-8")
+    (out / "source_sets.md").write_text(source_set_markdown(rows, figures, feature_set) + f"\n{MARKER}\n",
+                                        encoding="utf-8")
     print(f"{len(rows)} source-set results, {len(figures)} corpora → {out / 'source_sets.md'}")

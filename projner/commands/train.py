@@ -3,7 +3,8 @@
 Two backends share the data loading and the scoring: ``crf`` (python-crfsuite, surface features; a
 CPU comparison of silver corpora in minutes) and ``transformers`` (fine-tune a token-classification
 model with the Trainer; first-subword labels). Writes the model, ``predictions.txt`` and
-``scores.json`` (with what was read and dropped) to ``--output``.
+``scores.json`` (with what was read and dropped; written last) to ``--output``, a new folder or an
+earlier run's (another folder needs ``--overwrite``, and a user's file is never replaced).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--backend", choices=("crf", "transformers"), default="crf")
     parser.add_argument("--output", type=Path, required=True, help="folder for model, predictions, scores")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="write into an --output folder that is not an earlier run's (a file there with "
+                        "the name of one the run writes still stops it: it is never replaced)")
 
     crf = parser.add_argument_group("crf backend")
     crf.add_argument("--c1", type=float, default=0.1, help="L1 weight (default: 0.1)")
@@ -97,9 +101,10 @@ def run(args: argparse.Namespace) -> int:
     from projner.builders.conll import ConllError
     from projner.labels import LabelMap
     from projner.training.data import DataError, load_many
-    from projner.training.run import train_and_score, write_scores
+    from projner.training.run import check_output, train_and_score, write_scores
 
     try:
+        check_output(args.output, overwrite=args.overwrite)
         label_map = LabelMap.parse(args.label_map)
         backend = _backend(args)
         train, train_reports = load_many(args.train, split=args.split, configs=args.config,

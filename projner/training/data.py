@@ -119,7 +119,7 @@ def load_sentences(
     path = Path(source)
     kind = source_kind(path)
     if kind == "conll":
-        return _conll_sentences(path, label_map, lenient, repair)
+        return _nonempty(*_conll_sentences(path, label_map, lenient, repair))
     import datasets
 
     if kind == "disk":
@@ -129,7 +129,7 @@ def load_sentences(
                 raise DataError(f"{path}: no split {split!r} (it has {', '.join(loaded)})")
             loaded = loaded[split]
         sentences, report = dataset_sentences(loaded, f"{path}[{split}]", label_map, repair)
-        return sentences, [report]
+        return _nonempty(sentences, [report])
     available = datasets.get_dataset_config_names(str(path))
     chosen = list(configs) if configs else available
     unknown = [name for name in chosen if name not in available]
@@ -141,12 +141,27 @@ def load_sentences(
         # A private, throw-away cache: datasets keys local folders by folder and config name, so
         # the shared cache can hand back another folder's data under the same names.
         with tempfile.TemporaryDirectory(prefix="projner-load-") as cache:
-            splits = datasets.load_dataset(str(path), name, cache_dir=cache)
+            builder = datasets.load_dataset_builder(str(path), name, cache_dir=cache)
+            builder.download_and_prepare()
+            splits = builder.info.splits or {}
             if split not in splits:
                 raise DataError(f"{path}, config {name}: no split {split!r} (it has {', '.join(splits)})")
-            part, report = dataset_sentences(splits[split], f"{path}[{name}/{split}]", label_map, repair)
+            origin = f"{path}[{name}/{split}]"
+            if not splits[split].num_examples:  # datasets cannot open an empty split; say so instead
+                raise DataError(f"{origin}: no sentences")
+            part, report = dataset_sentences(builder.as_dataset(split=split), origin, label_map, repair)
         sentences.extend(part)
         reports.append(report)
+    return _nonempty(sentences, reports)
+
+
+def _nonempty(sentences: list[TaggedSentence],
+              reports: list[LoadReport]) -> tuple[list[TaggedSentence], list[LoadReport]]:
+    """A part that gave no sentence is named now: an empty corpus would train nothing or score nothing."""
+    for report in reports:
+        if not report.kept:
+            dropped = ", ".join(f"{n} × {reason}" for reason, n in sorted(report.dropped.items()))
+            raise DataError(f"{report.source}: no sentences" + (f" (dropped {dropped})" if dropped else ""))
     return sentences, reports
 
 

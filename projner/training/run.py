@@ -6,11 +6,12 @@ transformer are trained from the same sentences and scored the same way.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from projner.outputs import write_json
+from projner.outputs import check_folder, is_report, write_report
 from projner.training.crf import CrfConfig, FeatureCache, train_crf
 from projner.training.data import TaggedSentence, label_list
 from projner.training.scoring import score_predictions, write_predictions
@@ -20,6 +21,19 @@ SCORES_FILE = "scores.json"
 PREDICTIONS_FILE = "predictions.txt"
 CRF_MODEL_FILE = "model.crfsuite"
 TRANSFORMER_MODEL_DIR = "model"
+OUTPUT_NAMES = re.compile(r"scores\.json|predictions\.txt|model\.crfsuite|model")
+"""What a run writes into its output folder (and so replaces on a rerun)."""
+
+
+def is_train_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds a finished run projner wrote: a ``scores.json`` saying ``"complete"``."""
+    return is_report(Path(folder) / SCORES_FILE)
+
+
+def check_output(output: str | Path, *, overwrite: bool = False) -> Path:
+    """``--output`` before any work: new, empty, an earlier run's, or (``overwrite``) a user's folder
+    without files of the names a run writes; never a file."""
+    return check_folder(output, "--output", overwrite=overwrite, ours=is_train_folder, names=OUTPUT_NAMES)
 
 
 def train_and_score(
@@ -68,6 +82,7 @@ def train_and_score(
 
 
 def write_scores(output: str | Path, result: dict) -> Path:
-    """``scores.json`` in ``output``: the result of :func:`train_and_score` plus what the caller adds."""
+    """``scores.json`` in ``output``, written last: the result of :func:`train_and_score` plus what the
+    caller adds, saying ``"complete": true`` (which marks the folder as a run projner may rewrite)."""
     path = Path(output) / SCORES_FILE
-    return write_json(path, result)
+    return write_report(path, result)

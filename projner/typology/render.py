@@ -9,9 +9,35 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from projner.languages import get_language
+from projner.outputs import check_folder
 from projner.typology.build import TypologyReport
 from projner.typology.correlation import Correlation
 from projner.typology.distance import FEATURE_SETS
+
+MARKER = "<!-- written by projner report; rerunning it into this folder rewrites this file -->"
+"""The last line of the report's markdown pages: what tells projner the folder is its own."""
+
+OUTPUT_NAMES = re.compile(r"report\.md|results\.csv|correlations\.csv|typology\.png|source_sets\.(md|csv)"
+                          r"|f1_(by_language|vs_distance|vs_source_set)_.+\.png")
+"""The files ``projner report`` writes into its folder (and so replaces on a rerun)."""
+
+
+def is_report_folder(folder: Path) -> bool:
+    """Whether ``folder`` holds a report projner wrote: its ``report.md`` or ``source_sets.md`` ends with
+    :data:`MARKER`."""
+    for name in ("report.md", "source_sets.md"):
+        try:
+            if MARKER in (folder / name).read_text(encoding="utf-8"):
+                return True
+        except (OSError, UnicodeDecodeError):
+            continue
+    return False
+
+
+def check_output(folder: Path, *, overwrite: bool = False) -> Path:
+    """``--output`` before any work: new, empty, an earlier report's, or (``overwrite``) a user's folder
+    without files of the names a report writes; never a file."""
+    return check_folder(folder, "--output", overwrite=overwrite, ours=is_report_folder, names=OUTPUT_NAMES)
 
 
 def slug(name: str) -> str:
@@ -115,7 +141,7 @@ def write_markdown(report: TypologyReport, path: Path, inputs: Sequence[Path],
                       _correlation_table(report, dataset, kind)]
         if figures.get(dataset):
             lines += [""] + [f"![{name}]({name})" for name in figures[dataset]]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join([*lines, "", MARKER]) + "\n", encoding="utf-8")
 
 
 def _pyplot():

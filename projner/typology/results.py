@@ -141,6 +141,12 @@ def _from_record(record: Any, where: str, file: str) -> list[Result]:
         raise ResultsError(f"{where}: expected a JSON object, got {type(record).__name__}")
     if "provenance" in record:
         return _from_report(record, where, file)
+    if record.get("complete") is True and record.get("task"):  # a pipeline's --report: no provenance in it
+        raise ResultsError(
+            f"{where}: a {record['task']} run report (--report), which does not say which dataset and method "
+            "in the form report reads; give the run's --output export folder (its report comes with its "
+            "provenance) or flat results with language, method, dataset and f1"
+        )
     missing = [k for k in ("language", "method", "dataset") if not record.get(k)]
     if missing or ("f1" not in record and "f1" not in (record.get("scores") or {})):
         raise ResultsError(
@@ -193,13 +199,15 @@ def read_results(paths: Iterable[Path]) -> list[Result]:
             found = read_export_folder(path)
             if not found:
                 raise ResultsError(f"{path}: no <config>/provenance.json with a scored report.json")
-            results += found
         elif path.suffix.lower() == ".csv":
-            results += read_paper_csv(path)
+            found = read_paper_csv(path)
         elif path.suffix.lower() == ".json":
-            results += read_json_results(path)
+            found = read_json_results(path)
         else:
             raise ResultsError(f"{path}: expected a .csv, a .json or an export folder")
+        if not found:  # a header without rows, an empty list: a report of nothing is a mistake
+            raise ResultsError(f"{path}: no results in it")
+        results += found
     seen: dict[tuple, Result] = {}
     for result in results:
         key = (result.dataset, result.language, result.method, result.origin, result.sources)
