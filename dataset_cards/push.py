@@ -68,6 +68,12 @@ def push(folder: str | os.PathLike, repo_id: str, *, private: bool = False, toke
     return str(getattr(commit, "commit_url", commit))
 
 
+def _offline_settings() -> str:
+    """The environment variables that put huggingface_hub offline, as set here."""
+    names = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    return " and ".join(f"{n}={os.environ[n]}" for n in names if os.environ.get(n)) or "HF_HUB_OFFLINE"
+
+
 @contextlib.contextmanager
 def _hub_errors(repo_id: str) -> Iterator[None]:
     """No network, an offline setting or a refusal by the Hub: one line saying which, at once."""
@@ -82,7 +88,7 @@ def _hub_errors(repo_id: str) -> Iterator[None]:
     except LocalTokenNotFoundError:
         raise UserError("no Hub token: pass --token, set HF_TOKEN or run `hf auth login`") from None
     except OfflineModeIsEnabled:
-        raise UserError("HF_HUB_OFFLINE is set: unset it to push") from None
+        raise UserError(f"offline mode is on ({_offline_settings()}): unset it to push") from None
     except HfHubHTTPError as err:
         raise UserError(f"the Hub refused {repo_id}: {str(err).splitlines()[0]}") from None
     except _network_errors() as err:

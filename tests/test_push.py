@@ -161,6 +161,14 @@ def test_push_without_network_is_one_fast_line_and_leaves_the_folder_alone(folde
     assert snapshot(folder) == before
 
 
+def test_push_in_offline_mode_names_the_setting_that_is_on(folder, monkeypatch, capsys):
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    assert main(["push", str(folder), "--repo-id", "org/x", "--token", "hf_x"]) == 2
+    assert capsys.readouterr().err == "projner push: error: offline mode is on (TRANSFORMERS_OFFLINE=1): unset it to push\n"
+
+
 def test_push_uploads_a_readme_projner_did_not_write_as_it_is_and_says_so(folder, fake_api, capsys):
     metadata, _ = read_front_matter(folder / "README.md")
     own = "---\n" + json.dumps(metadata) + "\n---\n# My own card\n"

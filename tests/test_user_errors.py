@@ -178,6 +178,20 @@ def test_translate_train_says_an_empty_source_file_has_no_sentences(tmp_path, ca
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("option", ["--source", "--target", "--alignments"])
+def test_a_missing_input_file_is_a_usage_error_naming_its_option(tmp_path, capsys, option):
+    argv = project(tmp_path)
+    argv[argv.index(option) + 1] = tmp_path / "nosuch.conll"
+    code, _, err = run(argv, capsys)
+    assert_user_error(code, err, f"argument {option}: {tmp_path / 'nosuch.conll'}: no such file")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_given_as_the_input_file_is_a_usage_error(tmp_path, capsys):
+    code, _, err = run(["translate-test", "--input", tmp_path, "--lang", "yo", "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, f"argument --input: {tmp_path}: is a folder, not a file")
+
+
 # --- outputs ------------------------------------------------------------------------------------
 
 
@@ -291,6 +305,11 @@ def test_pipeline_mistakes_are_one_line_before_any_model_loads(tmp_path, capsys,
                           "--output", tmp_path / "out", "--report", tmp_path / "report.json"], capsys)
     assert_user_error(code, err, f"projner {command}: error: ", said)
     assert out == "" and not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
+
+
+def test_translate_train_without_a_source_says_conll2003_needs_its_folder(tmp_path, capsys):
+    code, _, err = run(["translate-train", "--lang", "hau", "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, "--source conll2003 reads a local copy", "--data-dir", "--source-lang")
 
 
 def test_translate_train_refuses_a_language_nllb_does_not_cover_before_reading_the_source(tmp_path, capsys):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from projner.commands.checks import existing_file
 from projner.errors import UserError
 
 HELP = "score predicted word alignments against gold sure/possible links (precision, recall, AER)"
@@ -22,8 +23,8 @@ def _indexing(parser: argparse.ArgumentParser, side: str) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gold", required=True, help="gold Pharaoh file (i-j sure, ipj possible)")
-    parser.add_argument("--pred", required=True, help="predicted Pharaoh file, same sentence order")
+    parser.add_argument("--gold", required=True, type=existing_file, help="gold Pharaoh file (i-j sure, ipj possible)")
+    parser.add_argument("--pred", required=True, type=existing_file, help="predicted Pharaoh file, same sentence order")
     _indexing(parser, "gold")
     _indexing(parser, "pred")
 

@@ -18,7 +18,7 @@ from projner.commands.aligner_options import (
     add_neural_arguments,
     neural_options,
 )
-from projner.commands.checks import positive_int
+from projner.commands.checks import existing_file, positive_int
 from projner.errors import UserError
 from projner.processing import defaults
 from projner.processing.align.backends import BACKENDS as ALIGNER_BACKENDS
@@ -165,7 +165,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     """Where a command's target sentences come from: a gold dataset by name, or the user's file."""
     given = parser.add_mutually_exclusive_group(required=True)
     given.add_argument("--dataset", choices=("masakhaner2", "panx"), help="a gold dataset, read by projner's builders")
-    given.add_argument("--input", help="your own target sentences: a CoNLL file (one word a line, blank line "
+    given.add_argument("--input", type=existing_file, help="your own target sentences: a CoNLL file (one word a line, blank line "
                        "between sentences; with a tag column the run is scored against it, without one nothing "
                        "is scored) or a .txt file (one sentence a line, words separated by spaces; not scored)")
     parser.add_argument("--lang", required=True, help="target language code (yo, yor, sw, ...)")
@@ -325,13 +325,13 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"word aligner backend, one of {', '.join(ALIGNER_BACKENDS)} (default: eflomal, trained "
                              "on the pair; neural: an encoder, see the neural aligner options; "
                              "neural+eflomal: neural links, eflomal's where neither word has one)")
-    parser.add_argument("--alignments", type=Path, nargs="+",
+    parser.add_argument("--alignments", type=existing_file, nargs="+",
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner; one file per --source")
     add_symmetrization_argument(parser)
     parser.add_argument("--aligner-runs", type=int, default=None,
                         help="eflomal runs combined by link voting (default: the backend's, 3)")
-    parser.add_argument("--extra-parallel", nargs=2, type=Path, metavar=("SRC.txt", "TGT.txt"),
+    parser.add_argument("--extra-parallel", nargs=2, type=existing_file, metavar=("SRC.txt", "TGT.txt"),
                         help="extra unlabelled parallel text (one tokenised sentence per line, same "
                              "language pair) to train the aligner on")
     parser.add_argument("--method", choices=("heuristic", "candidates"), default="candidates",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from projner.commands.checks import existing_file
 from projner.commands.pipeline_options import (
     add_corpus_step_arguments,
     add_parallel_arguments,
@@ -26,10 +27,10 @@ HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned ta
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", required=True, type=Path, nargs="+",
+    parser.add_argument("--source", required=True, type=existing_file, nargs="+",
                         help="labelled CoNLL file(s) (token TAG); several: each sentence-aligned with "
                              "--target, projected on its own and combined (--combine)")
-    parser.add_argument("--target", required=True, type=Path,
+    parser.add_argument("--target", required=True, type=existing_file,
                         help="sentence-aligned CoNLL file of the other language (tags optional: "
                              "where present, the projection is scored against them)")
     add_parallel_arguments(parser)

@@ -72,6 +72,9 @@ def source_corpus(args: argparse.Namespace, name: str, lang: str | None) -> tupl
     if name == "conll2003":
         if lang not in (None, "en"):
             raise ValueError(f"--source conll2003 is English, not {lang!r}")
+        if not args.data_dir:
+            raise ValueError("--source conll2003 reads a local copy (never downloaded: Reuters terms): pass its folder "
+                             "as --data-dir, or give a CoNLL file as --source with --source-lang")
         gold = cli.load_gold_split(args, name, "en")
         return SourceCorpus(name, gold.dataset, "en", gold.origin("source")), gold.split
     path = Path(name)
