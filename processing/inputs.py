@@ -8,14 +8,19 @@ columns it reads, renamed (Arrow metadata only, nothing copied).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import datasets
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import (
     CONLL2003_LABELS,
     MASAKHANER2_LABELS,
+    OUTSIDE,
     entity_types,
+    is_entity_type,
     labels_for_types,
 )
 
@@ -85,3 +90,149 @@ def source_record(dataset: datasets.Dataset, given: SourceDataset | None, split:
                    "before publishing, and record it as source_dataset.license in <config>/provenance.json.")
     return SourceDataset(name=name, license=license_id, license_details=details, citation=info.citation or None,
                          homepage=info.homepage or None, config=info.config_name, split=split)
+
+
+
+def check_pair_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: str) -> None:
+    """Every row of a parallel corpus (projner's column names), checked before anything runs.
+
+    Words are lists of strings, tags one valid IOB2 tag (or ``ClassLabel`` id) per word on each side,
+    links ``[source, target]`` pairs inside their pair: otherwise an entity is lost silently or an
+    error rises from deep inside the projection. The checks run on the Arrow columns at once (far
+    cheaper than projecting); an error names the split, the row (and its ``id``), the user's column
+    (``names``: projner's name → the user's) and what is wrong.
+    """
+
+    if len(dataset) == 0:
+        raise ValueError(f"{where}: no sentence pairs (the dataset is empty)")
+    table = dataset.with_format("arrow")[:]
+    column = {name: table[name].combine_chunks() for name in table.column_names}
+    rows = _Rows(where, column.get("id"), names)
+    for name in ("src_tokens", "tgt_tokens", "src_tags", "tgt_tags", "alignments"):
+        if name in column:
+            rows.check_lists(column[name], name)
+    for name in ("src_tokens", "tgt_tokens"):
+        kind = column[name].type.value_type
+        if not _is_null(kind) and not _is_string(kind):
+            raise TypeError(f"{where}: {rows.names[name]} must hold words (strings), found {kind} "
+                            f"(row 0: {column[name][0].as_py()!r:.80})")
+    lengths = {name: pc.list_value_length(column[name]) for name in ("src_tokens", "tgt_tokens")}
+    for words, tags in (("src_tokens", "src_tags"), ("tgt_tokens", "tgt_tags")):
+        if tags in column:
+            rows.check_tags(dataset, column[tags], tags)
+            bad = rows.first(pc.not_equal(lengths[words], pc.list_value_length(column[tags])))
+            if bad >= 0:
+                raise ValueError(f"{rows.at(bad)}: {lengths[words][bad]} {rows.names[words]} but "
+                                 f"{len(column[tags][bad])} {rows.names[tags]} (one tag per word)")
+    if "alignments" in column:
+        rows.check_links(column["alignments"], lengths["src_tokens"], lengths["tgt_tokens"])
+
+
+def _is_iob2(tag: str) -> bool:
+    """``O``, or ``B-``/``I-`` and an entity type (not ``O``, not another tag: ``B-B-PER``)."""
+    prefix, _, etype = tag.partition("-")
+    return tag == OUTSIDE or (prefix in ("B", "I") and is_entity_type(etype))
+
+
+def _is_list(kind: pa.DataType) -> bool:
+
+    return pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
+
+
+def _is_string(kind: pa.DataType) -> bool:
+
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _is_null(kind: pa.DataType) -> bool:
+    """The value type of list columns whose lists are all empty."""
+
+    return pa.types.is_null(kind)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Where a check of :func:`check_pair_rows` failed, said the way every error says it."""
+
+    where: str
+    ids: pa.Array | None
+    columns: Mapping[str, str]
+
+    @property
+    def names(self) -> dict[str, str]:
+        """``'words' (src_tokens)`` where the user's name differs, else ``'src_tokens'``."""
+        return {name: repr(user) + (f" ({name})" if user != name else "") for name, user in self.columns.items()}
+
+    def at(self, index: int) -> str:
+        return f"{self.where}, row {index}" + (f" (id {self.ids[index].as_py()})" if self.ids is not None else "")
+
+    @staticmethod
+    def first(mask: pa.Array) -> int:
+        """The first row where ``mask`` holds, or -1."""
+
+        return pc.index(mask.fill_null(False), True).as_py()
+
+    def check_lists(self, values: pa.Array, name: str) -> None:
+        """A list per row (not a string, not None), with no None inside."""
+
+        if not _is_list(values.type):
+            raise TypeError(f"{self.where}: {self.names[name]} must hold a list per row, found {values.type} "
+                            f"(row 0: {values[0].as_py()!r:.80})")
+        if values.null_count:
+            raise ValueError(f"{self.at(self.first(values.is_null()))}: {self.names[name]} is None, not a list")
+        inner = pc.list_flatten(values)
+        if inner.null_count:
+            at = pc.list_parent_indices(values)[self.first(inner.is_null())].as_py()
+            raise ValueError(f"{self.at(at)}: {self.names[name]} holds None")
+
+    def check_tags(self, dataset: datasets.Dataset, tags: pa.Array, name: str) -> None:
+        """IOB2 strings, or ids of the column's ``ClassLabel`` (plain integers name no tags)."""
+
+        kind, flat = tags.type.value_type, pc.list_flatten(tags)
+        if _is_null(kind):
+            return
+        if pa.types.is_integer(kind):
+            if not is_class_label(dataset, name):
+                raise TypeError(f"{self.where}: {self.names[name]} holds integer ids but no ClassLabel feature "
+                                "names them; give IOB2 strings, or cast the column to Sequence(ClassLabel(names=...))")
+            size = dataset.features[name].feature.num_classes
+            bad = self.first(pc.or_(pc.less(flat, 0), pc.greater_equal(flat, size)))
+            if bad >= 0:
+                raise ValueError(f"{self.at(pc.list_parent_indices(tags)[bad].as_py())}: {self.names[name]} holds "
+                                 f"id {flat[bad]}, outside its ClassLabel's {size} names")
+            return
+        if not _is_string(kind):
+            raise TypeError(f"{self.where}: {self.names[name]} must hold IOB2 tags (strings) or ClassLabel ids, "
+                            f"found {kind}")
+        for tag in pc.unique(flat).to_pylist():
+            if not _is_iob2(tag):
+                at = pc.list_parent_indices(tags)[self.first(pc.equal(flat, tag))].as_py()
+                raise ValueError(f"{self.at(at)}: {self.names[name]} holds {tag!r}, not an IOB2 tag "
+                                 "(O, B-TYPE or I-TYPE)")
+
+    def check_links(self, links: pa.Array, n_source: pa.Array, n_target: pa.Array) -> None:
+        """``[source, target]`` word indices inside each pair."""
+
+        name, kind = "alignments", links.type.value_type
+        if _is_null(kind):
+            return
+        if not _is_list(kind) or not (pa.types.is_integer(kind.value_type) or _is_null(kind.value_type)):
+            raise TypeError(f"{self.where}: {self.names[name]} must hold [source, target] word-index pairs per row, "
+                            f"found {links.type} (row 0: {links[0].as_py()!r:.80})")
+        pairs, parents = pc.list_flatten(links), pc.list_parent_indices(links)
+        bad = self.first(pc.not_equal(pc.list_value_length(pairs), 2))
+        if bad < 0 and pc.list_flatten(pairs).null_count:
+            bad = self.first(pc.or_(pc.list_element(pairs, 0).is_null(), pc.list_element(pairs, 1).is_null()))
+        if bad >= 0:
+            raise ValueError(f"{self.at(parents[bad].as_py())}: {self.names[name]} holds {pairs[bad].as_py()!r}, "
+                             "not a [source, target] pair of word indices")
+        if not len(pairs):
+            return
+        source, target = pc.list_element(pairs, 0), pc.list_element(pairs, 1)
+        words, other = pc.take(n_source, parents), pc.take(n_target, parents)
+        outside = pc.or_(pc.or_(pc.less(source, 0), pc.greater_equal(source, words)),
+                         pc.or_(pc.less(target, 0), pc.greater_equal(target, other)))
+        bad = self.first(outside)
+        if bad >= 0:
+            raise ValueError(f"{self.at(parents[bad].as_py())}: {self.names[name]}: link {source[bad]}-{target[bad]} "
+                             f"lies outside a pair of {words[bad]} source and {other[bad]} target words")

@@ -29,6 +29,7 @@ from projner.labels import OUTSIDE, LabelMap, entity_types, labels_for_types
 from projner.languages import get_language
 from projner.processing.evaluate import ner_scores
 from projner.processing.inputs import (
+    check_pair_rows,
     is_class_label,
     label_names,
     mapped_columns,
@@ -229,6 +230,7 @@ def _gold_name(origin: Origin, source: Any) -> str:
 def _target_input(dataset: datasets.Dataset, columns: Columns, task: str, split: str, *,
                   tags_required: bool = False) -> datasets.Dataset:
     """The words (and gold tags, where the dataset has them) under projner's names."""
+    _check_columns_type(columns, Columns, task)
     if tags_required and columns.tags is None:
         raise ValueError(f"{task} needs labelled sentences: name their tags column (columns.tags)")
     mapping = {"id": columns.id, "tokens": columns.tokens}
@@ -342,6 +344,17 @@ def _corpus_step_params(recorded: dict[str, Any]) -> dict[str, Any]:
     return {name: recorded[name]["config"] for name in _CORPUS_STEP_RECORDS if name in recorded}
 
 
+def _check_columns_type(columns: object, expected: type, pipeline: str) -> None:
+    """``Columns`` and ``PairColumns`` name different columns: the wrong one would fail later on a
+    missing attribute, far from the call."""
+    if not isinstance(columns, expected):
+        raise TypeError(f"{pipeline}: columns must be a {expected.__name__}, got {type(columns).__name__}"
+                        + (" (PairColumns names a parallel corpus's columns, for project_parallel)"
+                           if isinstance(columns, PairColumns) else "")
+                        + (" (Columns names one side's tokens and tags, for the target-side pipelines)"
+                           if isinstance(columns, Columns) else ""))
+
+
 def _result(outputs: dict[str, tuple[datasets.Dataset, dict[str, Any], Provenance]], **extra: Any) -> PipelineResult:
     """One result from the runs of every split (the provenance of the first: all read the same way)."""
     provenance = next(iter(outputs.values()))[2]
@@ -382,19 +395,22 @@ def project_parallel(
     The same ``project`` (and ``keep_named``, ``complete_spans``, ``retype``) stages as translate-train, under the same stage cache. Every pair comes out, those
     where some entity got no span with their ``projection_issues`` (an evaluation: nothing is left out)
     """
+    _check_columns_type(columns, PairColumns, "project_parallel")
     for lang in (source_lang, target_lang):
         if lang:
             get_language(lang)  # an unknown code fails now, not after the alignment
     mapping = {"id": columns.id, "src_tokens": columns.src_tokens, "src_tags": columns.src_tags,
                "tgt_tokens": columns.tgt_tokens, "tgt_tags": columns.tgt_tags, "alignments": columns.alignments}
     parsed = LabelMap.parse(label_map)
+    given = named_splits(pairs, split)
+    mapped = {name: mapped_columns(dataset, mapping, required=("src_tokens", "src_tags", "tgt_tokens"),
+                                   where=f"project-parallel, split {name!r}") for name, dataset in given.items()}
+    for name, ds in mapped.items():  # every split, before the first one is aligned
+        check_pair_rows(ds, mapping, f"project-parallel, split {name!r}")
     outputs = {
-        name: _project_parallel_split(name, mapped_columns(dataset, mapping, required=("src_tokens", "src_tags",
-                                                                                       "tgt_tokens"),
-                                                           where=f"project-parallel, split {name!r}"),
-                                      dataset, source_lang, target_lang, projection, aligner, parsed, retype_dropped,
-                                      name_evidence, span_completion, run, origin)
-        for name, dataset in named_splits(pairs, split).items()
+        name: _project_parallel_split(name, ds, given[name], source_lang, target_lang, projection, aligner, parsed,
+                                      retype_dropped, name_evidence, span_completion, run, origin)
+        for name, ds in mapped.items()
     }
     target = origin.report.get("target", "the target side")
     return _result(outputs, keep_dropped=True, gold=origin.gold or f"the tags of {target}",

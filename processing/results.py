@@ -73,6 +73,9 @@ def export(result: PipelineResult, folder: str | os.PathLike, *, overwrite: bool
     refused unless ``overwrite`` (and its files are never replaced)."""
     from projner.dataset_cards.export import export_hub_folder
 
+    if not isinstance(result, PipelineResult):
+        raise TypeError("export writes a PipelineResult (what project_parallel, translate_train, translate_test and "
+                        f"model_transfer return), got {type(result).__name__}")
     return export_hub_folder(result.dataset, folder, config_name=result.config_name, provenance=result.provenance,
                              report=result.folder_report(), keep_dropped=result.keep_dropped, overwrite=overwrite)
 

@@ -51,6 +51,12 @@ def entity_types(labels: Iterable[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def is_entity_type(label: str) -> bool:
+    """Whether ``label`` names an entity type: not empty, not ``O``, not a tag (``B-PER``, which as a
+    type would give the invalid tag ``B-B-PER``)."""
+    return bool(label) and label != OUTSIDE and not label.startswith(("B-", "I-"))
+
+
 def split_tag(tag: str) -> tuple[str, str]:
     """``"B-PER"`` → ``("B", "PER")``; ``"O"`` → ``("O", "")``. Raises on anything else."""
     if tag == OUTSIDE:
@@ -76,8 +82,12 @@ class LabelMap:
         """Build from ``TYPE=NEW`` strings, e.g. ``["MISC=O", "PERSON=PER"]``.
 
         Each entry has exactly one ``=`` and names entity types on both sides (``O`` drops a type);
-        entries apply at once, so ``LOC=PER PER=LOC`` swaps two types.
+        entries apply at once, so ``LOC=PER PER=LOC`` swaps two types. A single string is refused
+        rather than guessed at (one entry, or several separated by spaces?): pass ``["MISC=O"]``.
         """
+        if isinstance(items, str):
+            raise TypeError(f"a label map is a list of TYPE=NEW entries, got the string {items!r} "
+                            f"(write [{items!r}] for one entry)")
         mapping: dict[str, str] = {}
         for item in items:
             source, target = _parse_entry(item)

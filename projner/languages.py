@@ -163,6 +163,8 @@ def _index() -> dict[str, Language]:
 
 def get_language(code: str) -> Language:
     """Look a language up by ISO 639-1/639-3 code, NLLB code, PAN-X config or English name."""
+    if not isinstance(code, str):
+        raise TypeError(f"a language code is a string ('de', 'deu', 'German'), got {type(code).__name__} {code!r}")
     found = _index().get(code.strip().lower())
     if found is not None:
         return found

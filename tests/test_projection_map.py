@@ -84,15 +84,39 @@ def test_existing_src_entities_are_read_checked_and_left_as_they_are():
 def test_src_entities_that_disagree_with_the_tags_name_the_example(entities, message):
     rows = dict(ROWS, src_entities=[[{"start": 1, "end": 2, "label": "PER", "score": 1.0},
                                      {"start": 3, "end": 4, "label": "LOC", "score": 1.0}], [], entities])
-    with pytest.raises(ValueError, match=f"id c: 'src_entities' {message}" if "disagrees" in message
-                       else f"id c: 'src_entities' holds .*{message}"):
+    with pytest.raises(ValueError, match=rf"row 2 \(id c\): 'src_entities' {message}" if "disagrees" in message
+                       else rf"row 2 \(id c\): 'src_entities' holds .*{message}"):
         project_dataset(datasets.Dataset.from_dict(rows))
 
 
 def test_bad_links_name_the_example():
     rows = dict(ROWS, alignments=[[[0, 9]], [], []])
-    with pytest.raises(ValueError, match="id a: link 0-9 lies outside"):
+    with pytest.raises(ValueError, match=r"row 0 \(id a\): 'alignments': link 0-9 lies outside"):
         project_dataset(datasets.Dataset.from_dict(rows))
+
+
+def test_tags_cut_short_name_the_dataset_row_not_the_batch_row():
+    rows = dict(ROWS, src_tags=[*ROWS["src_tags"][:2], ["O"]])  # the entity at the end would be lost
+    with pytest.raises(ValueError, match=r"row 2 \(id c\): 2 src_tokens but 1 src_tags"):
+        project_dataset(datasets.Dataset.from_dict(rows), batch_size=2)
+
+
+@pytest.mark.parametrize("column, value, error, message", [
+    ("src_tags", ["O", "B-PER", "O"], ValueError, r"row 9 \(id c\): 2 src_tokens but 3 src_tags"),
+    ("src_tags", "O B-PER", TypeError, r"row 9 \(id c\): 'src_tags' must be a list, got str"),
+    ("tgt_tokens", None, TypeError, r"row 9 \(id c\): 'tgt_tokens' must be a list, got NoneType"),
+    ("src_tags", ["O", "S-PER"], ValueError, r"row 9 \(id c\): 'src_tags': not an IOB2 tag: 'S-PER'"),
+    ("src_tags", ["O", "B-B-PER"], ValueError, r"row 9 \(id c\): entity .* must be an entity type"),
+    ("alignments", [[0, 0, 0]], ValueError, r"row 9 \(id c\): 'alignments': link \[0, 0, 0\] is not a"),
+    ("alignments", ["0-0"], ValueError, r"row 9 \(id c\): 'alignments': link '0-0' is not a"),
+])
+def test_bad_rows_name_the_row_its_id_and_the_column(column, value, error, message):
+    batch = {name: list(values) for name, values in ROWS.items()}
+    batch[column][2] = value
+    with pytest.raises(error, match=message):
+        Project()(batch, [7, 8, 9])
+    with pytest.raises(error, match=message.replace("row 9", "row 2 of the batch")):  # a plain map call
+        Project()(batch)
 
 
 def test_fingerprint_follows_the_config():

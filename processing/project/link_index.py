@@ -15,7 +15,7 @@ from projner.errors import UserError
 
 
 class LinkRangeError(UserError):
-    """A link that points outside its sentence pair."""
+    """A link that points outside its sentence pair, or is no ``(source, target)`` pair at all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +42,19 @@ def index_links(links: Iterable[Sequence[int]], n_source: int, n_target: int) ->
     belong to another pair (or were written 1-indexed), and projecting them would mislabel silently.
     """
     targets: list[list[int]] = [[] for _ in range(n_source)]
-    for i, j in links:
-        if i < 0 or i >= n_source or j < 0 or j >= n_target:
-            raise LinkRangeError(
-                f"link {i}-{j} lies outside a pair of {n_source} source and {n_target} target words"
-            )
-        targets[i].append(j)
+    link: object = None
+    try:
+        for link in links:
+            i, j = link
+            if i < 0 or i >= n_source or j < 0 or j >= n_target:
+                raise LinkRangeError(
+                    f"link {i}-{j} lies outside a pair of {n_source} source and {n_target} target words"
+                )
+            targets[i].append(j)
+    except LinkRangeError:
+        raise
+    except (TypeError, ValueError):  # a triple, a "0-0" string, a None: said as the link it is
+        raise LinkRangeError(f"link {link!r} is not a (source, target) pair of word indices") from None
     for i, found in enumerate(targets):
         if len(found) > 1 and any(a >= b for a, b in pairwise(found)):
             targets[i] = sorted(set(found))

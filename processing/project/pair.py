@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from projner.labels import is_entity_type
 from projner.processing.align.links import Link
 from projner.processing.project.candidates import CandidateConfig, link_candidates
 from projner.processing.project.heuristic import (
@@ -104,8 +105,11 @@ def project_pair(
 
     ``external``: target spans proposed from outside (scored by ``ner`` and always candidates).
     ``scorers``: further pair scores by name, weighted through ``config.scores.weights``.
-    A link outside the pair raises :class:`~projner.processing.project.link_index.LinkRangeError`.
+    A link outside the pair raises :class:`~projner.processing.project.link_index.LinkRangeError`;
+    words that are no list, entities that are no :class:`Span` inside the source sentence, or a span
+    labelled ``O`` or with a tag (``B-PER``) are refused before anything is projected.
     """
+    check_pair_input(source_words, entities, target_words, links)
     n_target = len(target_words)
     index = links if isinstance(links, LinkIndex) else index_links(links, len(source_words), n_target)
     if not entities:
@@ -129,6 +133,25 @@ def project_pair(
     )
     unprojected = tuple(sorted((k, r) for k, r in reasons.items() if k not in matched))
     return PairProjection(matches, unprojected, index, n_target)
+
+
+def check_pair_input(source_words: Sequence[str], entities: Sequence[Span], target_words: Sequence[str],
+                     links: Sequence[Sequence[int]] | LinkIndex) -> None:
+    """What :func:`project_pair` takes, checked once per pair (cheap: the entities, not the words).
+
+    A string of words would be projected letter by letter, a span past the sentence end fails deep
+    inside, and a label ``O`` or ``B-PER`` would write ``B-O`` or ``B-B-PER``: invalid IOB2.
+    """
+    for name, value in (("source_words", source_words), ("target_words", target_words), ("links", links)):
+        if isinstance(value, str | bytes) or not isinstance(value, Sequence | LinkIndex):
+            raise TypeError(f"{name} must be a list, got {type(value).__name__} {value!r:.60}")
+    for entity in entities:
+        if not isinstance(entity, Span):
+            raise TypeError(f"entities must be Span(start, end, label), got {type(entity).__name__} {entity!r:.60}")
+        if entity.end > len(source_words):
+            raise ValueError(f"entity {entity} runs past the source sentence ({len(source_words)} words)")
+        if not isinstance(entity.label, str) or not is_entity_type(entity.label):
+            raise ValueError(f"entity {entity}: its label must be an entity type (PER), not O or a tag (B-PER)")
 
 
 def _project_heuristic(

@@ -110,9 +110,9 @@ def target_entity_dicts(projection: PairProjection) -> list[dict]:
     return [span.as_dict() for span in projection.spans]
 
 
-def entities_from_column(entities: Sequence[Mapping[str, Any]], tags: Sequence[str], where: str,
+def entities_from_column(entities: Sequence[Mapping[str, Any]], from_tags: list[Span], where: str,
                          columns: ProjectColumns) -> list[Span]:
-    """The source entities a ``src_entities`` row holds, checked against the row's tags (the two
+    """The source entities a ``src_entities`` row holds, checked against those of the row's tags (the two
     columns describe one labelling; if they disagree, projecting either would be a guess)."""
     try:
         given = sorted(spans_from_dicts(entities))
@@ -121,7 +121,6 @@ def entities_from_column(entities: Sequence[Mapping[str, Any]], tags: Sequence[s
             f"{where}: {columns.source_entities!r} holds {list(entities)!r}, not entities "
             f"{{start, end, label, score}}: {err}"
         ) from None
-    from_tags = tags_to_spans(tags)
     if given != sorted(from_tags):
         show = ", ".join(f"{s.start}-{s.end} {s.label}" for s in given) or "none"
         expected = ", ".join(f"{s.start}-{s.end} {s.label}" for s in from_tags) or "none"
@@ -165,14 +164,29 @@ class Project:
                                                    "label_names": self.label_names,
                                                    "optional_types": self.optional_types})
 
-    def _tags(self, tags: Sequence[Any], row: int) -> list[str]:
+    def _tags(self, tags: Sequence[Any], where: str) -> list[str]:
         if all(isinstance(t, str) for t in tags):
             return list(tags)
         if self.label_names is None:
-            raise ValueError(f"row {row}: {self.columns.source_tags!r} holds ids; pass label_names to map them")
+            raise ValueError(f"{where}: {self.columns.source_tags!r} holds ids; pass label_names to map them")
         return [t if isinstance(t, str) else self.label_names[t] for t in tags]
 
-    def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
+    def _check_row(self, words: Any, tags: Any, target: Any, links: Any, where: str) -> None:
+        """A list per column and a tag per source word: else an entity is lost silently (tags cut
+        short) or read letter by letter (a string). Constant time; the elements are the pipelines'
+        check (:func:`~projner.processing.inputs.check_pair_rows`)."""
+        c = self.columns
+        for name, value in ((c.source_tokens, words), (c.source_tags, tags), (c.target_tokens, target),
+                            (c.alignments, links)):
+            if not isinstance(value, list | tuple):
+                raise TypeError(f"{where}: {name!r} must be a list, got {type(value).__name__} {value!r:.60}")
+        if len(words) != len(tags):
+            raise ValueError(f"{where}: {len(words)} {c.source_tokens} but {len(tags)} {c.source_tags} "
+                             "(one tag per word)")
+
+    def __call__(self, batch: Mapping[str, list], indices: Sequence[int] | None = None) -> dict[str, list]:
+        """Project every row of ``batch``; with ``indices`` (``map(..., with_indices=True)``, as
+        :func:`project_dataset` calls it) errors name the dataset's row, else the batch's."""
         c = self.columns
         check_no_clash(batch, c.outputs())
         given = batch.get(c.source_entities)
@@ -183,10 +197,16 @@ class Project:
         for row, (words, tags, target, links) in enumerate(
             zip(batch[c.source_tokens], batch[c.source_tags], batch[c.target_tokens], batch[c.alignments])
         ):
-            where = f"id {batch['id'][row]}" if "id" in batch else f"row {row} of the batch"
-            tags = self._tags(tags, row)
-            entities = (tags_to_spans(tags) if given is None
-                        else entities_from_column(given[row], tags, where, c))
+            where = (f"row {indices[row]}" if indices is not None else f"row {row} of the batch") + (
+                f" (id {batch['id'][row]})" if "id" in batch else "")
+            self._check_row(words, tags, target, links, where)
+            tags = self._tags(tags, where)
+            try:
+                entities = tags_to_spans(tags)
+            except ValueError as err:  # a tag outside IOB2
+                raise ValueError(f"{where}: {c.source_tags!r}: {err}") from None
+            if given is not None:
+                entities = entities_from_column(given[row], entities, where, c)
             external = (
                 [ExternalSpan(int(x["start"]), int(x["end"]), x.get("label"), float(x["score"]))
                  for x in externals[row]]
@@ -195,6 +215,8 @@ class Project:
             try:
                 projection = project_pair(words, entities, target, links, self.config, external=external)
             except LinkRangeError as err:
+                raise ValueError(f"{where}: {c.alignments!r}: {err}") from None
+            except ValueError as err:  # e.g. an entity type that is a tag (read from B-B-PER)
                 raise ValueError(f"{where}: {err}") from None
             out[c.projected_tags].append(projection.tags)
             out[c.target_entities].append(target_entity_dicts(projection))
@@ -226,5 +248,5 @@ def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: An
         names = getattr(feature, "names", None)
         if names:
             project = replace(project, label_names=tuple(names))
-    return dataset.map(project, batched=True, new_fingerprint=project.fingerprint(dataset._fingerprint),
-                       **map_kwargs)
+    return dataset.map(project, batched=True, with_indices=True,
+                       new_fingerprint=project.fingerprint(dataset._fingerprint), **map_kwargs)
