@@ -92,7 +92,6 @@ def source_record(dataset: datasets.Dataset, given: SourceDataset | None, split:
                          homepage=info.homepage or None, config=info.config_name, split=split)
 
 
-
 def check_pair_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: str) -> None:
     """Every row of a parallel corpus (projner's column names), checked before anything runs.
 
@@ -102,7 +101,6 @@ def check_pair_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: 
     cheaper than projecting); an error names the split, the row (and its ``id``), the user's column
     (``names``: projner's name → the user's) and what is wrong.
     """
-
     if len(dataset) == 0:
         raise ValueError(f"{where}: no sentence pairs (the dataset is empty)")
     table = dataset.with_format("arrow")[:]
@@ -135,12 +133,10 @@ def _is_iob2(tag: str) -> bool:
 
 
 def _is_list(kind: pa.DataType) -> bool:
-
     return pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
 
 
 def _is_string(kind: pa.DataType) -> bool:
-
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
@@ -169,12 +165,10 @@ class _Rows:
     @staticmethod
     def first(mask: pa.Array) -> int:
         """The first row where ``mask`` holds, or -1."""
-
         return pc.index(mask.fill_null(False), True).as_py()
 
     def check_lists(self, values: pa.Array, name: str) -> None:
         """A list per row (not a string, not None), with no None inside."""
-
         if not _is_list(values.type):
             raise TypeError(f"{self.where}: {self.names[name]} must hold a list per row, found {values.type} "
                             f"(row 0: {values[0].as_py()!r:.80})")
@@ -187,7 +181,6 @@ class _Rows:
 
     def check_tags(self, dataset: datasets.Dataset, tags: pa.Array, name: str) -> None:
         """IOB2 strings, or ids of the column's ``ClassLabel`` (plain integers name no tags)."""
-
         kind, flat = tags.type.value_type, pc.list_flatten(tags)
         if _is_null(kind):
             return
@@ -212,7 +205,6 @@ class _Rows:
 
     def check_links(self, links: pa.Array, n_source: pa.Array, n_target: pa.Array) -> None:
         """``[source, target]`` word indices inside each pair."""
-
         name, kind = "alignments", links.type.value_type
         if _is_null(kind):
             return
