@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,15 +103,19 @@ def type_report(source: ReadReport, target: ReadReport | None = None, *,
     return report
 
 
-def type_warnings(report: dict[str, Any], files: dict[str, str]) -> list[str]:
-    """One line per suspicious type in a :func:`type_report`, naming the file it is in."""
+def type_warnings(report: dict[str, Any], files: dict[str, str], dropped: Iterable[str] = ()) -> list[str]:
+    """One line per suspicious type in a :func:`type_report`, naming the file it is in; ``dropped``:
+    types the label map turns into ``O``, which are never published and so need no warning."""
+    dropped = set(dropped)
     lines = []
     for side, types in report["rare_types"].items():
         counts = report["entity_types"][side]
-        lines += [f"{files[side]}: entity type {t} occurs {counts[t]} time(s); a tag typo?" for t in types]
+        lines += [f"{files[side]}: entity type {t} occurs {counts[t]} time(s); a tag typo?"
+                  for t in types if t not in dropped]
     for side, other in (("source", "target"), ("target", "source")):
         for etype in report.get(f"{side}_only_types", []):
-            lines.append(f"{files[side]}: entity type {etype} is not in {files[other]}")
+            if etype not in dropped:
+                lines.append(f"{files[side]}: entity type {etype} is not in {files[other]}")
     return lines
 
 
@@ -248,7 +252,8 @@ def parallel_pairs(
     label_map.check_types([*reads[0].types, *reads[1].types], strict=strict,
                           where=f"{os.fspath(source)} and {os.fspath(target)}")
     found = type_report(reads[0], reads[1] if labelled else None)
-    for line in type_warnings(found, {"source": os.fspath(source), "target": os.fspath(target)}):
+    dropped = [t for t in {*reads[0].types, *reads[1].types} if label_map.map_type(t) == "O"]
+    for line in type_warnings(found, {"source": os.fspath(source), "target": os.fspath(target)}, dropped):
         warnings.warn(line, InputWarning, stacklevel=2)
     found["iob2_repaired"] = {"source": len(reads[0].repaired), "target": len(reads[1].repaired)}
     columns: dict[str, list] = {key: [row[key] for row in rows] for key in ("id", "src_tokens", "src_tags", "tgt_tokens")}

@@ -299,6 +299,8 @@ def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, ca
     yaml.safe_load(readme.read_text().split("---\n")[1])  # front matter still valid YAML
     assert main(["export", str(tmp_path)]) == 2
     assert "neither a save_to_disk folder" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "nosuch")]) == 2
+    assert capsys.readouterr().err == f"projner export: error: {tmp_path / 'nosuch'}: no such folder\n"
     # a save_to_disk folder's options on an export folder are refused, not ignored
     card = readme.read_text()
     for option in (["--provenance", "nosuch.json"], ["--report", str(saved / "report.json")],

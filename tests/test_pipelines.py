@@ -280,7 +280,7 @@ def test_translate_train_with_easyproject_markers_from_the_command_line(tiny_mod
     assert (out / "sw" / "provenance.json").is_file()
 
 
-def test_eflomal_symmetrisation_default_is_the_same_everywhere():
+def test_eflomal_symmetrisation_default_is_the_same_everywhere(tmp_path):
     from projner.cli import build_parser
     from projner.processing.align.statistical import EflomalConfig
 
@@ -290,8 +290,10 @@ def test_eflomal_symmetrisation_default_is_the_same_everywhere():
         "translate-train": ["translate-train", "--lang", "sw"],
     }
     defaults = {name: parser.parse_args(argv).symmetrization for name, argv in commands.items()}
+    (tmp_path / "a").touch()
     defaults["project-parallel"] = parser.parse_args(
-        ["project-parallel", "--source", "a", "--target", "b", "--output", "o"]).symmetrization
+        ["project-parallel", "--source", str(tmp_path / "a"), "--target", str(tmp_path / "a"), "--output", "o"]
+    ).symmetrization
     defaults["demo"] = parser.parse_args(["demo"]).symmetrization
     defaults["MethodOptions"] = MethodOptions().symmetrization
     defaults["EflomalConfig"] = EflomalConfig().symmetrization

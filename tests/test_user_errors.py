@@ -134,6 +134,13 @@ def test_a_tag_typo_is_reported_as_a_rare_type(tmp_path, capsys):
     assert report["rare_types"]["source"] == ["ORG", "PER", "PRE"] and report["source_only_types"] == ["PRE"]
 
 
+def test_a_rare_type_the_label_map_drops_is_not_warned_about(tmp_path, capsys):
+    typo = SOURCE.replace("Mary B-PER", "Mary B-PRE")
+    code, _, err = run(project(tmp_path, "--label-map", "PRE=O", source=typo), capsys)
+    assert code == 0
+    assert "PRE" not in err and "src.conll: entity type ORG occurs 1 time(s); a tag typo?" in err
+
+
 def test_labels_restricts_the_tag_set_and_names_the_line_of_any_other(tmp_path, capsys):
     typo = SOURCE.replace("Mary B-PER", "Mary B-PRE")
     argv = project(tmp_path, "--labels", "PER,ORG,LOC", source=typo)

@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
                 )
             readme = write_card(folder)
             print(f"rewrote {readme}")
+        elif not folder.exists():
+            raise HubFolderError(f"{folder}: no such folder")
         else:
             raise HubFolderError(
                 f"{folder}: neither a save_to_disk folder (dataset_dict.json / state.json) nor an "
