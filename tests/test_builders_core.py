@@ -125,8 +125,8 @@ class Unreachable(datasets.DownloadManager):
             lambda url: "http://127.0.0.1:9/" + url.rpartition("/data/")[2], url_or_urls))
 
 
-def test_a_download_that_fails_names_the_url_and_data_dir(cache):
-    builder = MasakhaNER2(config_name="yor", cache_dir=cache)
+def test_a_download_that_fails_names_the_url_and_data_dir(tmp_path):
+    builder = MasakhaNER2(config_name="yor", cache_dir=str(tmp_path))  # a cache holding nothing yet
     with pytest.raises(DownloadError, match=r"masakhaner2/yor: could not download .*127\.0\.0\.1:9/yor/.*data_dir="):
         builder.download_and_prepare(dl_manager=Unreachable())
 
