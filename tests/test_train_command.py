@@ -116,3 +116,7 @@ def test_output_folder_rules(files, tmp_path, capsys):
     assert (users / "notes.txt").read_text() == "MY NOTES"
     assert main([*train, "--output", str(users)]) == 0  # now an earlier run's folder: rewritten
     assert json.loads((users / "scores.json").read_text())["complete"] is True
+    assert (users / "predictions.txt").exists()
+    without_gold = ["train", "--train", str(files["train"]), "--iterations", "5", "--output", str(users)]
+    assert main(without_gold) == 0  # the earlier run's predictions do not outlive it
+    assert not (users / "predictions.txt").exists() and (users / "notes.txt").read_text() == "MY NOTES"

@@ -7,6 +7,7 @@ transformer are trained from the same sentences and scored the same way.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,6 +53,8 @@ def train_and_score(
     if not train:
         raise ValueError("no training sentences")
     output = Path(output)
+    if is_train_folder(output):
+        _clear_previous_run(output)
     output.mkdir(parents=True, exist_ok=True)
     labels = label_list(train)
     result: dict = {"labels": list(labels), "train_sentences": len(train)}
@@ -79,6 +82,18 @@ def train_and_score(
         result["scores"] = score_predictions(gold, predicted)
         write_predictions(output / PREDICTIONS_FILE, gold, predicted)
     return result
+
+
+def _clear_previous_run(output: Path) -> None:
+    """An earlier run's files, so that none outlives it (its predictions beside a run without gold,
+    its CRF model beside a transformer); ``scores.json`` goes first, so that a crash in between
+    leaves a folder no longer marked finished."""
+    for name in (SCORES_FILE, PREDICTIONS_FILE, CRF_MODEL_FILE, TRANSFORMER_MODEL_DIR):
+        path = output / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
 
 
 def write_scores(output: str | Path, result: dict) -> Path:
