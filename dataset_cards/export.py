@@ -15,6 +15,7 @@ import pathlib
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +37,14 @@ from projner.dataset_cards.folder import (
 from projner.dataset_cards.hub_columns import ExportError, to_hub_columns
 from projner.dataset_cards.provenance import Provenance, as_provenance, check_report
 from projner.languages import get_language
-from projner.outputs import TEMPORARY_PREFIX, check_folder, staged_folder, write_json
+from projner.outputs import (
+    TEMPORARY_PREFIX,
+    InterruptedRunWarning,
+    check_folder,
+    recover_interrupted,
+    staged_folder,
+    write_json,
+)
 
 MAX_SHARD_BYTES = 500 * 1024 * 1024
 """Arrow bytes per parquet shard, as ``push_to_hub`` does, so one file never grows unwieldy."""
@@ -185,6 +193,8 @@ def export_hub_folder(
             sizes, download_size = write_config(staging / config_name)
             write_card(staging, location=str(folder), configs=configs, dataset_info=card_infos(sizes, download_size))
         return folder
+    for line in recover_interrupted(folder):
+        warnings.warn(line, InterruptedRunWarning, stacklevel=2)
     staging = pathlib.Path(tempfile.mkdtemp(dir=folder, prefix=TEMPORARY_PREFIX))
     try:
         sizes, download_size = write_config(staging / config_name)

@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from projner.errors import UserError
-from projner.outputs import write_text
+from projner.outputs import interrupted_leftovers, write_text
 
 README = "README.md"
 PROVENANCE_FILE = "provenance.json"
@@ -120,6 +120,11 @@ def validate_hub_folder(folder: Path) -> dict[str, Any]:
         raise HubFolderError(f"{folder}: not a folder")
     if not readme.is_file():
         raise HubFolderError(f"{readme}: missing; the card carries the configs block the Hub needs")
+    left = interrupted_leftovers(folder)
+    if left:
+        more = f" and {len(left) - 1} more" if len(left) > 1 else ""
+        raise HubFolderError(f"{folder}: holds {left[0].relative_to(folder)}{more}, left by an interrupted run; "
+                             f"`projner export {folder}` restores or removes them")
     metadata, _ = read_front_matter(readme)
     configs = metadata.get("configs")
     if not isinstance(configs, list) or not configs:

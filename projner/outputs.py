@@ -86,6 +86,7 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide a published file from others
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -118,10 +119,56 @@ def staged_folder(path: str | os.PathLike) -> Iterator[Path]:
     (``path`` must not exist yet), removed when it fails."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f"{TEMPORARY_PREFIX}{path.name}.*"):  # a killed run's, for this path
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}."))
     try:
         yield staging
+        staging.chmod(0o777 & ~_umask())  # mkdtemp's 0700, as a plain mkdir would not have it
         os.replace(staging, path)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _umask() -> int:
+    """The process's file-mode mask (read by setting it, so set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class InterruptedRunWarning(UserWarning):
+    """What a killed run had left in an output folder, and what was done about it."""
+
+
+def recover_interrupted(folder: str | os.PathLike) -> list[str]:
+    """Undo what a killed run left in ``folder``, one line per thing done (a ``finally`` does not run
+    on SIGKILL, a scheduler's SIGTERM or power loss). A config swapped out but not yet replaced
+    (``.projner-tmp-old-<name>`` without ``<name>``) goes back into place; every other
+    ``.projner-tmp-*`` entry is a half-written file or folder and is removed, so that nothing
+    stale is published beside the data. The prefix is projner's alone."""
+    folder = Path(folder)
+    done: list[str] = []
+    if not folder.is_dir():
+        return done
+    for left in sorted(folder.rglob(f"{TEMPORARY_PREFIX}*"), key=lambda p: len(p.parts)):
+        if not left.exists() and not left.is_symlink():
+            continue  # inside a folder already removed
+        retired = left.name.removeprefix(f"{TEMPORARY_PREFIX}old-")
+        if left.parent == folder and retired != left.name and not (folder / retired).exists():
+            os.replace(left, folder / retired)
+            done.append(f"restored {folder / retired} from an interrupted replacement")
+        elif left.is_dir() and not left.is_symlink():
+            shutil.rmtree(left)
+            done.append(f"removed {left}, left half-written by an interrupted run")
+        else:
+            left.unlink()
+            done.append(f"removed {left}, left half-written by an interrupted run")
+    return done
+
+
+def interrupted_leftovers(folder: str | os.PathLike) -> list[Path]:
+    """What :func:`recover_interrupted` would clean up in ``folder``."""
+    folder = Path(folder)
+    return sorted(folder.rglob(f"{TEMPORARY_PREFIX}*")) if folder.is_dir() else []

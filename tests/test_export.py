@@ -4,6 +4,7 @@ clear errors on bad input, and the ``projner export`` command."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import datasets
@@ -13,7 +14,11 @@ import yaml
 from projner.builders.parallel import read_parallel
 from projner.cli import main
 from projner.dataset_cards.export import default_config_name, export_hub_folder
-from projner.dataset_cards.folder import read_front_matter, validate_hub_folder
+from projner.dataset_cards.folder import (
+    HubFolderError,
+    read_front_matter,
+    validate_hub_folder,
+)
 from projner.dataset_cards.hub_columns import ExportError
 from projner.dataset_cards.provenance import (
     Component,
@@ -23,6 +28,7 @@ from projner.dataset_cards.provenance import (
 )
 from projner.dataset_cards.sources import known_source
 from projner.labels import CONLL2003_LABELS, MASAKHANER2_LABELS, PANX_LABELS
+from projner.outputs import InterruptedRunWarning
 
 datasets.disable_progress_bars()
 
@@ -312,3 +318,42 @@ def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, ca
     assert main(["export", str(saved), "--output", str(tmp_path / "eval"), "--keep-dropped"]) == 0
     assert "3 of 4 sentences published" in capsys.readouterr().out
     assert _load(tmp_path / "eval", "it", tmp_path)["test"]["dropped_reason"] == ["", "", ""]
+
+
+# --- a killed run (SIGKILL, a scheduler's SIGTERM, power loss: no `finally` runs) -----------------
+
+
+def _exported(tmp_path: Path) -> Path:
+    return export_hub_folder({"test": _dataset(_parallel_rows())}, tmp_path / "hub", config_name="de",
+                             provenance=_provenance())
+
+
+def test_what_a_killed_export_left_is_refused_by_push_and_view_and_cleaned_by_the_next_export(tmp_path, capsys):
+    folder = _exported(tmp_path)
+    stale = folder / ".projner-tmp-kmf3u4h6" / "de"
+    stale.mkdir(parents=True)
+    (stale / "test-00000-of-00001.parquet").write_bytes(b"half a copy")
+    said = r"holds \.projner-tmp-kmf3u4h6, left by an interrupted run; `projner export .*` restores"
+    with pytest.raises(HubFolderError, match=said):
+        validate_hub_folder(folder)  # what push and view check first: never uploaded beside the data
+    with pytest.warns(InterruptedRunWarning, match="removed .*projner-tmp-kmf3u4h6"):
+        _exported(tmp_path)
+    assert not list(folder.glob(".projner-tmp-*")) and validate_hub_folder(folder)
+
+
+def test_a_config_swapped_out_but_not_replaced_is_restored_by_export(tmp_path, capsys):
+    folder = _exported(tmp_path)
+    (folder / "de").rename(folder / ".projner-tmp-old-de")  # killed between the two renames
+    assert main(["export", str(folder)]) == 0
+    assert f"restored {folder / 'de'} from an interrupted replacement" in capsys.readouterr().out
+    assert _load(folder, "de", tmp_path)["test"].num_rows == 3
+
+
+def test_published_files_are_readable_by_others_as_the_umask_allows(tmp_path):
+    mask = os.umask(0o022)  # the common default: group and others may read
+    try:
+        folder = _exported(tmp_path)
+    finally:
+        os.umask(mask)
+    for path in (folder, folder / "README.md", folder / "de" / "provenance.json"):
+        assert path.stat().st_mode & 0o044 == 0o044, path

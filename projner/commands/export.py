@@ -59,8 +59,12 @@ def run(args: argparse.Namespace) -> int:
     from projner.dataset_cards.export import default_config_name, export_hub_folder
     from projner.dataset_cards.folder import HubFolderError, read_json
     from projner.dataset_cards.provenance import ProvenanceError, as_provenance
+    from projner.outputs import recover_interrupted
 
     folder: Path = args.dir
+    if (folder / "README.md").is_file():  # an export folder: first undo what a killed run left in it
+        for line in recover_interrupted(folder):
+            print(line)
     try:
         if _is_saved_dataset(folder):
             if args.output is None:
