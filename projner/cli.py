@@ -66,6 +66,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"projner {args.command}: error: {one_line(str(err))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(f"projner {args.command}: interrupted; nothing unfinished was published, and a rerun "
+              "reuses the stages the cache holds", file=sys.stderr)
+        return 130
     finally:
         warnings.showwarning = shown
 

@@ -414,3 +414,16 @@ def test_debug_shows_the_traceback_of_a_user_error(tmp_path, capsys):
     with pytest.raises(UserError, match="no sentence pairs in"):
         main(["--debug", *(str(a) for a in argv)])
     assert run(argv, capsys)[0] == 2
+
+
+def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback(tmp_path, capsys, monkeypatch):
+    import projner.commands.project_parallel as command
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "run", interrupted)
+    code, _, err = run(project(tmp_path), capsys)
+    said = ("projner project-parallel: interrupted; nothing unfinished was published, and a rerun reuses the "
+            "stages the cache holds")
+    assert code == 130 and err.strip().splitlines() == [said]
