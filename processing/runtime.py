@@ -92,10 +92,33 @@ def projner_cache_root() -> Path:
     return Path(datasets.config.HF_DATASETS_CACHE) / "projner"
 
 
+def check_device(device: str) -> str:
+    """``device`` if this machine can serve it (``auto``, ``cpu``, ``cuda``, ``cuda:N``, ``mps``), else a
+    ValueError saying what it has: torch's own answer comes as a traceback at the first model."""
+    if device in ("auto", "cpu"):
+        return device
+    import torch
+
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device {device!r} is not one of auto, cpu, cuda, cuda:N, mps") from None
+    if parsed.type == "cuda":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if not count:
+            raise ValueError(f"device {device!r}: this torch sees no CUDA device; use cpu or auto")
+        if parsed.index is not None and parsed.index >= count:
+            raise ValueError(f"device {device!r}: there are {count} CUDA device(s), cuda:0 to cuda:{count - 1}")
+    elif parsed.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device {device!r}: this torch has no MPS device; use cpu or auto")
+    return device
+
+
 def pick_device(device: str = "auto", rank: int | None = None) -> torch.device:  # noqa: F821
     """``auto`` is CUDA where present, else CPU; a CUDA device with a rank spreads ranks over GPUs."""
     import torch
 
+    check_device(device)
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and rank is not None and torch.cuda.device_count() > 1:

@@ -427,3 +427,32 @@ def test_ctrl_c_is_one_line_and_exit_130_not_a_traceback(tmp_path, capsys, monke
     said = ("projner project-parallel: interrupted; nothing unfinished was published, and a rerun reuses the "
             "stages the cache holds")
     assert code == 130 and err.strip().splitlines() == [said]
+
+
+@pytest.mark.parametrize("device, said", [
+    ("cuda", "device 'cuda': this torch sees no CUDA device; use cpu or auto"),
+    ("cuda:7", "device 'cuda:7': this torch sees no CUDA device"),
+    ("bogus", "device 'bogus' is not one of auto, cpu, cuda, cuda:N, mps"),
+])
+def test_a_device_the_machine_cannot_serve_is_a_usage_error_before_any_work(tmp_path, capsys, monkeypatch,
+                                                                             device, said):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    source = tmp_path / "in.conll"
+    source.write_text(SOURCE, encoding="utf-8")
+    code, _, err = run(["translate-test", "--input", source, "--lang", "yo", "--device", device,
+                        "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, f"argument --device: {said}")
+
+
+def test_a_cuda_index_past_the_devices_present_is_refused(monkeypatch):
+    import torch
+
+    from projner.processing.runtime import check_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert check_device("cuda:1") == "cuda:1"
+    with pytest.raises(ValueError, match=r"there are 2 CUDA device\(s\), cuda:0 to cuda:1"):
+        check_device("cuda:2")

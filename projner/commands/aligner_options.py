@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from projner.commands.checks import device_name
 from projner.processing.defaults import (
     DEFAULT_ALIGN_LAYER,
     DEFAULT_ALIGN_METHOD,
@@ -39,7 +40,7 @@ def add_neural_arguments(parser: argparse.ArgumentParser, *, method_flag: str) -
     neural.add_argument("--max-length", type=int,
                         help="encoder window in subwords (default: the model's); longer sentences use windows")
     neural.add_argument("--batch-size", type=int, default=32, help="sentence pairs per forward pass (default 32)")
-    neural.add_argument("--device", default="auto", help="cpu, cuda, cuda:1, or auto (default)")
+    neural.add_argument("--device", default="auto", type=device_name, help="cpu, cuda, cuda:1, or auto (default)")
     neural.add_argument("--dtype", default="float32",
                         choices=("float32", "float64", "bfloat16", "float16", "auto"),
                         help="model precision (default float32; auto: bf16/fp16 on GPU)")

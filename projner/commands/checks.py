@@ -25,3 +25,13 @@ def existing_file(text: str) -> Path:
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text}: is a folder, not a file")
     return path
+
+
+def device_name(text: str) -> str:
+    """``--device`` the machine can serve, checked before any input is read or model loaded."""
+    from projner.processing.runtime import check_device
+
+    try:
+        return check_device(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None

@@ -18,7 +18,7 @@ from projner.commands.aligner_options import (
     add_neural_arguments,
     neural_options,
 )
-from projner.commands.checks import existing_file, positive_int
+from projner.commands.checks import device_name, existing_file, positive_int
 from projner.errors import UserError
 from projner.processing import defaults
 from projner.processing.align.backends import BACKENDS as ALIGNER_BACKENDS
@@ -58,7 +58,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--shard-rows", type=positive_int, default=DEFAULT_SHARD_ROWS,
                      help="rows a model stage maps and caches at a time: a killed run resumes at its first "
                      f"unfinished shard (default {DEFAULT_SHARD_ROWS})")
-    run.add_argument("--device", default="auto", help="auto (CUDA if present), cpu, cuda (default auto)")
+    run.add_argument("--device", default="auto", type=device_name, help="auto (CUDA if present), cpu, cuda (default auto)")
     run.add_argument("--engine", default="datasets", choices=("datasets", "ray"),
                      help="datasets: Dataset.map in this process (--num-proc workers); ray: Ray Data, model "
                      "stages on actor pools, on this machine or a cluster (pip install 'projner[ray]'; "
