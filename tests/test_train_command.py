@@ -25,7 +25,7 @@ def _columns(path):
     """Gold and predicted tag sequences of a ``predictions.txt``."""
     gold, predicted = [], []
     for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
-        rows = [line.split() for line in block.splitlines()]
+        rows = [line.split("\t") for line in block.splitlines()]
         gold.append([r[1] for r in rows])
         predicted.append([r[2] for r in rows])
     return gold, predicted

@@ -9,7 +9,13 @@ import pytest
 import train_corpus
 
 from projner.labels import LabelMap
-from projner.training.data import DataError, label_list, load_many, load_sentences
+from projner.training.data import (
+    DataError,
+    TaggedSentence,
+    label_list,
+    load_many,
+    load_sentences,
+)
 from projner.training.gold import builder_split
 
 TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-DATE", "I-DATE"]
@@ -190,3 +196,13 @@ def test_a_source_without_sentences_is_an_error_naming_it(tmp_path):
     datasets.Dataset.from_dict(rows).save_to_disk(tmp_path / "dropped")
     with pytest.raises(DataError, match=r"dropped\[train\]: no sentences \(dropped 1 × unaligned\)"):
         load_sentences(tmp_path / "dropped")
+
+
+def test_predictions_keep_three_columns_whatever_the_words_hold(tmp_path):
+    from projner.training.scoring import write_predictions
+
+    gold = [TaggedSentence(["New York", "a\tb", "."], ["B-LOC", "B-ORG", "O"], "x")]
+    path = tmp_path / "predictions.txt"
+    write_predictions(path, gold, [["B-LOC", "O", "O"]])
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert rows == [["New York", "B-LOC", "B-LOC"], ["a b", "B-ORG", "O"], [".", "O", "O"]]

@@ -54,7 +54,7 @@ def test_fine_tune_a_tiny_model_on_a_mix_and_score_it(corpus, capsys):
 
     config = AutoConfig.from_pretrained(out / "model")
     assert [config.id2label[i] for i in range(len(config.id2label))] == result["labels"]
-    rows = [line.split() for line in (out / "predictions.txt").read_text().splitlines()]
+    rows = [line.split("\t") if line else [] for line in (out / "predictions.txt").read_text().splitlines()]
     gold, predicted, g, p = [], [], [], []
     for row in rows + [[]]:
         if row:

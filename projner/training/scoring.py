@@ -34,8 +34,11 @@ def score_predictions(
 def write_predictions(
     path: str | os.PathLike, gold: Sequence[TaggedSentence], predicted: Sequence[Sequence[str]]
 ) -> None:
-    """``word gold predicted`` per line, a blank line between sentences: for reading the errors."""
+    """``word<TAB>gold<TAB>predicted`` per line, a blank line between sentences: for reading the errors,
+    and readable back as CoNLL (a word may hold spaces, as in ``New York``; a tab in a word, which
+    would add a column, is written as a space)."""
     with open(path, "w", encoding="utf-8") as handle:
         for sentence, tags in zip(gold, predicted, strict=True):
-            handle.writelines(f"{word} {gold_tag} {tag}\n" for word, gold_tag, tag in zip(sentence.words, sentence.tags, tags, strict=True))
+            handle.writelines(f"{word.replace(chr(9), ' ')}\t{gold_tag}\t{tag}\n"
+                              for word, gold_tag, tag in zip(sentence.words, sentence.tags, tags, strict=True))
             handle.write("\n")
