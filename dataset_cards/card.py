@@ -8,6 +8,7 @@ an empty section or a surviving template placeholder; :func:`render_card` always
 
 from __future__ import annotations
 
+import html
 import re
 import string
 from collections.abc import Mapping, Sequence
@@ -132,6 +133,12 @@ def _value(value: Any) -> str:
     return f"`{value}`"
 
 
+def _plain(text: str) -> str:
+    """Text a user or a file name supplied, shown as text: a ``<`` there (``<!--``, ``<img …>``) would
+    otherwise be read as HTML by the Hub's Markdown and hide or break the rest of the card."""
+    return html.escape(text, quote=False)
+
+
 def _percent(value: float) -> str:
     return f"{100 * value:.1f}"
 
@@ -150,7 +157,7 @@ def _record_hint(side: str, option: str) -> str:
 
 
 def _source_label(source: SourceDataset) -> str:
-    title = f"[{source.title}]({source.homepage})" if source.homepage else source.title
+    title = f"[{_plain(source.title)}]({source.homepage})" if source.homepage else _plain(source.title)
     parts = [title]
     if source.config:
         parts.append(f"config `{source.config}`")
@@ -190,7 +197,7 @@ def _source(record: ConfigRecord) -> str:
     license_text = source.license_name or source.license
     lines.append(f"Its licence, inherited by this config: `{license_text}`.")
     if source.license_details:
-        lines.append(source.license_details)
+        lines.append(_plain(source.license_details))
     return "\n".join(lines)
 
 
@@ -308,7 +315,7 @@ def _evaluation(record: ConfigRecord) -> str:
                           "exist; score a model trained on it on a gold test set instead")
             else:
                 reason = "the run's report holds no scores"
-        return f"No evaluation: {reason}."
+        return f"No evaluation: {_plain(reason)}."
     baseline = report.get("baseline")
     header = ["entity type", "precision", "recall", "F1", "support"]
     if baseline:
@@ -328,7 +335,7 @@ def _evaluation(record: ConfigRecord) -> str:
     if baseline:
         overall.append(f"**{_percent(baseline['scores']['f1'])}**")
     rows.append(overall)
-    against = report.get("gold") or _source_label(record.provenance.source_dataset)
+    against = _plain(report["gold"]) if report.get("gold") else _source_label(record.provenance.source_dataset)
     return (f"seqeval, strict IOB2, scores in %, measured against {against}.\n\n"
             + _table(header, rows))
 
@@ -481,8 +488,8 @@ def _license(records: Sequence[ConfigRecord]) -> str:
     lines = ["The labels and text inherit the licence of the dataset they were made from:"]
     for source in _unique([r.provenance.source_dataset for r in records]):
         text = f"`{source.license}`" + (f" (`{source.license_name}`)" if source.license_name else "")
-        detail = f" {source.license_details}" if source.license_details else ""
-        lines.append(f"- {source.title}: {text}.{detail}")
+        detail = f" {_plain(source.license_details)}" if source.license_details else ""
+        lines.append(f"- {_plain(source.title)}: {text}.{detail}")
     return "\n".join(lines)
 
 
@@ -492,9 +499,9 @@ def _citations(records: Sequence[ConfigRecord]) -> str:
     blocks.append("The source data:")
     for source in _unique([r.provenance.source_dataset for r in records]):
         if source.citation:
-            blocks.append(f"{source.title}:\n\n```bibtex\n{source.citation}\n```")
+            blocks.append(f"{_plain(source.title)}:\n\n```bibtex\n{source.citation}\n```")
         else:
-            blocks.append(f"{source.title}: no citation was recorded for these files. Add "
+            blocks.append(f"{_plain(source.title)}: no citation was recorded for these files. Add "
                           "`citation` (BibTeX) and `homepage` to `source_dataset` in "
                           "`<config>/provenance.json` and run `projner export FOLDER` to rewrite "
                           "this card.")
@@ -515,7 +522,7 @@ def render_body(records: Sequence[ConfigRecord], *, location: str) -> str:
     if not records:
         raise CardError("a card needs at least one config")
     body = _template("card.md").substitute(
-        title=_pretty_name(records),
+        title=_plain(_pretty_name(records)),
         summary=_summary(records),
         configurations=_configurations(records),
         loading=_loading(records, location),

@@ -255,3 +255,23 @@ def test_a_retyped_label_map_is_described_as_retyped():
     body = render_body([retyped], location="x")
     assert "Label map: `MISC=O`. The types it drops were projected too" in body
     assert "Label map applied before" not in body and "retyped from the corpus's own projections" in body
+
+
+def test_html_in_a_file_name_is_shown_as_text_not_read_as_html(tmp_path, capsys):
+    """A file name is the source's title: a `<!--` in it would hide the rest of the card on the Hub."""
+    from projner.cli import main
+
+    folder = tmp_path / "x<b>t<!--"
+    folder.mkdir()
+    source, target = folder / "<img src=x onerror=alert(3)>.conll", folder / "t.conll"
+    source.write_text("Anna B-PER\nlebt O\n", encoding="utf-8")
+    target.write_text("Anna B-PER\nlives O\n", encoding="utf-8")
+    links = tmp_path / "links.txt"
+    links.write_text("0-0 1-1\n", encoding="utf-8")
+    assert main(["project-parallel", "--source", str(source), "--target", str(target), "--alignments", str(links),
+                 "--output", str(tmp_path / "out")]) == 0
+    body = (tmp_path / "out" / "README.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert "&lt;img src=x onerror=alert(3)&gt;.conll" in body
+    assert "<img" not in body and "<b>" not in body
+    assert [line for line in body.splitlines() if "<!--" in line] == [  # the card's own marker alone
+        "<!-- projner card: generated from each config's provenance.json; projner export and push rewrite it -->"]
