@@ -229,3 +229,19 @@ def test_a_killed_stage_worker_is_replaced_and_the_output_is_unchanged(ray_addre
     assert record["stage_finished"] is False
     assert not psutil.pid_exists(record["pid"])
     assert_same_hub_folder(tmp_path / "out-ray", tmp_path / "out-datasets")
+
+
+def test_a_cluster_address_where_nothing_answers_is_said_at_once():
+    """Ray itself retries an unreachable head for minutes, naming an address of its own choosing."""
+    import socket
+
+    from projner.processing.engines.ray_data import reachable
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, not listening: connections are refused
+        with pytest.raises(ConnectionError, match=f"Ray address 'ray://127.0.0.1:{port}': nothing answers there"):
+            reachable(f"ray://127.0.0.1:{port}")
+    with pytest.raises(ValueError, match="expected auto, HOST:PORT or ray://HOST:PORT"):
+        reachable("headnode")
+    reachable("auto")  # Ray's to resolve

@@ -13,6 +13,7 @@ raised by a stage is not retried (it would only repeat) and ends the run.
 from __future__ import annotations
 
 import os
+import socket
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from types import ModuleType
@@ -50,6 +51,25 @@ def run_stage(table: pa.Table, stage: Any) -> pa.Table:
             table = table.append_column(name, array)
     return table
 
+
+
+REACH_SECONDS = 5.0
+"""How long a cluster's head gets to answer before the run stops (Ray itself retries for minutes)."""
+
+
+def reachable(address: str) -> None:
+    """A ``HOST:PORT`` or ``ray://HOST:PORT`` head that accepts a connection, else a ConnectionError
+    naming it at once; ``auto`` is Ray's to resolve."""
+    if address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"Ray address {address!r}: expected auto, HOST:PORT or ray://HOST:PORT")
+    try:
+        socket.create_connection((host, int(port)), timeout=REACH_SECONDS).close()
+    except OSError as err:
+        raise ConnectionError(f"Ray address {address!r}: nothing answers there ({err.strerror or err}); "
+                              "is the cluster started (ray start --head)?") from None
 
 class StageWorker:
     """An actor of a model stage's pool: holds its own copy of the stage (models are never pickled,
@@ -103,7 +123,11 @@ class RayEngine:
             if self.config.address is None:
                 ray.init(include_dashboard=False)
             else:
-                ray.init(address=self.config.address)
+                reachable(self.config.address)
+                try:
+                    ray.init(address=self.config.address)
+                except ConnectionError as err:
+                    raise ConnectionError(f"Ray address {self.config.address!r}: {err}") from err
         ray.data.DataContext.get_current().execution_options.preserve_order = True
         return ray
 
