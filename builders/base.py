@@ -7,13 +7,18 @@ and how a read sentence becomes an example (the ``datasets`` packaged ``text`` b
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib
 import inspect
 import json
 import os
 import posixpath
+import shutil
+import tarfile
+import tempfile
 import warnings
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +52,10 @@ not a tuple, because the download manager maps over lists and dicts only."""
 
 class DownloadError(UserError):
     """A source file the builder could not download; ``data_dir`` reads a local copy instead."""
+
+
+class ArchiveError(UserError):
+    """A source archive that cannot be read to its end (cut short, corrupt): named, never half used."""
 
 
 class MissingSplitWarning(UserWarning):
@@ -137,6 +146,37 @@ def source_hash(modules: Sequence[str], *extra: object) -> str:
 
 def is_url(source: str) -> bool:
     return "://" in source
+
+
+def extract_archive(archive: str, into: str) -> str:
+    """The folder of ``into`` holding ``archive`` extracted, keyed on its path, size and mtime.
+
+    ``datasets``' extraction keys on the path alone and leaves what a failed extraction wrote, which
+    every later run then reads (a repaired archive never counts). Here an archive is extracted into a
+    temporary folder renamed into place when whole, and a changed archive gets a folder of its own.
+    """
+    stat = os.stat(archive)
+    stamp = f"{os.path.abspath(archive)}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    target = os.path.join(into, f"{os.path.basename(archive)}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}")
+    if os.path.isdir(target):
+        return target
+    os.makedirs(into, exist_ok=True)
+    partial = tempfile.mkdtemp(dir=into, prefix=f".{os.path.basename(target)}.partial-")
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(partial, filter="data")
+        os.replace(partial, target)
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as err:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise ArchiveError(f"{archive}: truncated or corrupt archive ({err}); download it again") from None
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        if not os.path.isdir(target):  # another process renamed its extraction into place first
+            raise
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
 
 
 class ConllBuilder(datasets.GeneratorBasedBuilder):

@@ -13,7 +13,7 @@ import datasets
 import pytest
 
 import projner.builders
-from projner.builders.base import DownloadError, MissingSplitWarning
+from projner.builders.base import ArchiveError, DownloadError, MissingSplitWarning
 from projner.builders.conll import (
     MISSING_TOKEN,
     ConllError,
@@ -191,6 +191,21 @@ def test_panx_raw_and_rahimi_layouts_give_the_same_examples(fixtures, cache, tmp
         assert raw[split].to_list() == rahimi[split].to_list()
         assert rahimi[split].num_rows == len(blocks(fixtures / "panx-rahimi" / "swa" /
                                                     f"{'dev' if split == 'validation' else split}.txt"))
+
+
+def test_panx_truncated_archive_is_named_and_leaves_nothing_a_repaired_one_would_read(fixtures, tmp_path):
+    raw_dir = raw_panx_copy(fixtures, tmp_path / "panx_dataset", archive=True)
+    archive = raw_dir / "sw.tar.gz"
+    whole = archive.read_bytes()
+    cache = str(tmp_path / "cache")
+    for cut in (len(whole) // 2, 40):  # cut in a member's data, and in the first header
+        archive.write_bytes(whole[:cut])
+        with pytest.raises(ArchiveError, match=rf"^{re.escape(str(archive))}: truncated or corrupt archive \("):
+            PanX(config_name="PAN-X.sw", data_dir=str(raw_dir), cache_dir=cache).download_and_prepare()
+        assert not list((tmp_path / "cache").rglob("dev"))  # no half-extracted file left for a rerun
+    archive.write_bytes(whole)
+    repaired = build(PanX(config_name="PAN-X.sw", data_dir=str(raw_dir), cache_dir=cache))
+    assert repaired["validation"].num_rows == len(blocks(fixtures / "panx-rahimi" / "swa" / "dev.txt"))
 
 
 def test_panx_layout_errors(fixtures, tmp_path, cache):
