@@ -58,6 +58,10 @@ class ArchiveError(UserError):
     """A source archive that cannot be read to its end (cut short, corrupt): named, never half used."""
 
 
+class SourceError(UserError):
+    """A split's source that holds no data: a folder where its file should be, or no sentence."""
+
+
 class MissingSplitWarning(UserWarning):
     """A split's file is absent from ``data_dir``; the split is left out of the build."""
 
@@ -317,6 +321,10 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
         present: dict[str, Source] = {}
         for split in wanted:
             files = (sources[split],) if isinstance(sources[split], str) else sources[split]
+            folders = [f for f in files if not is_url(f) and os.path.isdir(f)]
+            if folders:
+                raise SourceError(f"{folders[0]}: is a folder, not the file of split '{split}'; "
+                                  "move it away or point data_dir at the right folder")
             absent = [f for f in files if not is_url(f) and not os.path.exists(f)]
             if absent:
                 self._leave_out(split, absent[0])
@@ -352,7 +360,8 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
             yield self._example(index, sentence)
 
     def _prepare_split(self, split_generator: datasets.SplitGenerator, **kwargs) -> None:
-        """Surface a bad-input error itself, not ``datasets``' generic wrapper around it."""
+        """Surface a bad-input error itself, not ``datasets``' generic wrapper around it; a split
+        without a sentence is an error naming its file(s)."""
         try:
             super()._prepare_split(split_generator, **kwargs)
         except DatasetGenerationError as err:
@@ -367,6 +376,10 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
             if isinstance(cause, ConllError):
                 raise cause from None
             raise
+        reports = self._reports[split_generator.name]
+        if BuildReport(self._reports).sentences(split_generator.name) == 0:
+            # ``datasets`` would build it, then say only that the split "corresponds to no data"
+            raise SourceError(f"no sentences in {', '.join(report.path for report in reports)}")
 
     def _download_and_prepare(self, dl_manager, verification_mode, **prepare_split_kwargs) -> None:
         """Build, then record the read report in the description and beside the Arrow files."""

@@ -13,7 +13,12 @@ import datasets
 import pytest
 
 import projner.builders
-from projner.builders.base import ArchiveError, DownloadError, MissingSplitWarning
+from projner.builders.base import (
+    ArchiveError,
+    DownloadError,
+    MissingSplitWarning,
+    SourceError,
+)
 from projner.builders.conll import (
     MISSING_TOKEN,
     ConllError,
@@ -220,6 +225,36 @@ def test_panx_layout_errors(fixtures, tmp_path, cache):
         PanX(config_name="PAN-X.fr", data_dir=str(mixed), cache_dir=cache).download_and_prepare()
     with pytest.raises(ValueError, match="PanX needs data_dir="):
         PanX(config_name="PAN-X.sw", cache_dir=cache).download_and_prepare()
+
+
+def test_a_folder_where_a_split_file_should_be_is_named(fixtures, tmp_path, cache):
+    data = tmp_path / "masakhaner2"
+    shutil.copytree(fixtures / "masakhaner2", data)
+    (data / "yor" / "test.txt").unlink()
+    (data / "yor" / "test.txt").mkdir()
+    with pytest.raises(SourceError, match=rf"^{re.escape(str(data / 'yor' / 'test.txt'))}: is a folder, not the "
+                                          r"file of split 'test'"):
+        MasakhaNER2(config_name="yor", data_dir=str(data), cache_dir=cache).download_and_prepare()
+    panx = tmp_path / "panx"
+    for stem in ("train", "dev", "test"):
+        (panx / "swa" / f"{stem}.txt").mkdir(parents=True)
+    with pytest.raises(SourceError, match=r"swa/train.txt: is a folder"):
+        PanX(config_name="PAN-X.sw", data_dir=str(panx), cache_dir=cache).download_and_prepare()
+
+
+@pytest.mark.parametrize("text", ["", "-DOCSTART- -X- O O\n\n"], ids=["empty", "docstart-only"])
+def test_a_split_without_sentences_is_an_error_naming_its_file(fixtures, tmp_path, cache, text):
+    data = tmp_path / "masakhaner2"
+    shutil.copytree(fixtures / "masakhaner2", data)
+    (data / "yor" / "test.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=rf"^no sentences in {re.escape(str(data / 'yor' / 'test.txt'))}$"):
+        MasakhaNER2(config_name="yor", data_dir=str(data), cache_dir=cache).download_and_prepare()
+
+
+def test_masakhaner2_data_dir_that_is_a_file_is_named(fixtures, cache):
+    path = fixtures / "masakhaner2" / "yor" / "test.txt"
+    with pytest.raises(FileNotFoundError, match=rf"^data_dir {re.escape(str(path))} is not a directory$"):
+        MasakhaNER2(config_name="yor", data_dir=str(path), cache_dir=cache).download_and_prepare()
 
 
 def test_label_map_changes_the_label_set_and_is_recorded_in_the_info(fixtures, cache):
