@@ -7,13 +7,18 @@ and how a read sentence becomes an example (the ``datasets`` packaged ``text`` b
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib
 import inspect
 import json
 import os
 import posixpath
+import shutil
+import tarfile
+import tempfile
 import warnings
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +52,14 @@ not a tuple, because the download manager maps over lists and dicts only."""
 
 class DownloadError(UserError):
     """A source file the builder could not download; ``data_dir`` reads a local copy instead."""
+
+
+class ArchiveError(UserError):
+    """A source archive that cannot be read to its end (cut short, corrupt): named, never half used."""
+
+
+class SourceError(UserError):
+    """A split's source that holds no data: a folder where its file should be, or no sentence."""
 
 
 class MissingSplitWarning(UserWarning):
@@ -137,6 +150,37 @@ def source_hash(modules: Sequence[str], *extra: object) -> str:
 
 def is_url(source: str) -> bool:
     return "://" in source
+
+
+def extract_archive(archive: str, into: str) -> str:
+    """The folder of ``into`` holding ``archive`` extracted, keyed on its path, size and mtime.
+
+    ``datasets``' extraction keys on the path alone and leaves what a failed extraction wrote, which
+    every later run then reads (a repaired archive never counts). Here an archive is extracted into a
+    temporary folder renamed into place when whole, and a changed archive gets a folder of its own.
+    """
+    stat = os.stat(archive)
+    stamp = f"{os.path.abspath(archive)}\0{stat.st_size}\0{stat.st_mtime_ns}"
+    target = os.path.join(into, f"{os.path.basename(archive)}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}")
+    if os.path.isdir(target):
+        return target
+    os.makedirs(into, exist_ok=True)
+    partial = tempfile.mkdtemp(dir=into, prefix=f".{os.path.basename(target)}.partial-")
+    try:
+        with tarfile.open(archive) as tar:
+            tar.extractall(partial, filter="data")
+        os.replace(partial, target)
+    except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as err:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise ArchiveError(f"{archive}: truncated or corrupt archive ({err}); download it again") from None
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        if not os.path.isdir(target):  # another process renamed its extraction into place first
+            raise
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    return target
 
 
 class ConllBuilder(datasets.GeneratorBasedBuilder):
@@ -277,6 +321,10 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
         present: dict[str, Source] = {}
         for split in wanted:
             files = (sources[split],) if isinstance(sources[split], str) else sources[split]
+            folders = [f for f in files if not is_url(f) and os.path.isdir(f)]
+            if folders:
+                raise SourceError(f"{folders[0]}: is a folder, not the file of split '{split}'; "
+                                  "move it away or point data_dir at the right folder")
             absent = [f for f in files if not is_url(f) and not os.path.exists(f)]
             if absent:
                 self._leave_out(split, absent[0])
@@ -312,7 +360,8 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
             yield self._example(index, sentence)
 
     def _prepare_split(self, split_generator: datasets.SplitGenerator, **kwargs) -> None:
-        """Surface a bad-input error itself, not ``datasets``' generic wrapper around it."""
+        """Surface a bad-input error itself, not ``datasets``' generic wrapper around it; a split
+        without a sentence is an error naming its file(s)."""
         try:
             super()._prepare_split(split_generator, **kwargs)
         except DatasetGenerationError as err:
@@ -327,6 +376,10 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
             if isinstance(cause, ConllError):
                 raise cause from None
             raise
+        reports = self._reports[split_generator.name]
+        if BuildReport(self._reports).sentences(split_generator.name) == 0:
+            # ``datasets`` would build it, then say only that the split "corresponds to no data"
+            raise SourceError(f"no sentences in {', '.join(report.path for report in reports)}")
 
     def _download_and_prepare(self, dl_manager, verification_mode, **prepare_split_kwargs) -> None:
         """Build, then record the read report in the description and beside the Arrow files."""

@@ -41,7 +41,8 @@ class MasakhaNER2(ConllBuilder):
     def _source_files(self) -> dict[str, Source]:
         lang = self.config.language
         if self.config.data_dir:
-            return {split: os.path.join(self.config.data_dir, lang, f"{stem}.txt")
+            data_dir = self._require_data_dir("a local copy of MasakhaNER2.0/data")
+            return {split: os.path.join(data_dir, lang, f"{stem}.txt")
                     for split, stem in self.SPLIT_FILES.items()}
         return {split: URL.format(lang=lang, stem=stem) for split, stem in self.SPLIT_FILES.items()}
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import datasets
 
-from projner.builders.base import ConllBuilder, NerConfig, Source
+from projner.builders.base import ConllBuilder, NerConfig, Source, extract_archive
 from projner.builders.conll import Sentence
 from projner.labels import PANX_LABELS
 from projner.languages import PANX_LANGUAGES, Language
@@ -101,11 +101,12 @@ class PanX(ConllBuilder):
         return _layout_files(self.layout, self.config.data_dir, self.language)
 
     def _fetch(self, dl_manager: datasets.DownloadManager, sources: dict[str, Source]) -> dict[str, Source]:
-        """Raw archives are extracted through the download manager; the split is a file inside."""
+        """Raw archives are extracted into the builder's download cache; the split is a file inside."""
         fetched = super()._fetch(dl_manager, sources)
         for split, path in list(fetched.items()):
             if path.endswith(".tar.gz"):
-                member = os.path.join(dl_manager.extract(path), self.SPLIT_FILES[split])
+                extracted = extract_archive(path, os.path.join(self._cache_downloaded_dir, "projner-extracted"))
+                member = os.path.join(extracted, self.SPLIT_FILES[split])
                 if os.path.exists(member):
                     fetched[split] = member
                 else:

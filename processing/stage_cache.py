@@ -5,7 +5,8 @@ file in the run's cache folder. ``datasets`` writes that file only once the stag
 temporary file, renamed at the end), so a file's presence means the stage completed for exactly
 that fingerprint: an interrupted run starts again at the first stage whose file is missing, and an
 identical second run loads every stage from disk. ``datasets`` 5 does not say whether ``map`` came
-from the cache, so :class:`StepRunner` looks for the file itself before mapping.
+from the cache, so :class:`StepRunner` looks for the file itself before mapping; a file that does not
+read to its end (cut short, emptied, overwritten) is deleted with a warning and its stage run again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import glob
 import hashlib
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
 
 DEFAULT_SHARD_ROWS = 1000
 """Rows a model stage maps at a time (each shard cached on its own), so a killed run loses at most one."""
+
+
+class CorruptCacheWarning(UserWarning):
+    """A stage cache file that could not be read was deleted; its stage runs again."""
 
 
 @dataclass(frozen=True)
@@ -92,10 +98,12 @@ class StepRunner:
     def is_cached(self, name: str, fingerprint: str) -> bool:
         """Whether the stage's output is complete on disk (whole, or every shard of one sharding)."""
         path = self.cache_file(name, fingerprint)
-        if path.exists():
+        if path.exists() and _readable(path):
             return True
         shards: dict[int, set[int]] = {}
         for found in glob.glob(glob.escape(str(path.with_suffix(""))) + "_*_of_*.arrow"):
+            if not _readable(Path(found)):
+                continue
             rank, _, total = found.rsplit("_", 3)[-3:]
             shards.setdefault(int(total.split(".")[0]), set()).add(int(rank))
         return any(ranks == set(range(total)) for total, ranks in shards.items())
@@ -169,6 +177,26 @@ class Chain:
 
         self.fingerprint = stage_fingerprint(self.fingerprint, "rename", {old: new})
         self.dataset = self.dataset.rename_column(old, new, new_fingerprint=self.fingerprint)
+
+
+def _readable(path: Path) -> bool:
+    """Whether an Arrow cache file reads to its end. One that does not is deleted, with a warning
+    naming it, so its stage is computed again instead of the run failing on pyarrow's bare message."""
+    import pyarrow as pa
+
+    with pa.memory_map(str(path)) as source:  # a file that cannot be opened is not ours to delete
+        try:
+            with pa.ipc.open_stream(source) as reader:
+                for _ in reader:
+                    pass
+        except (pa.ArrowInvalid, OSError) as err:  # pyarrow says OSError for a message cut short
+            error = err
+        else:
+            return True
+    path.unlink(missing_ok=True)
+    warnings.warn(f"stage cache file {path} could not be read ({error}); deleted, its stage runs again",
+                  CorruptCacheWarning, stacklevel=2)
+    return False
 
 
 def _concatenate(parts: list[datasets.Dataset]) -> datasets.Dataset:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from projner.processing.model_loading import loading
+from projner.processing.model_loading import ModelLoadError, loading
 
 BACKENDS = ("transformers", "ctranslate2")
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
@@ -167,6 +167,19 @@ def is_ctranslate2_folder(model: str) -> bool:
     return (Path(model) / "model.bin").is_file()
 
 
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
+"""Either one lets ``AutoTokenizer`` load a tokenizer from a folder that holds no model config."""
+
+
+def check_ctranslate2_tokenizer(model: str, tokenizer: str | None) -> None:
+    """A ready CTranslate2 folder holds no Hugging Face tokenizer unless one was copied in; without
+    one, ``AutoTokenizer`` blames a missing sentencepiece install, which is the wrong advice."""
+    if tokenizer is None and not any((Path(model) / name).is_file() for name in TOKENIZER_FILES):
+        raise ValueError(f"{model}: this CTranslate2 folder has no tokenizer files ({', '.join(TOKENIZER_FILES)}); "
+                         "copy the original model's tokenizer files into it, or name the tokenizer "
+                         "(TranslateConfig.tokenizer)")
+
+
 def converted_folder(cache_dir: str | os.PathLike, model: str, revision: str | None, quantization: str) -> Path:
     """Where the conversion of ``model`` at ``revision`` (the resolved one) with ``quantization`` lives."""
     digest = hashlib.sha256(f"{model}\0{revision}".encode()).hexdigest()[:12]
@@ -230,13 +243,20 @@ def _vocabulary(folder: Path) -> list[str]:
 class CTranslate2Generator:
     """``Translator.translate_batch`` with the target code as the target prefix."""
 
-    def __init__(self, folder: Path, target_code: str, *, device: str, device_index: int, compute_type: str,
-                 num_beams: int, max_new_tokens: int, threads: int) -> None:
+    def __init__(self, folder: Path, target_code: str, *, converted: bool, device: str, device_index: int,
+                 compute_type: str, num_beams: int, max_new_tokens: int, threads: int) -> None:
+        """``converted``: ``folder`` is projner's conversion in the cache (deleting it converts again),
+        not a ready folder the user gave."""
         from transformers import GenerationConfig
 
         ctranslate2 = require_ctranslate2()
-        self.translator = ctranslate2.Translator(str(folder), device=device, device_index=device_index,
-                                                 compute_type=compute_type, intra_threads=threads)
+        try:
+            self.translator = ctranslate2.Translator(str(folder), device=device, device_index=device_index,
+                                                     compute_type=compute_type, intra_threads=threads)
+        except RuntimeError as err:  # CTranslate2 says RuntimeError for a cut or foreign model.bin
+            remedy = ("delete the folder and rerun to convert the model again" if converted else
+                      "convert the model again (ct2-transformers-converter), or give the Hugging Face checkpoint")
+            raise ModelLoadError(f"could not load the CTranslate2 model in {folder} ({err}): {remedy}") from None
         self.vocabulary = _vocabulary(folder)
         self.ids = {token: index for index, token in enumerate(self.vocabulary)}
         generation = (GenerationConfig.from_pretrained(folder) if (folder / "generation_config.json").is_file()

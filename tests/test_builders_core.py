@@ -13,7 +13,12 @@ import datasets
 import pytest
 
 import projner.builders
-from projner.builders.base import DownloadError, MissingSplitWarning
+from projner.builders.base import (
+    ArchiveError,
+    DownloadError,
+    MissingSplitWarning,
+    SourceError,
+)
 from projner.builders.conll import (
     MISSING_TOKEN,
     ConllError,
@@ -193,6 +198,21 @@ def test_panx_raw_and_rahimi_layouts_give_the_same_examples(fixtures, cache, tmp
                                                     f"{'dev' if split == 'validation' else split}.txt"))
 
 
+def test_panx_truncated_archive_is_named_and_leaves_nothing_a_repaired_one_would_read(fixtures, tmp_path):
+    raw_dir = raw_panx_copy(fixtures, tmp_path / "panx_dataset", archive=True)
+    archive = raw_dir / "sw.tar.gz"
+    whole = archive.read_bytes()
+    cache = str(tmp_path / "cache")
+    for cut in (len(whole) // 2, 40):  # cut in a member's data, and in the first header
+        archive.write_bytes(whole[:cut])
+        with pytest.raises(ArchiveError, match=rf"^{re.escape(str(archive))}: truncated or corrupt archive \("):
+            PanX(config_name="PAN-X.sw", data_dir=str(raw_dir), cache_dir=cache).download_and_prepare()
+        assert not list((tmp_path / "cache").rglob("dev"))  # no half-extracted file left for a rerun
+    archive.write_bytes(whole)
+    repaired = build(PanX(config_name="PAN-X.sw", data_dir=str(raw_dir), cache_dir=cache))
+    assert repaired["validation"].num_rows == len(blocks(fixtures / "panx-rahimi" / "swa" / "dev.txt"))
+
+
 def test_panx_layout_errors(fixtures, tmp_path, cache):
     mixed = tmp_path / "mixed"
     shutil.copytree(fixtures / "panx-rahimi", mixed)
@@ -205,6 +225,36 @@ def test_panx_layout_errors(fixtures, tmp_path, cache):
         PanX(config_name="PAN-X.fr", data_dir=str(mixed), cache_dir=cache).download_and_prepare()
     with pytest.raises(ValueError, match="PanX needs data_dir="):
         PanX(config_name="PAN-X.sw", cache_dir=cache).download_and_prepare()
+
+
+def test_a_folder_where_a_split_file_should_be_is_named(fixtures, tmp_path, cache):
+    data = tmp_path / "masakhaner2"
+    shutil.copytree(fixtures / "masakhaner2", data)
+    (data / "yor" / "test.txt").unlink()
+    (data / "yor" / "test.txt").mkdir()
+    with pytest.raises(SourceError, match=rf"^{re.escape(str(data / 'yor' / 'test.txt'))}: is a folder, not the "
+                                          r"file of split 'test'"):
+        MasakhaNER2(config_name="yor", data_dir=str(data), cache_dir=cache).download_and_prepare()
+    panx = tmp_path / "panx"
+    for stem in ("train", "dev", "test"):
+        (panx / "swa" / f"{stem}.txt").mkdir(parents=True)
+    with pytest.raises(SourceError, match=r"swa/train.txt: is a folder"):
+        PanX(config_name="PAN-X.sw", data_dir=str(panx), cache_dir=cache).download_and_prepare()
+
+
+@pytest.mark.parametrize("text", ["", "-DOCSTART- -X- O O\n\n"], ids=["empty", "docstart-only"])
+def test_a_split_without_sentences_is_an_error_naming_its_file(fixtures, tmp_path, cache, text):
+    data = tmp_path / "masakhaner2"
+    shutil.copytree(fixtures / "masakhaner2", data)
+    (data / "yor" / "test.txt").write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=rf"^no sentences in {re.escape(str(data / 'yor' / 'test.txt'))}$"):
+        MasakhaNER2(config_name="yor", data_dir=str(data), cache_dir=cache).download_and_prepare()
+
+
+def test_masakhaner2_data_dir_that_is_a_file_is_named(fixtures, cache):
+    path = fixtures / "masakhaner2" / "yor" / "test.txt"
+    with pytest.raises(FileNotFoundError, match=rf"^data_dir {re.escape(str(path))} is not a directory$"):
+        MasakhaNER2(config_name="yor", data_dir=str(path), cache_dir=cache).download_and_prepare()
 
 
 def test_label_map_changes_the_label_set_and_is_recorded_in_the_info(fixtures, cache):

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from projner.cli import main as cli_main
-from projner.processing.stage_cache import StepRunner, shard_plan
+from projner.processing.stage_cache import CorruptCacheWarning, StepRunner, shard_plan
 
 datasets.disable_progress_bars()
 
@@ -56,6 +56,22 @@ def test_a_lost_shard_alone_is_recomputed_and_the_output_is_unchanged(tmp_path):
     third, stage = StepRunner(tmp_path, shard_rows=3), CountingStage()
     third.map(ds, "tag", stage, "f" * 32, uses_model=True, batch_size=2)
     assert stage.seen == [] and third.cached_steps == ["tag"] and third.cached_shards == {"tag": [3, 3]}
+
+
+@pytest.mark.parametrize("corrupt", [lambda data: data[:len(data) // 2], lambda data: b"",
+                                     lambda data: bytes(range(256)) * 8], ids=["cut", "emptied", "overwritten"])
+def test_an_unreadable_cache_file_is_deleted_with_a_warning_and_its_stage_runs_again(tmp_path, corrupt):
+    ds = datasets.Dataset.from_dict({"x": list(range(300))})
+    whole = StepRunner(tmp_path).map(ds, "tag", CountingStage(), "c" * 32).to_dict()
+    path = tmp_path / f"tag-{'c' * 32}.arrow"
+    path.write_bytes(corrupt(path.read_bytes()))
+    again, stage = StepRunner(tmp_path), CountingStage()
+    with pytest.warns(CorruptCacheWarning, match=rf"stage cache file {path} could not be read .*runs again"):
+        assert again.map(ds, "tag", stage, "c" * 32).to_dict() == whole
+    assert stage.seen == list(range(300)) and again.cached_steps == []
+    third = StepRunner(tmp_path)
+    third.map(ds, "tag", CountingStage(), "c" * 32)
+    assert third.cached_steps == ["tag"]
 
 
 def test_stages_without_a_model_map_in_one_piece(tmp_path):

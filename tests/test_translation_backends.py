@@ -118,6 +118,32 @@ def test_conversion_is_cached_by_model_revision_and_quantization(tiny_models, tm
         TranslateConfig("en", "de", model=str(ready), tokenizer=model)
 
 
+def test_a_broken_ctranslate2_model_is_one_error_naming_its_folder(tiny_models, tmp_path):
+    import shutil
+
+    from projner.processing.model_loading import ModelLoadError
+
+    model = str(tiny_models["translator"])
+    translate(model, SAMPLE_TEXT[:1], tmp_path / "cache", backend="ctranslate2", compute_type="float32")
+    converted = next(p for p in (tmp_path / "cache").iterdir() if p.is_dir())
+    ready = tmp_path / "ready"
+    shutil.copytree(converted, ready)
+    for folder in (converted, ready):
+        (folder / "model.bin").write_bytes((folder / "model.bin").read_bytes()[:2000])
+    with pytest.raises(ModelLoadError, match=rf"CTranslate2 model in {converted} .*: delete the folder and rerun"):
+        translate(model, SAMPLE_TEXT[:1], tmp_path / "cache", backend="ctranslate2", compute_type="float32")
+    with pytest.raises(ModelLoadError, match=rf"CTranslate2 model in {ready} .*: convert the model again"):
+        translate(ready, SAMPLE_TEXT[:1], tmp_path / "unused", backend="ctranslate2", compute_type="float32",
+                  tokenizer=model)
+
+
+def test_a_ready_ctranslate2_folder_without_tokenizer_files_says_so(tiny_models, tmp_path):
+    translate(tiny_models["translator"], SAMPLE_TEXT[:1], tmp_path, backend="ctranslate2", compute_type="float32")
+    ready = next(p for p in tmp_path.iterdir() if p.is_dir())
+    with pytest.raises(ValueError, match=rf"{ready}: this CTranslate2 folder has no tokenizer files .*copy"):
+        TranslateConfig("en", "de", model=str(ready), backend="ctranslate2")
+
+
 def test_workers_starting_together_convert_once(tiny_models, tmp_path, monkeypatch):
     from concurrent.futures import ThreadPoolExecutor
 

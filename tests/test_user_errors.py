@@ -372,6 +372,18 @@ def test_a_ner_label_map_naming_a_type_the_model_lacks_warns_with_the_models_typ
         stage.label_mapping()
 
 
+@pytest.mark.parametrize("command", ["model-transfer", "project-parallel"])
+def test_a_cache_dir_that_is_a_file_names_the_option(tmp_path, capsys, command):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    argv = (project(tmp_path, "--cache-dir", afile) if command == "project-parallel" else
+            ["model-transfer", "--input", write_pair(tmp_path / "in", SOURCE, TARGET)[1], "--lang", "yo",
+             "--ner-model", tmp_path, "--cache-dir", afile, "--output", tmp_path / "out"])
+    code, _, err = run(argv, capsys)
+    assert_user_error(code, err, f"--cache-dir {afile}: is a file, not a folder")
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_empty_gold_split_is_an_error_naming_its_file(fixtures, tmp_path, capsys):
     import shutil
 

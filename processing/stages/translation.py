@@ -40,6 +40,7 @@ from projner.processing.translation_backends import (
     Generator,
     TransformersGenerator,
     check_backend,
+    check_ctranslate2_tokenizer,
     convert,
     ctranslate2_device,
     is_ctranslate2_folder,
@@ -77,8 +78,10 @@ class TranslateConfig(ModelFields):
     def __post_init__(self) -> None:
         canonical_codes(self, "source_lang", "target_lang")
         check_backend(self.backend, self.compute_type)
-        if is_ctranslate2_folder(self.model) and self.backend != "ctranslate2":
-            raise ValueError(f"{self.model} is a CTranslate2 model: translate with backend ctranslate2")
+        if is_ctranslate2_folder(self.model):
+            if self.backend != "ctranslate2":
+                raise ValueError(f"{self.model} is a CTranslate2 model: translate with backend ctranslate2")
+            check_ctranslate2_tokenizer(self.model, self.tokenizer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +161,8 @@ class Translate(ModelStage):
 
         kind, index = ctranslate2_device(c.device, rank)
         self._device = torch.device(kind, index) if kind == "cuda" else torch.device(kind)
-        return CTranslate2Generator(self.ctranslate2_folder(), self.target_code, device=kind, device_index=index,
+        return CTranslate2Generator(self.ctranslate2_folder(), self.target_code,
+                                    converted=not is_ctranslate2_folder(c.model), device=kind, device_index=index,
                                     compute_type=resolved_compute_type(c.compute_type, c.device),
                                     num_beams=c.num_beams, max_new_tokens=c.max_new_tokens,
                                     threads=torch.get_num_threads())

@@ -205,11 +205,14 @@ def add_overwrite_argument(parser: Any) -> None:
 
 def check_outputs(args: argparse.Namespace, config_name: str) -> None:
     """Every output path, before any work: ``--output`` (a folder projner may write config
-    ``config_name`` into) and ``--report`` (a file); a failed check is one line and nothing done."""
+    ``config_name`` into), ``--report`` (a file) and ``--cache-dir`` (any folder: its files are
+    caches to reuse); a failed check is one line and nothing done."""
     from projner.dataset_cards.export import check_export_target
-    from projner.outputs import check_file, is_report
+    from projner.outputs import check_file, check_folder, is_report
 
     overwrite = getattr(args, "overwrite", False)
+    if getattr(args, "cache_dir", None):
+        check_folder(args.cache_dir, "--cache-dir", ours=lambda _: True)
     if getattr(args, "output", None):
         check_export_target(Path(args.output), config_name, overwrite=overwrite)
     if getattr(args, "report", None):
