@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from projner.errors import UserError
 from projner.labels import LabelMap, split_tag
-from projner.text_lines import undecodable
+from projner.text_lines import numbered_lines
 
 DOCSTART = "-DOCSTART-"
 
@@ -88,20 +88,14 @@ class ReadReport:
 def _decoded_lines(path: str, report: ReadReport, lenient: bool) -> Iterator[tuple[int, str | None]]:
     """Numbered lines without BOM and line ends; a non-UTF-8 line is an error, or (lenient) counted
     in ``report`` and yielded as None so that the sentence it belonged to knows it lost a line."""
-    with open(path, "rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as err:
-                problem, shown = undecodable(raw, err)
-                if not lenient:
-                    raise ConllError(path, number, problem, shown) from None
-                report.skipped.append(Skipped(path, number, "not UTF-8", shown))
-                yield number, None
-                continue
-            if number == 1:
-                text = text.removeprefix("\ufeff")
-            yield number, text.rstrip("\r\n")
+
+    def undecodable_line(number: int, problem: str, shown: str) -> None:
+        if not lenient:
+            raise ConllError(path, number, problem, shown)
+        report.skipped.append(Skipped(path, number, "not UTF-8", shown))
+
+    for number, text in numbered_lines(path, undecodable_line):
+        yield number, None if text is None else text.rstrip("\r\n")
 
 
 def _fields(text: str) -> list[str]:

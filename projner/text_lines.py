@@ -7,7 +7,7 @@ in an editor, rather than the codec's offset into an unnamed buffer.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from projner.errors import UserError
 
@@ -22,9 +22,12 @@ def undecodable(raw: bytes, err: UnicodeDecodeError) -> tuple[str, str]:
     return f"not UTF-8 (byte {raw[err.start]:#04x} at column {err.start + 1})", shown
 
 
-def numbered_lines(path: str | os.PathLike) -> Iterator[tuple[int, str]]:
+def numbered_lines(path: str | os.PathLike,
+                   undecodable_line: Callable[[int, str, str], None] | None = None) -> Iterator[tuple[int, str | None]]:
     """``(number, line)`` for every line of ``path``, numbered from 1, line end included; a byte-order
-    mark before the first line is dropped, as editors that write one expect."""
+    mark before the first line is dropped, as editors that write one expect. A line that is not UTF-8
+    is a :class:`NotUtf8Error`, or, where ``undecodable_line(number, problem, shown)`` is given (a
+    lenient reader that counts it), yielded as None after that call."""
     path = os.fspath(path)
     with open(path, "rb") as handle:
         for number, raw in enumerate(handle, start=1):
@@ -32,5 +35,9 @@ def numbered_lines(path: str | os.PathLike) -> Iterator[tuple[int, str]]:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as err:
                 problem, shown = undecodable(raw, err)
-                raise NotUtf8Error(f"{path}, line {number}: {problem}: '{shown}'") from None
+                if undecodable_line is None:
+                    raise NotUtf8Error(f"{path}, line {number}: {problem}: '{shown}'") from None
+                undecodable_line(number, problem, shown)
+                yield number, None
+                continue
             yield number, line.removeprefix("\ufeff") if number == 1 else line
