@@ -201,6 +201,9 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
         self._reports: dict[str, list[ReadReport]] = {}
         self._missing: dict[str, str] = {}
         super().__init__(*args, dataset_name=dataset_name or self.DATASET_NAME, **kwargs)
+        if isinstance(self.config.splits, str):  # else read letter by letter: unknown split(s) ['t', 'r', ...]
+            raise TypeError(f"splits is a list of split names, got the string {self.config.splits!r} "
+                            f"(write [{self.config.splits!r}] for one split)")
         self.label_map.check_types(entity_types(self.declared_labels), strict=self.config.strict,
                                    where=f"{self.dataset_name}/{self.config.name}")
 

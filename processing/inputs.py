@@ -22,6 +22,7 @@ from projner.labels import (
     entity_types,
     is_entity_type,
     labels_for_types,
+    outside_label_ids,
 )
 
 
@@ -92,38 +93,53 @@ def source_record(dataset: datasets.Dataset, given: SourceDataset | None, split:
                          homepage=info.homepage or None, config=info.config_name, split=split)
 
 
-def check_pair_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: str) -> None:
-    """Every row of a parallel corpus (projner's column names), checked before anything runs.
+PAIR_SIDES = (("src_tokens", "src_tags", "source tags"), ("tgt_tokens", "tgt_tags", "target tags"))
+"""A parallel corpus's sides: words column, tags column, what its tags are (for errors)."""
 
-    Words are lists of strings, tags one valid IOB2 tag (or ``ClassLabel`` id) per word on each side,
-    links ``[source, target]`` pairs inside their pair: otherwise an entity is lost silently or an
-    error rises from deep inside the projection. The checks run on the Arrow columns at once (far
-    cheaper than projecting); an error names the split, the row (and its ``id``), the user's column
-    (``names``: projner's name → the user's) and what is wrong.
+
+def check_pair_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: str) -> None:
+    """Every row of a parallel corpus (projner's column names), checked before anything runs
+    (:func:`check_rows`): words and tags on each side, and links inside their pair."""
+    check_rows(dataset, names, where, PAIR_SIDES, what="sentence pairs")
+
+
+def check_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: str,
+               sides: Sequence[tuple[str, str, str]], *, what: str) -> None:
+    """Every row of a pipeline's input (projner's column names), checked before any model runs.
+
+    ``sides``: ``(words, tags, what the tags are)`` per side; a tags column the dataset lacks is not
+    checked. Words are lists of strings, tags one valid IOB2 tag (or ``ClassLabel`` id) per word,
+    links (``alignments``, with two sides) ``[source, target]`` pairs inside their pair: otherwise
+    an entity is lost silently, or an error rises from deep inside a stage after hours of
+    translation. The checks run on the Arrow columns at once (far cheaper than any stage); an
+    error names the split, the row (and its ``id``), the word, the user's column (``names``:
+    projner's name → the user's) and what is wrong. ``what``: what a row is, for an empty split.
     """
     if len(dataset) == 0:
-        raise ValueError(f"{where}: no sentence pairs (the dataset is empty)")
+        raise ValueError(f"{where} has no rows (no {what})")
     table = dataset.with_format("arrow")[:]
     column = {name: table[name].combine_chunks() for name in table.column_names}
     rows = _Rows(where, column.get("id"), names)
-    for name in ("src_tokens", "tgt_tokens", "src_tags", "tgt_tags", "alignments"):
-        if name in column:
-            rows.check_lists(column[name], name)
-    for name in ("src_tokens", "tgt_tokens"):
-        kind = column[name].type.value_type
-        if not _is_null(kind) and not _is_string(kind):
-            raise TypeError(f"{where}: {rows.names[name]} must hold words (strings), found {kind} "
-                            f"(row 0: {column[name][0].as_py()!r:.80})")
-    lengths = {name: pc.list_value_length(column[name]) for name in ("src_tokens", "tgt_tokens")}
-    for words, tags in (("src_tokens", "src_tags"), ("tgt_tokens", "tgt_tags")):
+    for words, tags, _ in sides:
+        for name in (words, tags):
+            if name in column:
+                rows.check_lists(column[name], name)
+    if "alignments" in column:
+        rows.check_lists(column["alignments"], "alignments")
+    lengths = {words: pc.list_value_length(column[words]) for words, _, _ in sides}
+    for words, tags, role in sides:
+        rows.check_words(column[words], words)
         if tags in column:
             rows.check_tags(dataset, column[tags], tags)
             bad = rows.first(pc.not_equal(lengths[words], pc.list_value_length(column[tags])))
             if bad >= 0:
-                raise ValueError(f"{rows.at(bad)}: {lengths[words][bad]} {rows.names[words]} but "
-                                 f"{len(column[tags][bad])} {rows.names[tags]} (one tag per word)")
+                given, needed = len(column[tags][bad]), lengths[words][bad].as_py()
+                raise ValueError(f"{rows.at(bad)}: {needed} {rows.names[words]} but {given} {rows.names[tags]}: "
+                                 f"the {role} are {'shorter' if given < needed else 'longer'} than the words "
+                                 "(one tag per word)")
     if "alignments" in column:
-        rows.check_links(column["alignments"], lengths["src_tokens"], lengths["tgt_tokens"])
+        (source, _, _), (target, _, _) = sides
+        rows.check_links(column["alignments"], lengths[source], lengths[target])
 
 
 def _is_iob2(tag: str) -> bool:
@@ -148,7 +164,7 @@ def _is_null(kind: pa.DataType) -> bool:
 
 @dataclass(frozen=True)
 class _Rows:
-    """Where a check of :func:`check_pair_rows` failed, said the way every error says it."""
+    """Where a check of :func:`check_rows` failed, said the way every error says it."""
 
     where: str
     ids: pa.Array | None
@@ -161,6 +177,12 @@ class _Rows:
 
     def at(self, index: int) -> str:
         return f"{self.where}, row {index}" + (f" (id {self.ids[index].as_py()})" if self.ids is not None else "")
+
+    def at_element(self, values: pa.Array, index: int) -> str:
+        """Where element ``index`` of ``pc.list_flatten(values)`` lies: its row and word."""
+        parents = pc.list_parent_indices(values)
+        row = parents[index].as_py()
+        return f"{self.at(row)}, word {index - pc.index(parents, row).as_py()}"
 
     @staticmethod
     def first(mask: pa.Array) -> int:
@@ -176,8 +198,14 @@ class _Rows:
             raise ValueError(f"{self.at(self.first(values.is_null()))}: {self.names[name]} is None, not a list")
         inner = pc.list_flatten(values)
         if inner.null_count:
-            at = pc.list_parent_indices(values)[self.first(inner.is_null())].as_py()
-            raise ValueError(f"{self.at(at)}: {self.names[name]} holds None")
+            raise ValueError(f"{self.at_element(values, self.first(inner.is_null()))}: {self.names[name]} holds None")
+
+    def check_words(self, words: pa.Array, name: str) -> None:
+        """Strings: anything else fails inside the text code or a tokenizer, naming no row."""
+        kind, flat = words.type.value_type, pc.list_flatten(words)
+        if len(flat) and not _is_string(kind):
+            raise TypeError(f"{self.at_element(words, 0)}: {self.names[name]} holds {kind} {flat[0].as_py()!r:.60}, "
+                            "not a word (a string)")
 
     def check_tags(self, dataset: datasets.Dataset, tags: pa.Array, name: str) -> None:
         """IOB2 strings, or ids of the column's ``ClassLabel`` (plain integers name no tags)."""
@@ -191,16 +219,16 @@ class _Rows:
             size = dataset.features[name].feature.num_classes
             bad = self.first(pc.or_(pc.less(flat, 0), pc.greater_equal(flat, size)))
             if bad >= 0:
-                raise ValueError(f"{self.at(pc.list_parent_indices(tags)[bad].as_py())}: {self.names[name]} holds "
-                                 f"id {flat[bad]}, outside its ClassLabel's {size} names")
+                raise ValueError(f"{self.at_element(tags, bad)}: {self.names[name]} holds "
+                                 f"{outside_label_ids(flat[bad].as_py(), size)}")
             return
         if not _is_string(kind):
             raise TypeError(f"{self.where}: {self.names[name]} must hold IOB2 tags (strings) or ClassLabel ids, "
                             f"found {kind}")
         for tag in pc.unique(flat).to_pylist():
             if not _is_iob2(tag):
-                at = pc.list_parent_indices(tags)[self.first(pc.equal(flat, tag))].as_py()
-                raise ValueError(f"{self.at(at)}: {self.names[name]} holds {tag!r}, not an IOB2 tag "
+                raise ValueError(f"{self.at_element(tags, self.first(pc.equal(flat, tag)))}: {self.names[name]} "
+                                 f"holds {tag!r}, not an IOB2 tag "
                                  "(O, B-TYPE or I-TYPE)")
 
     def check_links(self, links: pa.Array, n_source: pa.Array, n_target: pa.Array) -> None:

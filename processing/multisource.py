@@ -145,6 +145,8 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
 
     if not sources:
         raise ValueError("project-parallel needs at least one source")
+    _check_kind(sources, SourcePairs)
+    _check_splits([(s.name, s.pairs) for s in sources], split)
     _check_votes(combine, len(sources) * (views * len(VIEW_SYMMETRIZATIONS) if views else 1), "sources")
     groups = None
     if views is not None:
@@ -206,6 +208,27 @@ def source_views(source: SourcePairs, runs: int, aligner: AlignConfig | None = N
             for view, splits in by_view.items()]
 
 
+def _check_kind(sources: Sequence[Any], kind: type) -> None:
+    """A list of ``kind``: anything else fails on a missing attribute, far from the call."""
+    if isinstance(sources, kind):
+        raise TypeError(f"sources is a list of {kind.__name__}, got one (write [source] for one)")
+    for index, source in enumerate(sources):
+        if not isinstance(source, kind):
+            raise TypeError(f"source {index} is a {type(source).__name__}, not a {kind.__name__}: wrap each "
+                            f"dataset as {kind.__name__}(name, dataset, lang)")
+
+
+def _check_splits(data: Sequence[tuple[str, Any]], split: str | None) -> None:
+    """Every source (its name and dataset) with the same splits, checked before the first one runs:
+    else a ``KeyError`` from inside ``datasets`` comes after it."""
+    from projner.processing.inputs import named_splits
+
+    splits = [(name, list(named_splits(dataset, split))) for name, dataset in data]
+    if any(set(found) != set(splits[0][1]) for _, found in splits):
+        raise ValueError("the sources have different splits (" + "; ".join(
+            f"{name}: {', '.join(found)}" for name, found in splits) + "): give every source the same ones")
+
+
 def _check_votes(combine: CombineConfig | None, voters: int, what: str) -> None:
     """Refuse, before any work, a ``min_agree`` that nothing would use or that no span could meet."""
     if combine is None or combine.min_agree is None:
@@ -231,9 +254,14 @@ def translate_test_pivots(target: datasets.Dataset | datasets.DatasetDict, lang:
     into each pivot, labelled and projected back on their own
     (:func:`~projner.processing.pipelines.translate_test` with ``options``), and the projections
     onto the original words are combined and scored against the gold. One pivot is exactly
-    ``translate_test``."""
+    ``translate_test``. ``pivots``: a list of codes (``["en", "fr"]``, what ``--pivots en,fr``
+    gives); a string is refused rather than guessed at, as :meth:`~projner.labels.LabelMap.parse`
+    refuses one."""
     from projner.processing.pipelines import translate_test
 
+    if isinstance(pivots, str):  # one code or several separated by commas? refused rather than guessed at
+        raise TypeError(f"pivots is a list of language codes, got the string {pivots!r} (write [{pivots!r}] for "
+                        "one pivot)")
     if not pivots:
         raise ValueError("translate-test needs at least one pivot language")
     codes = [get_language(p).code for p in pivots]
@@ -316,6 +344,8 @@ def translate_train_sources(sources: Sequence[SourceCorpus], target_lang: str, *
 
     if not sources:
         raise ValueError("translate-train needs at least one source corpus")
+    _check_kind(sources, SourceCorpus)
+    _check_splits([(s.name, s.dataset) for s in sources], split)
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
         raise ValueError(f"source names must be distinct, got {names}")

@@ -30,6 +30,7 @@ from projner.languages import get_language
 from projner.processing.evaluate import ner_scores
 from projner.processing.inputs import (
     check_pair_rows,
+    check_rows,
     is_class_label,
     label_names,
     mapped_columns,
@@ -190,7 +191,7 @@ class _TargetGold:
 
 
 def _target_gold(ds: datasets.Dataset, run: RunOptions, columns: Columns) -> _TargetGold:
-    """The gold of ``ds`` (``ner_tags``, as :func:`_target_input` maps it), or its absence."""
+    """The gold of ``ds`` (``ner_tags``, as :func:`_target_inputs` maps it), or its absence."""
     produced = _label_stage(run, ()).produced_types
     if "ner_tags" in ds.column_names:
         labels = label_names(ds, "ner_tags")
@@ -227,17 +228,26 @@ def _gold_name(origin: Origin, source: Any) -> str:
     return origin.gold or " ".join(str(part) for part in (source.name, source.config, source.split) if part)
 
 
-def _target_input(dataset: datasets.Dataset, columns: Columns, task: str, split: str, *,
-                  tags_required: bool = False) -> datasets.Dataset:
-    """The words (and gold tags, where the dataset has them) under projner's names."""
+def _target_inputs(data: datasets.Dataset | datasets.DatasetDict, split: str | None, columns: Columns, task: str,
+                   *, tags: str = "gold tags", tags_required: bool = False,
+                   ) -> dict[str, tuple[datasets.Dataset, datasets.Dataset]]:
+    """Per split, the given dataset and its words (and tags, where it has them; ``tags``: what they
+    are) under projner's names, every split checked (:func:`check_rows`) before the first one runs
+    a model: a bad row found after hours of translation costs the run."""
     _check_columns_type(columns, Columns, task)
     if tags_required and columns.tags is None:
         raise ValueError(f"{task} needs labelled sentences: name their tags column (columns.tags)")
     mapping = {"id": columns.id, "tokens": columns.tokens}
     if columns.tags is not None:
         mapping["ner_tags"] = columns.tags
-    return mapped_columns(dataset, mapping, required=("tokens", "ner_tags") if tags_required else ("tokens",),
-                          where=f"{task}, split {split!r}")
+    inputs = {}
+    for name, given in named_splits(data, split).items():
+        where = f"{task}, split {name!r}"
+        ds = mapped_columns(given, mapping, required=("tokens", "ner_tags") if tags_required else ("tokens",),
+                            where=where)
+        check_rows(ds, mapping, where, (("tokens", "ner_tags", tags),), what="sentences")
+        inputs[name] = (given, ds)
+    return inputs
 
 
 def _source_tag_steps(chain: Chain, input_column: str, labels: Sequence[str], label_map: LabelMap) -> str:
@@ -513,8 +523,7 @@ def model_transfer(
     else the predictions come out unscored (the report says why)."""
     code = get_language(lang).code
     outputs = {}
-    for name, given in named_splits(target, split).items():
-        ds = _target_input(given, columns, "model-transfer", name)
+    for name, (given, ds) in _target_inputs(target, split, columns, "model-transfer").items():
         gold = _target_gold(ds, run, columns)
         labels, eval_map = gold.labels, gold.eval_map
         chain = Chain(run.runner(), ds, content_fingerprint(ds, "model-transfer", name))
@@ -557,13 +566,13 @@ def translate_test(
     if method.method == "easyproject":
         raise ValueError("translate-test projects onto the original sentence: EasyProject's markers are used "
                          "through --backtranslation (refinement 'markers')")
-    outputs = {name: _translate_test_split(name, given, lang, pivot_lang, columns, run, method, origin)
-               for name, given in named_splits(target, split).items()}
+    outputs = {name: _translate_test_split(name, given, ds, lang, pivot_lang, columns, run, method, origin)
+               for name, (given, ds) in _target_inputs(target, split, columns, "translate-test").items()}
     return _target_result(outputs, origin)
 
 
-def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: str, columns: Columns,
-                          run: RunOptions, method: MethodOptions,
+def _translate_test_split(name: str, given: datasets.Dataset, ds: datasets.Dataset, lang: str, pivot: str,
+                          columns: Columns, run: RunOptions, method: MethodOptions,
                           origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
     from projner.processing.stages.transfer import ProjectColumns
     from projner.processing.stages.translation import Translate
@@ -575,7 +584,6 @@ def _translate_test_split(name: str, given: datasets.Dataset, lang: str, pivot: 
     )
 
     code, pivot_code = get_language(lang).code, get_language(pivot).code
-    ds = _target_input(given, columns, "translate-test", name)
     gold = _target_gold(ds, run, columns)
     labels, eval_map = gold.labels, gold.eval_map
     chain = Chain(run.runner(), ds, content_fingerprint(ds, "translate-test", name))
@@ -714,13 +722,14 @@ def translate_train(
     if method.backtranslation:
         raise ValueError("back-translation refines translate-test; translate-train projects gold entities")
     get_language(source_lang), get_language(target_lang)
-    outputs = {name: _translate_train_split(name, given, source_lang, target_lang, columns,
-                                            LabelMap.parse(source_label_map), run, method, origin)
-               for name, given in named_splits(source, split).items()}
+    label_map = LabelMap.parse(source_label_map)
+    inputs = _target_inputs(source, split, columns, "translate-train", tags="source tags", tags_required=True)
+    outputs = {name: _translate_train_split(name, given, ds, source_lang, target_lang, label_map, run, method, origin)
+               for name, (given, ds) in inputs.items()}
     return _result(outputs, keep_dropped=False)
 
 
-def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str, lang: str, columns: Columns,
+def _translate_train_split(name: str, given: datasets.Dataset, ds: datasets.Dataset, source_lang: str, lang: str,
                            label_map: LabelMap, run: RunOptions, method: MethodOptions,
                            origin: Origin) -> tuple[datasets.Dataset, dict[str, Any], Provenance]:
     from projner.processing.stages.transfer import ProjectColumns
@@ -738,7 +747,6 @@ def _translate_train_split(name: str, given: datasets.Dataset, source_lang: str,
         SplitWordsConfig,
     )
 
-    ds = _target_input(given, columns, "translate-train", name, tags_required=True)
     labels = label_names(ds, "ner_tags")
     label_map.check_types(entity_types(labels), where=f"the source's {name} split", strict=run.strict)
     _, drops = split_label_map(label_map)

@@ -57,6 +57,13 @@ def is_entity_type(label: str) -> bool:
     return bool(label) and label != OUTSIDE and not label.startswith(("B-", "I-"))
 
 
+def outside_label_ids(tag_id: int, size: int) -> str:
+    """Why a ``ClassLabel`` id names no label, said once for every check: Python would read ``-1``
+    (``datasets``' missing label) as the last name, silently."""
+    return (f"id {tag_id}, outside its {size} label names (0–{size - 1})"
+            + ("; -1 is datasets' missing label" if tag_id == -1 else ""))
+
+
 def split_tag(tag: str) -> tuple[str, str]:
     """``"B-PER"`` → ``("B", "PER")``; ``"O"`` → ``("O", "")``. Raises on anything else."""
     if tag == OUTSIDE:

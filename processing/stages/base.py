@@ -8,6 +8,7 @@ reads and which it adds, gives the fingerprint of its output from its input's, a
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -43,14 +44,20 @@ class Stage(Protocol):
 
 def check_columns(stage: Stage, columns: list[str] | tuple[str, ...]) -> None:
     """An error naming the stage and column where an input is missing or an output exists already."""
-    missing = [c for c in stage.inputs if c not in columns]
-    if missing:
-        raise ValueError(f"stage {stage.stage!r} reads {', '.join(missing)}, which the dataset lacks "
-                         f"(columns: {', '.join(columns)})")
+    check_inputs(stage, columns)
     clash = [c for c in stage.outputs if c in columns]
     if clash:
         raise ValueError(f"stage {stage.stage!r} would add {', '.join(clash)}, which the dataset already has; "
                          "a stage never overwrites a column")
+
+
+def check_inputs(stage: Stage, columns: Collection[str]) -> None:
+    """An error naming the stage, the inputs ``columns`` lacks and the columns there are: else a
+    stage called by ``Dataset.map`` fails on a ``KeyError`` from inside ``datasets``."""
+    missing = [c for c in stage.inputs if c not in columns]
+    if missing:
+        raise ValueError(f"stage {stage.stage!r} reads {', '.join(missing)}, which the dataset lacks "
+                         f"(columns: {', '.join(columns)})")
 
 
 def check_whole_corpus(what: str, rows: int | None, got: int) -> None:

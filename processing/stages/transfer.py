@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from projner.labels import outside_label_ids
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.link_index import LinkRangeError
 from projner.processing.project.pair import (
@@ -28,6 +29,7 @@ from projner.processing.project.pair import (
 )
 from projner.processing.project.scores import ExternalSpan
 from projner.processing.project.spans import Span, spans_from_dicts, tags_to_spans
+from projner.processing.stages.base import check_inputs
 from projner.processing.stages.columns import ProjectedLabels
 
 STAGE = "project"
@@ -167,9 +169,14 @@ class Project:
     def _tags(self, tags: Sequence[Any], where: str) -> list[str]:
         if all(isinstance(t, str) for t in tags):
             return list(tags)
-        if self.label_names is None:
+        names = self.label_names
+        if names is None:
             raise ValueError(f"{where}: {self.columns.source_tags!r} holds ids; pass label_names to map them")
-        return [t if isinstance(t, str) else self.label_names[t] for t in tags]
+        for word, tag in enumerate(tags):
+            if not isinstance(tag, str) and not 0 <= tag < len(names):
+                raise ValueError(f"{where}, word {word}: {self.columns.source_tags!r} holds "
+                                 f"{outside_label_ids(tag, len(names))}")
+        return [t if isinstance(t, str) else names[t] for t in tags]
 
     def _check_row(self, words: Any, tags: Any, target: Any, links: Any, where: str) -> None:
         """A list per column and a tag per source word: else an entity is lost silently (tags cut
@@ -188,6 +195,7 @@ class Project:
         """Project every row of ``batch``; with ``indices`` (``map(..., with_indices=True)``, as
         :func:`project_dataset` calls it) errors name the dataset's row, else the batch's."""
         c = self.columns
+        check_inputs(self, batch)
         check_no_clash(batch, c.outputs())
         given = batch.get(c.source_entities)
         out: dict[str, list] = {name: [] for name in c.outputs()}
