@@ -141,13 +141,15 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
     the voters' weights and, where the target has gold tags, the combined projection's scores.
     """
     from projner.processing.align.statistical import VIEW_SYMMETRIZATIONS
-    from projner.processing.pipelines import project_parallel
+    from projner.processing.pipelines import pair_inputs, project_parallel
 
     if not sources:
         raise ValueError("project-parallel needs at least one source")
     _check_kind(sources, SourcePairs)
     _check_splits([(s.name, s.pairs) for s in sources], split)
     _check_votes(combine, len(sources) * (views * len(VIEW_SYMMETRIZATIONS) if views else 1), "sources")
+    for source in sources:  # every source's rows, before the first one is aligned
+        pair_inputs(source.pairs, split, options.get("columns") or PairColumns())
     groups = None
     if views is not None:
         voters = [(source.name, view) for source in sources

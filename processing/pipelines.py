@@ -375,6 +375,22 @@ def _result(outputs: dict[str, tuple[datasets.Dataset, dict[str, Any], Provenanc
 # --- project-parallel -----------------------------------------------------------------------------
 
 
+def pair_inputs(pairs: datasets.Dataset | datasets.DatasetDict, split: str | None,
+                columns: PairColumns = PairColumns()) -> dict[str, datasets.Dataset]:
+    """Per split, the columns :func:`project_parallel` reads under projner's names, every row of every
+    split checked (:func:`check_pair_rows`) before the first pair is aligned."""
+    _check_columns_type(columns, PairColumns, "project_parallel")
+    mapping = {"id": columns.id, "src_tokens": columns.src_tokens, "src_tags": columns.src_tags,
+               "tgt_tokens": columns.tgt_tokens, "tgt_tags": columns.tgt_tags, "alignments": columns.alignments}
+    mapped = {}
+    for name, dataset in named_splits(pairs, split).items():
+        where = f"project-parallel, split {name!r}"
+        mapped[name] = mapped_columns(dataset, mapping, required=("src_tokens", "src_tags", "tgt_tokens"),
+                                      where=where)
+        check_pair_rows(mapped[name], mapping, where)
+    return mapped
+
+
 def project_parallel(
     pairs: datasets.Dataset | datasets.DatasetDict,
     *,
@@ -405,18 +421,12 @@ def project_parallel(
     The same ``project`` (and ``keep_named``, ``complete_spans``, ``retype``) stages as translate-train, under the same stage cache. Every pair comes out, those
     where some entity got no span with their ``projection_issues`` (an evaluation: nothing is left out)
     """
-    _check_columns_type(columns, PairColumns, "project_parallel")
     for lang in (source_lang, target_lang):
         if lang:
             get_language(lang)  # an unknown code fails now, not after the alignment
-    mapping = {"id": columns.id, "src_tokens": columns.src_tokens, "src_tags": columns.src_tags,
-               "tgt_tokens": columns.tgt_tokens, "tgt_tags": columns.tgt_tags, "alignments": columns.alignments}
     parsed = LabelMap.parse(label_map)
     given = named_splits(pairs, split)
-    mapped = {name: mapped_columns(dataset, mapping, required=("src_tokens", "src_tags", "tgt_tokens"),
-                                   where=f"project-parallel, split {name!r}") for name, dataset in given.items()}
-    for name, ds in mapped.items():  # every split, before the first one is aligned
-        check_pair_rows(ds, mapping, f"project-parallel, split {name!r}")
+    mapped = pair_inputs(pairs, split, columns)
     outputs = {
         name: _project_parallel_split(name, ds, given[name], source_lang, target_lang, projection, aligner, parsed,
                                       retype_dropped, name_evidence, span_completion, run, origin)

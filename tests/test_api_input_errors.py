@@ -219,3 +219,14 @@ def test_multisource_arguments_of_the_wrong_kind_are_named(call, error, message)
 def test_builder_splits_as_a_string_are_refused(tmp_path):
     with pytest.raises(TypeError, match=r"got the string 'train' \(write \['train'\] for one split\)"):
         MasakhaNER2(config_name="yor", data_dir=str(tmp_path), splits="train", cache_dir=str(tmp_path))
+
+
+def test_every_sources_rows_are_checked_before_the_first_source_is_aligned(monkeypatch):
+    from projner.processing import pipelines
+
+    aligned = []
+    monkeypatch.setattr(pipelines, "_project_parallel_split", lambda *args, **kwargs: aligned.append(args))
+    bad = datasets.Dataset.from_dict({name: with_row("src_tags", ["O"])[name] for name in PAIRS.column_names})
+    with pytest.raises(ValueError, match=r"row 2: 4 'src_tokens' but 1 'src_tags'"):
+        project_parallel_sources([SourcePairs("en", PAIRS), SourcePairs("es", bad)])
+    assert aligned == []
