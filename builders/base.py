@@ -379,10 +379,10 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
             if isinstance(cause, ConllError):
                 raise cause from None
             raise
-        reports = self._reports[split_generator.name]
-        if BuildReport(self._reports).sentences(split_generator.name) == 0:
+        if self.read_report.sentences(split_generator.name) == 0:
             # ``datasets`` would build it, then say only that the split "corresponds to no data"
-            raise SourceError(f"no sentences in {', '.join(report.path for report in reports)}")
+            paths = (report.path for report in self._reports[split_generator.name])
+            raise SourceError(f"no sentences in {', '.join(paths)}")
 
     def _download_and_prepare(self, dl_manager, verification_mode, **prepare_split_kwargs) -> None:
         """Build, then record the read report in the description and beside the Arrow files."""

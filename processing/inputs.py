@@ -23,6 +23,7 @@ from projner.labels import (
     is_entity_type,
     labels_for_types,
     outside_label_ids,
+    split_tag,
 )
 
 
@@ -143,9 +144,12 @@ def check_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: str,
 
 
 def _is_iob2(tag: str) -> bool:
-    """``O``, or ``B-``/``I-`` and an entity type (not ``O``, not another tag: ``B-B-PER``)."""
-    prefix, _, etype = tag.partition("-")
-    return tag == OUTSIDE or (prefix in ("B", "I") and is_entity_type(etype))
+    """``O``, or ``B-``/``I-`` and an entity type (:func:`split_tag`; not ``O``, not another tag: ``B-B-PER``)."""
+    try:
+        prefix, etype = split_tag(tag)
+    except ValueError:
+        return False
+    return prefix == OUTSIDE or is_entity_type(etype)
 
 
 def _is_list(kind: pa.DataType) -> bool:
@@ -158,7 +162,6 @@ def _is_string(kind: pa.DataType) -> bool:
 
 def _is_null(kind: pa.DataType) -> bool:
     """The value type of list columns whose lists are all empty."""
-
     return pa.types.is_null(kind)
 
 
@@ -228,8 +231,7 @@ class _Rows:
         for tag in pc.unique(flat).to_pylist():
             if not _is_iob2(tag):
                 raise ValueError(f"{self.at_element(tags, self.first(pc.equal(flat, tag)))}: {self.names[name]} "
-                                 f"holds {tag!r}, not an IOB2 tag "
-                                 "(O, B-TYPE or I-TYPE)")
+                                 f"holds {tag!r}, not an IOB2 tag (O, B-TYPE or I-TYPE)")
 
     def check_links(self, links: pa.Array, n_source: pa.Array, n_target: pa.Array) -> None:
         """``[source, target]`` word indices inside each pair."""
