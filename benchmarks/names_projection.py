@@ -6,7 +6,10 @@
 
 Scores: seqeval strict IOB2 F1 (percent) of the projected English names against each target's own
 names (``../shared/data/pud-names``: maximal PROPN runs of the UD PUD treebanks, a proxy for NER
-gold, see its README). Every **configuration** is one column: an aligner (with its options) and a
+gold, see its README). The gold defines a name as a maximal run of PROPN words, so it cannot hold
+two adjacent names (Korean ``스탈린은 아바쿠모프를``, "Stalin ... Abakumov", is one run): the first
+table reads both sides that way (``ner_scores(..., adjacent_joined=True)``), the second scores the
+projected entities as they are. Every **configuration** is one column: an aligner (with its options) and a
 :class:`ProjectionConfig`. Links are computed once per aligner setting and language and shared by
 the configurations that use it. The list :data:`CONFIGURATIONS` is the one place to add one;
 those whose aligner is ``neural`` run only with ``--model``.
@@ -34,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from europarl_projection import f1 as project_f1
 from europarl_projection import load as load_europarl
 
 from projner.builders.parallel import read_parallel
@@ -92,19 +94,26 @@ same without that last step; ``neural-words``: ``neural`` with the similarity ma
 (``--aligner neural+eflomal``; docs/alignment.md)."""
 
 
-def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Configuration) -> float:
-    """Strict F1 (percent) of the configuration's projection of ``rows`` through ``links``."""
-    if configuration.name_evidence is None:
-        return project_f1(list(rows), list(links), configuration.projection)
+def configuration_tags(rows: Sequence[dict], links: Sequence, configuration: Configuration) -> list[list[str]]:
+    """The configuration's projection of ``rows`` through ``links``, as target tags."""
     projections = [project_pair(r["src_tokens"], r["entities"], r["tgt_tokens"], pair, configuration.projection)
                    for r, pair in zip(rows, links)]
     targets = [r["tgt_tokens"] for r in rows]
+    if configuration.name_evidence is None:
+        return [p.tags for p in projections]
     spans = [[s.span for s in p.spans] for p in projections]
     keep = named_spans([r["src_tokens"] for r in rows], [r["entities"] for r in rows], targets,
                        [p.links for p in projections], spans, configuration.name_evidence)
-    predicted = [spans_to_tags([s for s, k in zip(row, kept) if k], len(words))
-                 for row, kept, words in zip(spans, keep, targets)]
-    return 100 * ner_scores([r["tgt_tags"] for r in rows], predicted)["f1"]
+    return [spans_to_tags([s for s, k in zip(row, kept) if k], len(words))
+            for row, kept, words in zip(spans, keep, targets)]
+
+
+def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Configuration,
+                     adjacent_joined: bool = False) -> float:
+    """Strict F1 (percent) of the configuration's projection of ``rows`` through ``links``;
+    ``adjacent_joined``: both sides read as maximal runs of names, as pud-names defines them."""
+    predicted = configuration_tags(rows, links, configuration)
+    return 100 * ner_scores([r["tgt_tags"] for r in rows], predicted, adjacent_joined=adjacent_joined)["f1"]
 
 
 def load_pud(data: Path, language: str) -> list[dict]:
@@ -139,28 +148,46 @@ def align(key: tuple[str, tuple], rows: Sequence[dict], done: dict[tuple, list])
 
 
 def score_table(title: str, rows_by_language: dict[str, list[dict]], configurations: Sequence[Configuration],
-                args: argparse.Namespace, keep_links: dict[str, list] | None = None) -> dict[str, dict[str, float]]:
+                args: argparse.Namespace, keep_links: dict[str, list] | None = None,
+                adjacent_joined: bool = False) -> dict[str, dict[str, float]]:
     """F1 per language and configuration, printed as a table (languages as rows); the first
-    configuration's links per language go into ``keep_links``."""
-    print(f"\n## {title}\n")
-    print(f"{'lang':<6}" + "".join(f"{c.name:>22}" for c in configurations) + "   aligner seconds (by the first configuration using the links)")
-    results: dict[str, dict[str, float]] = {}
+    configuration's links per language go into ``keep_links``. With ``adjacent_joined`` the table
+    scores both sides as maximal runs of names (what pud-names' gold is) and a second table
+    scores the projected entities as they are; the second's figures come back under
+    ``"<configuration> (adjacent separate)"``."""
+    readings = [("adjacent names joined, as the gold defines names", True),
+                ("adjacent names kept apart", False)] if adjacent_joined else [("", False)]
+    tables: list[dict[str, dict[str, float]]] = [{} for _ in readings]
+    seconds_by_language: dict[str, dict[str, float]] = {}
     for language, rows in rows_by_language.items():
         links_by_key: dict[tuple, list] = {}
         seconds: dict[str, float] = {}
-        scores: dict[str, float] = {}
         for configuration in configurations:
             key = aligner_key(configuration, args)
             if key not in links_by_key:
                 links_by_key[key], seconds[configuration.name] = align(key, rows, links_by_key)
-            scores[configuration.name] = configuration_f1(rows, links_by_key[key], configuration)
-        results[language] = scores
+            gold = [r["tgt_tags"] for r in rows]
+            predicted = configuration_tags(rows, links_by_key[key], configuration)
+            for table, (_, joined) in zip(tables, readings):
+                f1 = 100 * ner_scores(gold, predicted, adjacent_joined=joined)["f1"]
+                table.setdefault(language, {})[configuration.name] = f1
+        seconds_by_language[language] = seconds
         if keep_links is not None:
             keep_links[language] = links_by_key[aligner_key(configurations[0], args)]
-        print(f"{language:<6}" + "".join(f"{scores[c.name]:22.1f}" for c in configurations)
-              + "   " + ", ".join(f"{name} {value:.0f}" for name, value in seconds.items()))
-    means = {c.name: statistics.mean(r[c.name] for r in results.values()) for c in configurations}
-    print(f"{'mean':<6}" + "".join(f"{means[c.name]:22.1f}" for c in configurations))
+    for table, (reading, _) in zip(tables, readings):
+        print(f"\n## {title}" + (f" ({reading})" if reading else "") + "\n")
+        print(f"{'lang':<6}" + "".join(f"{c.name:>22}" for c in configurations)
+              + ("   aligner seconds (by the first configuration using the links)" if table is tables[0] else ""))
+        for language, scores in table.items():
+            seconds = seconds_by_language[language] if table is tables[0] else {}
+            print(f"{language:<6}" + "".join(f"{scores[c.name]:22.1f}" for c in configurations)
+                  + "".join(f"   {name} {value:.0f}" for name, value in seconds.items()))
+        means = {c.name: statistics.mean(r[c.name] for r in table.values()) for c in configurations}
+        print(f"{'mean':<6}" + "".join(f"{means[c.name]:22.1f}" for c in configurations))
+    results = tables[0]
+    if adjacent_joined:
+        for language, scores in tables[1].items():
+            results[language] |= {f"{name} (adjacent separate)": f1 for name, f1 in scores.items()}
     return results
 
 
@@ -248,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     pud = {language: load_pud(args.data, language) for language in args.languages}
     pud_links: dict[str, list] = {}
     report["pud_names"] = score_table("pud-names: strict F1, English names projected", pud, configurations, args,
-                                      pud_links)
+                                      pud_links, adjacent_joined=True)
     if not args.skip_europarl and (args.data / "europarl-ner").is_dir():
         europarl = {language: load_europarl(args.data, language) for language in EUROPARL_LANGUAGES}
         report["europarl_own"] = score_table("Europarl-NER, own alignments: strict F1", europarl,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
-from projner.labels import LabelMap
+from projner.labels import LabelMap, join_adjacent
 
 
 def ner_scores(
@@ -19,11 +19,15 @@ def ner_scores(
     predicted: Sequence[Sequence[str]],
     *,
     label_map: LabelMap | None = None,
+    adjacent_joined: bool = False,
 ) -> dict:
     """Precision, recall and F1 (fractions) overall and per type, with the entity counts.
 
     Tags are strings; ``label_map`` rewrites types on both sides first (e.g. DATE=O to score
-    PER/ORG/LOC only). Sentences must pair up word for word.
+    PER/ORG/LOC only). ``adjacent_joined`` reads both sides as maximal runs of one type
+    (:func:`~projner.labels.join_adjacent`), for gold that defines its entities so (pud-names): a
+    prediction of two adjacent names is then the one run the gold can express. Sentences must pair
+    up word for word.
     """
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
@@ -33,6 +37,9 @@ def ner_scores(
     if label_map:
         gold = [label_map.map_tags(s) for s in gold]
         predicted = [label_map.map_tags(s) for s in predicted]
+    if adjacent_joined:
+        gold = [join_adjacent(s) for s in gold]
+        predicted = [join_adjacent(s) for s in predicted]
     gold, predicted = [list(s) for s in gold], [list(s) for s in predicted]
     report = classification_report(
         gold, predicted, mode="strict", scheme=IOB2, output_dict=True, zero_division=0

@@ -74,6 +74,19 @@ def split_tag(tag: str) -> tuple[str, str]:
     return prefix, etype
 
 
+def join_adjacent(tags: Sequence[str]) -> list[str]:
+    """IOB2 tags read word by word as types only and written back with each maximal run of one type
+    as one entity: how a corpus reads that defines an entity as a maximal run of tagged words
+    (pud-names: runs of PROPN words), where two adjacent entities of a type cannot be told apart."""
+    joined: list[str] = []
+    previous = ""
+    for tag in tags:
+        etype = split_tag(tag)[1]
+        joined.append(OUTSIDE if not etype else ("I-" if etype == previous else "B-") + etype)
+        previous = etype
+    return joined
+
+
 @dataclass(frozen=True)
 class LabelMap:
     """Entity-type rewrites such as MISC→O or PERSON→PER, applied to tags by name.

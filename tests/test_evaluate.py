@@ -1,6 +1,6 @@
 import pytest
 
-from projner.labels import LabelMap
+from projner.labels import LabelMap, join_adjacent
 from projner.processing.evaluate import ner_scores
 
 
@@ -23,3 +23,18 @@ def test_label_map_applies_to_both_sides():
 def test_length_mismatch_names_the_sentence():
     with pytest.raises(ValueError, match="sentence 1: 2 gold tags but 1 predicted"):
         ner_scores([["O"], ["O", "O"]], [["O"], ["O"]])
+
+
+def test_join_adjacent_makes_each_run_of_one_type_one_entity():
+    assert join_adjacent(["B-PER", "B-PER", "I-PER", "B-LOC", "O", "I-PER"]) == [
+        "B-PER", "I-PER", "I-PER", "B-LOC", "O", "B-PER"]
+    with pytest.raises(ValueError, match="not an IOB2 tag"):
+        join_adjacent(["PER"])
+
+
+def test_adjacent_joined_scores_two_adjacent_names_as_the_gold_run():
+    gold = [["B-NAME", "I-NAME", "O", "B-NAME"]]
+    pred = [["B-NAME", "B-NAME", "O", "O"]]
+    assert ner_scores(gold, pred)["precision"] == 0.0
+    joined = ner_scores(gold, pred, adjacent_joined=True)
+    assert (joined["precision"], joined["recall"]) == (1.0, 0.5)
