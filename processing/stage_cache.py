@@ -6,7 +6,10 @@ temporary file, renamed at the end), so a file's presence means the stage comple
 that fingerprint: an interrupted run starts again at the first stage whose file is missing, and an
 identical second run loads every stage from disk. ``datasets`` 5 does not say whether ``map`` came
 from the cache, so :class:`StepRunner` looks for the file itself before mapping; a file that does not
-read to its end (cut short, emptied, overwritten) is deleted with a warning and its stage run again.
+read to its end (cut short, emptied, overwritten), or that holds another number of rows than its
+input (cut at a record-batch boundary, it still reads), is deleted with a warning and its stage run
+again. Every stage maps rows one to one: ``Dataset.map`` refuses a batch of another length while
+the input columns stay (no stage removes them), and the Ray engine checks each shard's rows.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ DEFAULT_SHARD_ROWS = 1000
 
 
 class CorruptCacheWarning(UserWarning):
-    """A stage cache file that could not be read was deleted; its stage runs again."""
+    """A stage cache file that could not be read, or held the wrong number of rows, was deleted; its
+    stage runs again."""
 
 
 @dataclass(frozen=True)
@@ -95,17 +99,17 @@ class StepRunner:
     def cache_file(self, name: str, fingerprint: str) -> Path:
         return self.cache_dir / f"{name}-{fingerprint}.arrow"
 
-    def is_cached(self, name: str, fingerprint: str) -> bool:
-        """Whether the stage's output is complete on disk (whole, or every shard of one sharding)."""
+    def is_cached(self, name: str, fingerprint: str, rows: int) -> bool:
+        """Whether the stage's output over an input of ``rows`` rows is complete on disk: whole, or
+        every shard of one sharding, each file holding its rows of the input."""
         path = self.cache_file(name, fingerprint)
-        if path.exists() and _readable(path):
+        if path.exists() and _complete(path, rows):
             return True
         shards: dict[int, set[int]] = {}
         for found in glob.glob(glob.escape(str(path.with_suffix(""))) + "_*_of_*.arrow"):
-            if not _readable(Path(found)):
-                continue
-            rank, _, total = found.rsplit("_", 3)[-3:]
-            shards.setdefault(int(total.split(".")[0]), set()).add(int(rank))
+            *_, rank, _, total = found.removesuffix(".arrow").rsplit("_", 3)
+            if _complete(Path(found), _rank_rows(rows, int(rank), int(total))):
+                shards.setdefault(int(total), set()).add(int(rank))
         return any(ranks == set(range(total)) for total, ranks in shards.items())
 
     def map(
@@ -125,7 +129,7 @@ class StepRunner:
         whole = [Shard(0, len(dataset), fingerprint)]
         plan = shard_plan(len(dataset), self.shard_rows, fingerprint) if uses_model and not self.num_proc else whole
         steps = [Step(name, shard.fingerprint, self.cache_file(name, shard.fingerprint), uses_model=uses_model,
-                      batch_size=batch_size, cached=self.is_cached(name, shard.fingerprint),
+                      batch_size=batch_size, cached=self.is_cached(name, shard.fingerprint, shard.end - shard.start),
                       rows=(shard.start, shard.end) if len(plan) > 1 else None) for shard in plan]
         parts = self.engine.map(dataset, stage, steps)
         out = parts[0] if len(parts) == 1 else _concatenate(parts)
@@ -179,24 +183,37 @@ class Chain:
         self.dataset = self.dataset.rename_column(old, new, new_fingerprint=self.fingerprint)
 
 
-def _readable(path: Path) -> bool:
-    """Whether an Arrow cache file reads to its end. One that does not is deleted, with a warning
-    naming it, so its stage is computed again instead of the run failing on pyarrow's bare message."""
+def _complete(path: Path, rows: int) -> bool:
+    """Whether an Arrow cache file reads to its end and holds ``rows`` rows. One that does not is
+    deleted, with a warning naming it and what was wrong, so its stage is computed again instead of
+    the run failing on pyarrow's bare message or going on with rows missing."""
+    problem = _problem(path, rows)
+    if problem is None:
+        return True
+    path.unlink(missing_ok=True)
+    warnings.warn(f"stage cache file {path} {problem}; deleted, its stage runs again",
+                  CorruptCacheWarning, stacklevel=2)
+    return False
+
+
+def _problem(path: Path, rows: int) -> str | None:
+    """What is wrong with an Arrow cache file meant to hold ``rows`` rows, None if nothing. The rows
+    are counted batch by batch, as the stream is read to its end anyway; nothing is decoded."""
     import pyarrow as pa
 
     with pa.memory_map(str(path)) as source:  # a file that cannot be opened is not ours to delete
         try:
             with pa.ipc.open_stream(source) as reader:
-                for _ in reader:
-                    pass
+                found = sum(batch.num_rows for batch in reader)
         except (pa.ArrowInvalid, OSError) as err:  # pyarrow says OSError for a message cut short
-            error = err
-        else:
-            return True
-    path.unlink(missing_ok=True)
-    warnings.warn(f"stage cache file {path} could not be read ({error}); deleted, its stage runs again",
-                  CorruptCacheWarning, stacklevel=2)
-    return False
+            return f"could not be read ({err})"
+    return None if found == rows else f"holds {found} rows, its input {rows}"
+
+
+def _rank_rows(rows: int, rank: int, ranks: int) -> int:
+    """Rows of worker ``rank``'s file when ``Dataset.map(num_proc=ranks)`` mapped ``rows`` rows: its
+    contiguous shard (``Dataset.shard(contiguous=True)``), the first ``rows % ranks`` one row longer."""
+    return rows // ranks + (rank < rows % ranks)
 
 
 def _concatenate(parts: list[datasets.Dataset]) -> datasets.Dataset:

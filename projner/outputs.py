@@ -3,8 +3,8 @@ nothing replaced that projner did not write.
 
 A run checks its output paths first (:func:`check_file`, :func:`check_folder`), so a bad path fails
 in a second rather than after hours of translation. Files are written to a temporary sibling and
-renamed into place (:func:`write_text`), so a crash never leaves half a file; a run's report is
-written last and says ``"complete": true`` (:func:`write_report`).
+renamed into place (:func:`write_text`, :func:`replacing`), so a crash never leaves half a file; a
+run's report is written last and says ``"complete": true`` (:func:`write_report`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from projner.errors import UserError
 
@@ -78,21 +78,31 @@ def _check_writable(folder: Path, option: str, path: Path) -> None:
         raise OutputError(f"{option} {path}: cannot write in {existing} ({err.strerror or err})") from None
 
 
-def write_text(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` to a temporary sibling and rename it over ``path``: all of it or nothing."""
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike, *, binary: bool = False, newline: str | None = None) -> Iterator[IO[Any]]:
+    """A stream (UTF-8 text, or ``binary``) to a temporary sibling of ``path``, renamed over ``path``
+    when the block ends without error and removed when it fails: ``path`` holds the whole new file or
+    is left as it was, for serialisers (``csv``, ``savefig``) that write as they go."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}.")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb" if binary else "w", encoding=None if binary else "utf-8",
+                       newline=newline) as stream:
+            yield stream
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide a published file from others
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
-    return path
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to a temporary sibling and rename it over ``path``: all of it or nothing."""
+    with replacing(path) as stream:
+        stream.write(text)
+    return Path(path)
 
 
 def write_json(path: str | os.PathLike, value: Any) -> Path:

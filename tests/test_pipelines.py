@@ -323,14 +323,14 @@ def test_step_runner_sees_whole_and_sharded_caches(tmp_path):
     def double(batch, rank=None):
         return {"y": [2 * v for v in batch["x"]]}
 
-    assert not runner.is_cached("double", "f" * 32)
+    assert not runner.is_cached("double", "f" * 32, 10)
     out = runner.map(ds, "double", double, "f" * 32, uses_model=True, batch_size=3)
     assert out["y"] == [2 * v for v in range(10)]
-    assert runner.is_cached("double", "f" * 32)  # two shards, both there
+    assert runner.is_cached("double", "f" * 32, 10)  # two shards, both there
     assert sorted(p.name for p in tmp_path.glob("double-*")) == [
         f"double-{'f' * 32}_00000_of_00002.arrow", f"double-{'f' * 32}_00001_of_00002.arrow"]
     (tmp_path / f"double-{'f' * 32}_00001_of_00002.arrow").unlink()
-    assert not runner.is_cached("double", "f" * 32)  # one shard missing: not a cache hit
+    assert not runner.is_cached("double", "f" * 32, 10)  # one shard missing: not a cache hit
     single = StepRunner(tmp_path)
     single.map(ds, "plain", double, "e" * 32)
     single.map(ds, "plain", double, "e" * 32)

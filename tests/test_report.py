@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 
 import numpy as np
 import pytest
@@ -215,3 +217,44 @@ def test_report_output_folder_rules_and_inputs_without_results(tmp_path, capsys)
     run_report.write_text(json.dumps({"task": "translate-test", "lang": "yo", "f1": 0.5, "complete": True}))
     assert main(["report", str(run_report), "--output", str(tmp_path / "none")]) == 2
     assert "a translate-test run report (--report)" in capsys.readouterr().err
+
+
+def _fail_midway(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def _png_cut_short(self, fname, **kwargs):
+    """``Figure.savefig`` that writes a PNG's first bytes, to a path or a stream, and fails."""
+    with contextlib.ExitStack() as stack:
+        stream = stack.enter_context(open(fname, "wb")) if isinstance(fname, str | os.PathLike) else fname
+        stream.write(b"\x89PNG\r\n\x1a\n")
+        _fail_midway()
+
+
+@pytest.mark.parametrize("broken", ["results.csv", "f1_by_language_d.png"])
+def test_a_rerun_that_fails_while_writing_a_file_leaves_the_earlier_file_whole(tmp_path, monkeypatch, broken):
+    """Each file goes to a temporary sibling and is renamed into place: a rerun that dies in the middle
+    of one leaves the earlier report's file as it was, and nothing half-written beside it; published
+    files get the umask's permissions."""
+    from matplotlib.figure import Figure
+
+    from projner.typology import render
+
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{"language": code, "method": "m", "dataset": "d", "f1": f1}
+                                   for code, f1 in (("yo", 0.5), ("ha", 0.6), ("sw", 0.7))]))
+    out = tmp_path / "out"
+    mask = os.umask(0o022)
+    try:
+        assert main(["report", str(results), "--output", str(out)]) == 0
+    finally:
+        os.umask(mask)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert broken in before and {p.stat().st_mode & 0o777 for p in out.iterdir()} == {0o644}
+    if broken.endswith(".csv"):
+        monkeypatch.setattr(render, "_fmt", _fail_midway)  # after the header, at the first row's cells
+    else:
+        monkeypatch.setattr(Figure, "savefig", _png_cut_short)
+    with pytest.raises(OSError, match="No space left on device"):
+        main(["report", str(results), "--output", str(out)])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

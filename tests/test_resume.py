@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import datasets
@@ -72,6 +73,51 @@ def test_an_unreadable_cache_file_is_deleted_with_a_warning_and_its_stage_runs_a
     third = StepRunner(tmp_path)
     third.map(ds, "tag", CountingStage(), "c" * 32)
     assert third.cached_steps == ["tag"]
+
+
+def _keep_first_rows(path: Path, rows: int) -> None:
+    """Rewrite an Arrow cache file with its first ``rows`` rows: a valid stream, only shorter, as a file
+    cut at a record-batch boundary reads. Written beside it and renamed, as datasets still maps the file."""
+    table = pa.ipc.open_stream(path.read_bytes()).read_all()
+    shorter = path.with_suffix(".short")
+    with pa.OSFile(str(shorter), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table.slice(0, rows))
+    shorter.replace(path)
+
+
+@pytest.mark.parametrize("shard_rows", [1000, 200], ids=["whole", "last-shard"])
+def test_a_cache_file_with_rows_missing_is_deleted_with_a_warning_and_its_rows_run_again(tmp_path, shard_rows):
+    ds = datasets.Dataset.from_dict({"x": list(range(300))})
+    whole = StepRunner(tmp_path, shard_rows=shard_rows).map(ds, "tag", CountingStage(), "c" * 32,
+                                                            uses_model=True).to_dict()
+    last = shard_plan(len(ds), shard_rows, "c" * 32)[-1]
+    path, rows = tmp_path / f"tag-{last.fingerprint}.arrow", last.end - last.start
+    _keep_first_rows(path, rows // 2)
+    again, stage = StepRunner(tmp_path, shard_rows=shard_rows), CountingStage()
+    with pytest.warns(CorruptCacheWarning, match=rf"stage cache file {path} holds {rows // 2} rows, its input "
+                                                 rf"{rows}; deleted, its stage runs again"):
+        resumed = again.map(ds, "tag", stage, "c" * 32, uses_model=True)
+    assert resumed.to_dict() == whole and len(resumed) == len(ds)
+    assert stage.seen == list(range(last.start, last.end)) and again.cached_steps == []
+    third = StepRunner(tmp_path, shard_rows=shard_rows)
+    third.map(ds, "tag", CountingStage(), "c" * 32, uses_model=True)
+    assert third.cached_steps == ["tag"]
+
+
+def test_a_worker_file_with_rows_missing_is_deleted_and_the_others_of_its_sharding_are_kept(tmp_path):
+    ds = datasets.Dataset.from_dict({"x": list(range(10))})
+    runner = StepRunner(tmp_path, num_proc=3)
+    whole = runner.map(ds, "tag", CountingStage(), "d" * 32, uses_model=True).to_dict()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorruptCacheWarning)  # 4, 3 and 3 rows: datasets' own split
+        assert runner.is_cached("tag", "d" * 32, len(ds))
+    first = tmp_path / f"tag-{'d' * 32}_00000_of_00003.arrow"
+    _keep_first_rows(first, 3)
+    with pytest.warns(CorruptCacheWarning, match=rf"stage cache file {first} holds 3 rows, its input 4;"):
+        assert not runner.is_cached("tag", "d" * 32, len(ds))
+    assert sorted(p.name for p in tmp_path.glob("tag-*")) == [
+        f"tag-{'d' * 32}_00001_of_00003.arrow", f"tag-{'d' * 32}_00002_of_00003.arrow"]
+    assert runner.map(ds, "tag", CountingStage(), "d" * 32, uses_model=True).to_dict() == whole
 
 
 def test_stages_without_a_model_map_in_one_piece(tmp_path):

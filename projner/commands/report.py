@@ -92,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
 def write_source_sets(rows, out: Path, feature_set: str) -> None:
     """The source-set table, CSV and one figure per corpus."""
+    from projner.outputs import write_text
     from projner.typology.render import MARKER, slug
     from projner.typology.source_sets import (
         plot_source_sets,
@@ -104,6 +105,5 @@ def write_source_sets(rows, out: Path, feature_set: str) -> None:
         figures[dataset] = f"f1_vs_source_set_{slug(dataset)}.png"
         plot_source_sets(rows, dataset, out / figures[dataset])
     write_source_set_csv(rows, out / "source_sets.csv")
-    (out / "source_sets.md").write_text(source_set_markdown(rows, figures, feature_set) + f"\n{MARKER}\n",
-                                        encoding="utf-8")
+    write_text(out / "source_sets.md", source_set_markdown(rows, figures, feature_set) + f"\n{MARKER}\n")
     print(f"{len(rows)} source-set results, {len(figures)} corpora → {out / 'source_sets.md'}")

@@ -1,5 +1,6 @@
 """The report on disk: ``report.md`` (tables, correlations, unmeasured languages, figures),
-``results.csv``, ``correlations.csv`` and PNG plots (matplotlib, Agg backend, no display needed)."""
+``results.csv``, ``correlations.csv`` and PNG plots (matplotlib, Agg backend, no display needed), each
+written to a temporary sibling and renamed into place, so a killed run leaves no file cut short."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import csv
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from projner.languages import get_language
-from projner.outputs import check_folder
+from projner.outputs import check_folder, replacing, write_text
 from projner.typology.build import TypologyReport
 from projner.typology.correlation import Correlation
 from projner.typology.distance import FEATURE_SETS
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MARKER = "<!-- written by projner report; rerunning it into this folder rewrites this file -->"
 """The last line of the report's markdown pages: what tells projner the folder is its own."""
@@ -57,7 +62,7 @@ def _cell(c: Correlation) -> str:
 def write_results_csv(report: TypologyReport, path: Path) -> None:
     header = ["dataset", "language", "language_name", "method", "task", "origin", "f1", "file"]
     header += [f"{fs}_{kind}" for fs in FEATURE_SETS for kind in report.kinds]
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with replacing(path, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
         for r in report.results:
@@ -69,7 +74,7 @@ def write_results_csv(report: TypologyReport, path: Path) -> None:
 
 
 def write_correlations_csv(report: TypologyReport, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with replacing(path, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["dataset", "method", "feature_set", "distance", "n", "pearson_r",
                          "pearson_p", "spearman_rho", "spearman_p"])
@@ -141,7 +146,7 @@ def write_markdown(report: TypologyReport, path: Path, inputs: Sequence[Path],
                       _correlation_table(report, dataset, kind)]
         if figures.get(dataset):
             lines += [""] + [f"![{name}]({name})" for name in figures[dataset]]
-    path.write_text("\n".join([*lines, "", MARKER]) + "\n", encoding="utf-8")
+    write_text(path, "\n".join([*lines, "", MARKER]) + "\n")
 
 
 def _pyplot():
@@ -151,6 +156,15 @@ def _pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def save_figure(fig: Figure, path: Path, dpi: int) -> None:
+    """``fig`` as a PNG at ``path``, all of it or nothing (``savefig`` writes as it renders), then closed."""
+    try:
+        with replacing(path, binary=True) as stream:
+            fig.savefig(stream, format="png", dpi=dpi)
+    finally:
+        _pyplot().close(fig)
 
 
 def plot_by_language(report: TypologyReport, dataset: str, methods: Sequence[str], path: Path) -> None:
@@ -169,8 +183,7 @@ def plot_by_language(report: TypologyReport, dataset: str, methods: Sequence[str
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path, dpi=110)
 
 
 def _scatter(ax, report: TypologyReport, dataset: str, methods: Sequence[str], feature_set: str,
@@ -213,8 +226,7 @@ def plot_against_distance(report: TypologyReport, dataset: str, methods: Sequenc
     fig.suptitle(f"{dataset}: F1 against typological distance from "
                  + ", ".join(report.distances.sources), fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
 
 
 def plot_summary(report: TypologyReport, feature_set: str, path: Path, min_languages: int = 5) -> bool:
@@ -232,6 +244,5 @@ def plot_summary(report: TypologyReport, feature_set: str, path: Path, min_langu
     fig.suptitle(f"F1 against {feature_set} distance from "
                  + ", ".join(report.distances.sources) + " (URIEL, cosine)", fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+    save_figure(fig, path, dpi=90)
     return True

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from projner.languages import get_language
+from projner.outputs import replacing
 from projner.typology.correlation import correlate
 from projner.typology.distance import source_set_distances
 from projner.typology.results import Result
@@ -42,7 +43,7 @@ def _fmt(value: float | None) -> str:
 
 
 def write_source_set_csv(rows: Sequence[SourceSetRow], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    with replacing(path, newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["dataset", "target", "sources", "size", "method", "f1", *MEASURES])
         for row in rows:
@@ -100,6 +101,8 @@ def plot_source_sets(rows: Sequence[SourceSetRow], dataset: str, path: Path) -> 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from projner.typology.render import save_figure
+
     subset = [r for r in rows if r.result.dataset == dataset]
     targets = list(dict.fromkeys(r.result.language for r in subset))
     methods = list(dict.fromkeys(r.result.method for r in subset))
@@ -129,5 +132,4 @@ def plot_source_sets(rows: Sequence[SourceSetRow], dataset: str, path: Path) -> 
     fig.suptitle(f"{dataset}: F1 by source set against URIEL distance and diversity "
                  f"(methods: {', '.join(methods)})", fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save_figure(fig, path, dpi=100)
