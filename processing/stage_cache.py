@@ -32,7 +32,8 @@ DEFAULT_SHARD_ROWS = 1000
 
 
 class CorruptCacheWarning(UserWarning):
-    """A stage cache file that could not be read was deleted; its stage runs again."""
+    """A stage cache file that could not be read was deleted, and its stage runs again; or a cached
+    CTranslate2 conversion that could not be loaded was deleted, and converted again."""
 
 
 @dataclass(frozen=True)
