@@ -35,8 +35,9 @@ DEFAULT_SHARD_ROWS = 1000
 
 
 class CorruptCacheWarning(UserWarning):
-    """A stage cache file that could not be read, or held the wrong number of rows, was deleted; its
-    stage runs again."""
+    """A stage cache file that could not be read, or held the wrong number of rows, was deleted and
+    its stage runs again; or a cached CTranslate2 conversion that could not be loaded was deleted and
+    converted again."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,9 @@ score better, so beam search on a model that ends its sentences can pick another
 CTranslate2 runs a converted copy of the model: converted on first use by its own converter into
 ``cache_dir``, under the model's name, resolved revision and quantization, or a ready CTranslate2
 folder (one holding ``model.bin``) taken as it is. The checkpoint's generation config goes with the
-copy, and its rules are translated into CTranslate2's options (:func:`ctranslate2_options`).
+copy, and its rules are translated into CTranslate2's options (:func:`ctranslate2_options`). A
+conversion in the cache that no longer loads (``model.bin`` cut short, overwritten or deleted) is
+deleted with a warning and converted again; a ready folder the user gave is never deleted.
 """
 
 from __future__ import annotations
@@ -24,11 +26,14 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+import shutil
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from projner.processing.model_loading import ModelLoadError, loading
+from projner.processing.stage_cache import CorruptCacheWarning
 
 BACKENDS = ("transformers", "ctranslate2")
 COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
@@ -186,15 +191,21 @@ def converted_folder(cache_dir: str | os.PathLike, model: str, revision: str | N
     return Path(cache_dir) / f"{Path(model).name}-{digest}-{quantization}"
 
 
+LoadCheck = Callable[[Path], Exception | None]
+"""Loads a CTranslate2 folder as the generator will: the error that stops it, or None."""
+
+
 def convert(model: str, revision: str | None, resolved_revision: str | None, quantization: str,
-            cache_dir: str | os.PathLike, tokenizer: str | None = None,
-            tokenizer_revision: str | None = None) -> Path:
+            cache_dir: str | os.PathLike, tokenizer: str | None = None, tokenizer_revision: str | None = None,
+            load_error: LoadCheck | None = None) -> Path:
     """``model`` in CTranslate2's format under ``cache_dir`` (converted once; a ready folder as is).
 
     Workers that start together (``num_proc``, engine actors) take turns on a lock file, so one
     converts and the others find its result; the conversion goes to a temporary folder renamed into
     place when complete, so an interrupted one is never taken for done. ``tokenizer`` stands in for
-    a model that ships none (the EasyProject model).
+    a model that ships none (the EasyProject model). A cached conversion damaged since (no
+    ``model.bin``, or one ``load_error`` fails on) is deleted with a warning and converted again;
+    that check runs under the lock, so a conversion another worker has just made is kept.
     """
     if is_ctranslate2_folder(model):
         return Path(model)
@@ -202,9 +213,25 @@ def convert(model: str, revision: str | None, resolved_revision: str | None, qua
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.with_name(target.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not is_ctranslate2_folder(str(target)):
+        damage = _damage(target, load_error)
+        if damage is not None:
+            warnings.warn(f"the cached CTranslate2 conversion {target} could not be loaded ({damage}); "
+                          "deleted, converted again", CorruptCacheWarning, stacklevel=2)
+            shutil.rmtree(target)
+        if not target.exists():
             _convert(model, revision, quantization, target, tokenizer, tokenizer_revision)
     return target
+
+
+def _damage(target: Path, load_error: LoadCheck | None) -> str | None:
+    """What keeps the cached conversion at ``target`` from loading; None when it loads or is not made yet.
+    A folder there without ``model.bin`` lost it since: the rename puts only complete ones in place."""
+    if not target.exists():
+        return None
+    if not is_ctranslate2_folder(str(target)):
+        return "model.bin is missing"
+    error = load_error(target) if load_error is not None else None
+    return None if error is None else str(error)
 
 
 def _convert(model: str, revision: str | None, quantization: str, target: Path, tokenizer: str | None,
@@ -240,23 +267,51 @@ def _vocabulary(folder: Path) -> list[str]:
     return (folder / "shared_vocabulary.txt").read_text(encoding="utf-8").splitlines()
 
 
+def _translator(folder: Path, options: dict[str, Any]) -> Any:
+    """A ``ctranslate2.Translator`` on ``folder``; CTranslate2 says RuntimeError for a cut or foreign
+    ``model.bin`` or a missing file."""
+    return require_ctranslate2().Translator(str(folder), **options)
+
+
+def _load_error(folder: Path, options: dict[str, Any]) -> RuntimeError | None:
+    """The error loading ``folder`` raises, or None: :func:`convert`'s check under its lock."""
+    try:
+        _translator(folder, options)
+    except RuntimeError as err:
+        return err
+    return None
+
+
+def _load_failure(folder: Path, err: RuntimeError, *, converted: bool) -> ModelLoadError:
+    """One line naming the folder that would not load, and what to do about it."""
+    remedy = ("delete the folder and rerun to convert the model again" if converted else
+              "convert the model again (ct2-transformers-converter), or give the Hugging Face checkpoint")
+    return ModelLoadError(f"could not load the CTranslate2 model in {folder} ({err}): {remedy}")
+
+
 class CTranslate2Generator:
     """``Translator.translate_batch`` with the target code as the target prefix."""
 
-    def __init__(self, folder: Path, target_code: str, *, converted: bool, device: str, device_index: int,
-                 compute_type: str, num_beams: int, max_new_tokens: int, threads: int) -> None:
-        """``converted``: ``folder`` is projner's conversion in the cache (deleting it converts again),
-        not a ready folder the user gave."""
+    def __init__(self, folder: Path, target_code: str, *, reconvert: Callable[[LoadCheck], Path] | None,
+                 device: str, device_index: int, compute_type: str, num_beams: int, max_new_tokens: int,
+                 threads: int) -> None:
+        """``reconvert``: ``folder`` is projner's conversion in the cache, and this is :func:`convert`
+        for it, called with a load check once the folder fails to load; None for a ready folder the
+        user gave, which projner cannot make again and so never deletes."""
         from transformers import GenerationConfig
 
-        ctranslate2 = require_ctranslate2()
+        options = {"device": device, "device_index": device_index, "compute_type": compute_type,
+                   "intra_threads": threads}
         try:
-            self.translator = ctranslate2.Translator(str(folder), device=device, device_index=device_index,
-                                                     compute_type=compute_type, intra_threads=threads)
-        except RuntimeError as err:  # CTranslate2 says RuntimeError for a cut or foreign model.bin
-            remedy = ("delete the folder and rerun to convert the model again" if converted else
-                      "convert the model again (ct2-transformers-converter), or give the Hugging Face checkpoint")
-            raise ModelLoadError(f"could not load the CTranslate2 model in {folder} ({err}): {remedy}") from None
+            self.translator = _translator(folder, options)
+        except RuntimeError as err:
+            if reconvert is None:
+                raise _load_failure(folder, err, converted=False) from None
+            folder = reconvert(lambda candidate: _load_error(candidate, options))
+            try:
+                self.translator = _translator(folder, options)
+            except RuntimeError as still:
+                raise _load_failure(folder, still, converted=True) from None
         self.vocabulary = _vocabulary(folder)
         self.ids = {token: index for index, token in enumerate(self.vocabulary)}
         generation = (GenerationConfig.from_pretrained(folder) if (folder / "generation_config.json").is_file()
@@ -272,3 +327,4 @@ class CTranslate2Generator:
         results = self.translator.translate_batch(
             source, [[self.target_code]] * len(source), max_input_length=0, return_end_token=True, **self.options)
         return [[self.ids[token] for token in result.hypotheses[0]] for result in results]
+

@@ -1,13 +1,18 @@
 """The ctranslate2 translator backend against the transformers one, on the tiny NLLB-shaped model:
-the same translations in float32, conversion cached by model, revision and quantization, and the
-pipelines end to end (cached and resumable) with ``--translator-backend ctranslate2``."""
+the same translations in float32, conversion cached by model, revision and quantization (a damaged
+one converted again, the user's own folder never deleted), and the pipelines end to end (cached and
+resumable) with ``--translator-backend ctranslate2``."""
 
 from __future__ import annotations
 
 import json
 import random
+import re
+import shutil
 import sys
+import warnings
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -15,8 +20,10 @@ import pytest
 from projner.cli import main as cli_main
 from projner.processing import translation_backends
 from projner.processing.corpora import load_gold
+from projner.processing.model_loading import ModelLoadError
 from projner.processing.options import RunOptions
 from projner.processing.pipelines import translate_test
+from projner.processing.stage_cache import CorruptCacheWarning
 from projner.processing.stages.transfer import Project
 from projner.processing.stages.translation import Translate, TranslateConfig
 from projner.testing.tiny_models import SAMPLE_TEXT, build_translator
@@ -118,23 +125,88 @@ def test_conversion_is_cached_by_model_revision_and_quantization(tiny_models, tm
         TranslateConfig("en", "de", model=str(ready), tokenizer=model)
 
 
-def test_a_broken_ctranslate2_model_is_one_error_naming_its_folder(tiny_models, tmp_path):
-    import shutil
+DAMAGES = {
+    "garbage": lambda weights: weights.write_bytes(bytes(range(256)) * 64),
+    "cut": lambda weights: weights.write_bytes(weights.read_bytes()[:2000]),
+    "deleted": lambda weights: weights.unlink(),
+}
+"""Ways a ``model.bin`` gets damaged after its conversion."""
 
-    from projner.processing.model_loading import ModelLoadError
 
+def converted_once(model: str, cache: Path) -> tuple[list, Path]:
+    """The first translations of ``SAMPLE_TEXT[:3]`` on ctranslate2 float32, and the conversion they made."""
+    translations = translate(model, SAMPLE_TEXT[:3], cache, backend="ctranslate2", compute_type="float32")
+    return translations, next(p for p in cache.iterdir() if p.is_dir())
+
+
+def repairs(caught: pytest.WarningsRecorder) -> list[str]:
+    return [str(w.message) for w in caught if issubclass(w.category, CorruptCacheWarning)]
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_damaged_cached_conversion_is_converted_again(tiny_models, tmp_path, damage):
     model = str(tiny_models["translator"])
-    translate(model, SAMPLE_TEXT[:1], tmp_path / "cache", backend="ctranslate2", compute_type="float32")
-    converted = next(p for p in (tmp_path / "cache").iterdir() if p.is_dir())
+    before, converted = converted_once(model, tmp_path)
+    DAMAGES[damage](converted / "model.bin")
+    with pytest.warns(CorruptCacheWarning) as caught:
+        after = translate(model, SAMPLE_TEXT[:3], tmp_path, backend="ctranslate2", compute_type="float32")
+    [message] = repairs(caught)
+    assert re.fullmatch(rf"the cached CTranslate2 conversion {re.escape(str(converted))} could not be loaded "
+                        r"\(.+\); deleted, converted again", message)
+    assert as_tuples(after) == as_tuples(before)
+    assert [p for p in tmp_path.iterdir() if p.is_dir()] == [converted]
+
+
+def test_workers_finding_a_damaged_conversion_together_convert_it_once(tiny_models, tmp_path, monkeypatch):
+    """Each checks the folder again under the lock, so none deletes the conversion another has just made."""
+    model = str(tiny_models["translator"])
+    before, converted = converted_once(model, tmp_path)
+    DAMAGES["garbage"](converted / "model.bin")
+    conversions = []
+    convert = translation_backends._convert
+    monkeypatch.setattr(translation_backends, "_convert", lambda *args: conversions.append(convert(*args)))
+    with pytest.warns(CorruptCacheWarning) as caught, ThreadPoolExecutor(3) as pool:
+        after = list(pool.map(lambda _: as_tuples(translate(model, SAMPLE_TEXT[:3], tmp_path, backend="ctranslate2",
+                                                            compute_type="float32")), range(3)))
+    assert len(conversions) == 1 and len(repairs(caught)) == 1
+    assert after == [as_tuples(before)] * 3
+
+
+def test_a_conversion_that_fails_to_load_again_is_one_error_naming_its_folder(tiny_models, tmp_path, monkeypatch):
+    model = str(tiny_models["translator"])
+    _, converted = converted_once(model, tmp_path)
+    DAMAGES["cut"](converted / "model.bin")
+    convert = translation_backends._convert
+
+    def convert_and_cut(*args):
+        convert(*args)
+        DAMAGES["cut"](converted / "model.bin")
+
+    monkeypatch.setattr(translation_backends, "_convert", convert_and_cut)
+    with pytest.warns(CorruptCacheWarning) as caught, pytest.raises(ModelLoadError) as error:
+        translate(model, SAMPLE_TEXT[:1], tmp_path, backend="ctranslate2", compute_type="float32")
+    assert len(repairs(caught)) == 1
+    assert re.fullmatch(rf"could not load the CTranslate2 model in {re.escape(str(converted))} \(.+\): "
+                        "delete the folder and rerun to convert the model again", str(error.value))
+
+
+def test_a_broken_ready_ctranslate2_folder_is_one_error_and_left_as_it_is(tiny_models, tmp_path):
+    """The user's own folder is never deleted: projner cannot make it again."""
+    model = str(tiny_models["translator"])
+    _, converted = converted_once(model, tmp_path / "cache")
     ready = tmp_path / "ready"
     shutil.copytree(converted, ready)
-    for folder in (converted, ready):
-        (folder / "model.bin").write_bytes((folder / "model.bin").read_bytes()[:2000])
-    with pytest.raises(ModelLoadError, match=rf"CTranslate2 model in {converted} .*: delete the folder and rerun"):
-        translate(model, SAMPLE_TEXT[:1], tmp_path / "cache", backend="ctranslate2", compute_type="float32")
-    with pytest.raises(ModelLoadError, match=rf"CTranslate2 model in {ready} .*: convert the model again"):
-        translate(ready, SAMPLE_TEXT[:1], tmp_path / "unused", backend="ctranslate2", compute_type="float32",
-                  tokenizer=model)
+    DAMAGES["cut"](ready / "model.bin")
+    files = {p.name: p.read_bytes() for p in ready.iterdir()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorruptCacheWarning)
+        with pytest.raises(ModelLoadError) as error:
+            translate(ready, SAMPLE_TEXT[:1], tmp_path / "unused", backend="ctranslate2", compute_type="float32",
+                      tokenizer=model)
+    assert re.fullmatch(rf"could not load the CTranslate2 model in {re.escape(str(ready))} \(.+\): "
+                        r"convert the model again \(ct2-transformers-converter\), or give the Hugging Face checkpoint",
+                        str(error.value))
+    assert {p.name: p.read_bytes() for p in ready.iterdir()} == files
 
 
 def test_a_ready_ctranslate2_folder_without_tokenizer_files_says_so(tiny_models, tmp_path):
@@ -145,8 +217,6 @@ def test_a_ready_ctranslate2_folder_without_tokenizer_files_says_so(tiny_models,
 
 
 def test_workers_starting_together_convert_once(tiny_models, tmp_path, monkeypatch):
-    from concurrent.futures import ThreadPoolExecutor
-
     conversions = []
     convert = translation_backends._convert
     monkeypatch.setattr(translation_backends, "_convert", lambda *args: conversions.append(convert(*args)))

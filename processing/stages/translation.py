@@ -38,6 +38,7 @@ from projner.processing.text import piece_spans
 from projner.processing.translation_backends import (
     CTranslate2Generator,
     Generator,
+    LoadCheck,
     TransformersGenerator,
     check_backend,
     check_ctranslate2_tokenizer,
@@ -162,16 +163,19 @@ class Translate(ModelStage):
         kind, index = ctranslate2_device(c.device, rank)
         self._device = torch.device(kind, index) if kind == "cuda" else torch.device(kind)
         return CTranslate2Generator(self.ctranslate2_folder(), self.target_code,
-                                    converted=not is_ctranslate2_folder(c.model), device=kind, device_index=index,
+                                    reconvert=None if is_ctranslate2_folder(c.model) else self.ctranslate2_folder,
+                                    device=kind, device_index=index,
                                     compute_type=resolved_compute_type(c.compute_type, c.device),
                                     num_beams=c.num_beams, max_new_tokens=c.max_new_tokens,
                                     threads=torch.get_num_threads())
 
-    def ctranslate2_folder(self) -> Path:
-        """The model in CTranslate2's format: converted on the first call, from the cache after."""
+    def ctranslate2_folder(self, load_error: LoadCheck | None = None) -> Path:
+        """The model in CTranslate2's format: converted on the first call, from the cache after
+        (converted again where ``load_error`` finds the cached copy damaged)."""
         c = self.config
         return convert(c.model, c.revision, self.revision(), resolved_compute_type(c.compute_type, c.device),
-                       c.converted_dir or projner_cache_root() / "ctranslate2", c.tokenizer, c.tokenizer_revision)
+                       c.converted_dir or projner_cache_root() / "ctranslate2", c.tokenizer, c.tokenizer_revision,
+                       load_error)
 
     def _token_count(self, text: str) -> int:
         return len(self._tokenizer(text, add_special_tokens=False)["input_ids"])
