@@ -122,7 +122,7 @@ def test_a_crashed_run_resumes_after_its_last_finished_step(tiny_models, tmp_pat
     opts = options(tiny_models, tmp_path)
     data, _ = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
 
-    def crash(self, batch):
+    def crash(self, batch, indices):  # the engines pass Project its rows
         raise RuntimeError("interrupted")
 
     monkeypatch.setattr(Project, "__call__", crash)

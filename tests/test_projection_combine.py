@@ -198,5 +198,23 @@ def test_combine_stage_names_the_row_of_a_bad_entity():
     from projner.processing.stages.combination import Combine, CombineColumns
 
     stage = Combine(CombineColumns(voters=("a",)))
-    with pytest.raises(ValueError, match="id 7, column 'a'.*runs past"):
+    with pytest.raises(ValueError, match=r"stage 'combine', row 0 of the batch \(id 7\), column 'a'.*runs past"):
         stage({"id": ["7"], "tgt_tokens": [["x"]], "a": [[{"start": 0, "end": 2, "label": "PER", "score": 1.0}]]})
+
+
+def test_combine_dataset_names_the_dataset_row_past_the_first_batch():
+    import datasets
+
+    from projner.processing.stages.combination import (
+        Combine,
+        CombineColumns,
+        combine_dataset,
+    )
+
+    entity = {"start": 0, "end": 1, "label": "PER", "score": 1.0}
+    rows = {"tgt_tokens": [["x"]] * 5, "a": [[entity]] * 3 + [[entity | {"end": 2}], [entity]]}
+    dataset, columns = datasets.Dataset.from_dict(rows), CombineColumns(voters=("a",))
+    with pytest.raises(ValueError, match=r"stage 'combine', row 3, column 'a'.*runs past"):
+        combine_dataset(dataset, Combine(columns, CombineConfig(method="vote")), batch_size=2)
+    with pytest.raises(ValueError, match=r"^row 3, column 'a'.*runs past"):  # ilp: the weights' pass meets it first
+        combine_dataset(dataset, Combine(columns), batch_size=2)

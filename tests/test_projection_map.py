@@ -101,6 +101,17 @@ def test_tags_cut_short_name_the_dataset_row_not_the_batch_row():
         project_dataset(datasets.Dataset.from_dict(rows), batch_size=2)
 
 
+def test_a_bad_row_past_the_first_batch_of_a_pipeline_step_names_its_dataset_row(tmp_path):
+    """As a pipeline runs it (``StepRunner``, the datasets engine): the row in the dataset, not in its batch."""
+    from projner.processing.stage_cache import StepRunner
+
+    order = [0, 2, 1, 0, 2]  # the first batch holds every output's type (an empty list has none)
+    rows = {name: [values[i] for i in order] for name, values in ROWS.items()} | {"id": ["a", "b", "c", "d", "e"]}
+    rows["src_tags"][4] = ["O"]
+    with pytest.raises(ValueError, match=r"stage 'project', row 4 \(id e\): 2 src_tokens but 1 src_tags"):
+        StepRunner(tmp_path).map(datasets.Dataset.from_dict(rows), "project", Project(), "f" * 32, batch_size=2)
+
+
 @pytest.mark.parametrize("column, value, error, message", [
     ("src_tags", ["O", "B-PER", "O"], ValueError, r"row 9 \(id c\): 2 src_tokens but 3 src_tags"),
     ("src_tags", "O B-PER", TypeError, r"row 9 \(id c\): 'src_tags' must be a list, got str"),

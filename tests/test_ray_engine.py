@@ -159,6 +159,36 @@ def test_ray_batches_keep_order_features_and_the_shard_files(ray_address, tmp_pa
 
 
 @pytest.mark.ray
+def test_a_stage_that_takes_indices_is_given_the_dataset_rows_on_both_engines(ray_address, tmp_path):
+    """Shard by shard, so that a stage's error names the same dataset row on Ray as on datasets."""
+    from projner.processing.stages.transfer import Project
+
+    class RowStage:  # defined here, so Ray's workers get it by value (they cannot import this module)
+        with_indices = True
+
+        def __call__(self, batch: dict[str, list], indices: list[int]) -> dict[str, list]:
+            return {"row": list(indices)}
+
+    ds = datasets.Dataset.from_dict({"n": list(range(20))})
+
+    def steps(prefix: str) -> list[Step]:
+        return [Step("rows", f"{prefix}{i}", tmp_path / f"{prefix}-{i}.arrow", batch_size=3, rows=rows)
+                for i, rows in enumerate([(0, 7), (7, 20)])]
+
+    engine = build_engine("ray", ray=RayConfig())
+    on_ray = engine.map(ds, RowStage(), steps("ray"))
+    local = build_engine("datasets").map(ds, RowStage(), steps("local"))
+    assert [part["row"] for part in on_ray] == [list(range(7)), list(range(7, 20))]
+    assert [part.to_dict() for part in on_ray] == [part.to_dict() for part in local]
+    pairs = datasets.Dataset.from_dict({"id": list("abcde"), "src_tokens": [["Ask", "Smith"]] * 5,
+                                        "src_tags": [["O", "B-PER"]] * 4 + [["O"]],
+                                        "tgt_tokens": [["Frag", "Smith"]] * 5, "alignments": [[[0, 0], [1, 1]]] * 5})
+    # Ray hands the stage's ValueError back wrapped (a RayTaskError of Ray Data's UserCodeException)
+    with pytest.raises(Exception, match=r"stage 'project', row 4 \(id e\): 2 src_tokens but 1 src_tags"):
+        engine.map(pairs, Project(), [Step("project", "p" * 32, tmp_path / "project.arrow", batch_size=2)])
+
+
+@pytest.mark.ray
 def test_translate_test_on_ray_equals_the_datasets_engine(ray_address, tiny_models, tmp_path, fixtures):
     data = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
     on_ray = translate_test(data, "yo", run=options(tiny_models, tmp_path, "ray", engine="ray"))

@@ -32,6 +32,23 @@ class CountingStage:
         return {"y": [f"<{v}>" for v in batch["x"]]}
 
 
+class RowStage:
+    """A model-like stage that takes indices: writes each row's position as the engine gave it."""
+
+    with_indices = True
+
+    def __call__(self, batch: dict[str, list], indices: list[int], rank: int | None = None) -> dict[str, list]:
+        return {"row": list(indices)}
+
+
+def test_a_stage_that_takes_indices_is_given_the_dataset_rows_in_every_shard(tmp_path):
+    """``Dataset.map`` counts a selected shard's indices from 0; the engine adds the shard's start."""
+    ds = datasets.Dataset.from_dict({"x": list(range(7))})
+    runner = StepRunner(tmp_path, shard_rows=3)
+    assert runner.map(ds, "rows", RowStage(), "d" * 32, uses_model=True, batch_size=2)["row"] == list(range(7))
+    assert runner.cached_shards == {"rows": [0, 3]}
+
+
 def test_shard_plan_is_contiguous_and_each_shard_has_its_own_fingerprint():
     plan = shard_plan(7, 3, "f" * 32)
     assert [(s.start, s.end) for s in plan] == [(0, 3), (3, 6), (6, 7)]

@@ -72,7 +72,8 @@ class Engine(Protocol):
     def map(self, dataset: datasets.Dataset, stage: Any, steps: Sequence[Step]) -> list[datasets.Dataset]:
         """``stage`` over each step's rows of ``dataset`` in batches of ``batch_size`` counted from
         the step's first row: the input columns plus the stage's, in input order, written to (or,
-        when cached, read from) the step's cache file; one dataset per step."""
+        when cached, read from) the step's cache file; one dataset per step. A stage that takes
+        indices (``with_indices``) is given the batch rows' positions in ``dataset``, whatever the step."""
         ...
 
 

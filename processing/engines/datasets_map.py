@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import datasets
 
 from projner.processing.engines import Step
+from projner.processing.stages.base import takes_indices
 
 
 class DatasetsEngine:
@@ -27,11 +29,13 @@ class DatasetsEngine:
         spawned when on CUDA; ``datasets`` loads the cache file (or its per-process files) where
         present."""
         processes = self.num_proc if step.uses_model else None
+        indexed = takes_indices(stage)
         with _start_method(spawn=bool(processes) and self.device != "cpu"):
             return dataset.map(
-                stage,
+                FromRow(stage, step.rows[0]) if indexed and step.rows else stage,
                 batched=True,
                 batch_size=step.batch_size,
+                with_indices=indexed,
                 with_rank=step.uses_model,
                 num_proc=processes,
                 cache_file_name=str(step.cache_file),
@@ -39,6 +43,18 @@ class DatasetsEngine:
                 load_from_cache_file=True,
                 desc=step.name,
             )
+
+
+@dataclass(frozen=True)
+class FromRow:
+    """``stage`` over a shard that starts at row ``start`` of the stage's input: ``Dataset.map``
+    counts the indices of the selected shard from 0, the stage is told the input's rows (as on Ray)."""
+
+    stage: Any
+    start: int
+
+    def __call__(self, batch: dict[str, list], indices: list[int], *rank: int | None) -> dict[str, list]:
+        return self.stage(batch, [self.start + i for i in indices], *rank)
 
 
 def _start_method(*, spawn: bool) -> contextlib.AbstractContextManager:

@@ -23,8 +23,12 @@ import datasets
 import pyarrow as pa
 
 from projner.processing.engines import Engine, RayConfig, Step
+from projner.processing.stages.base import takes_indices
 
 INSTALL_HINT = "the ray engine needs Ray Data: pip install 'projner[ray]'"
+ROW_COLUMN = "__projner_row__"
+"""The rows' positions in the stage's input, carried beside a batch for a stage that takes them
+(a block sent to Ray does not know where it was cut); never reaches the stage or the output."""
 
 
 def require_ray() -> ModuleType:
@@ -40,10 +44,14 @@ def require_ray() -> ModuleType:
 def run_stage(table: pa.Table, stage: Any) -> pa.Table:
     """One batch through ``stage``: the input columns as they came, the stage's columns added (or
     replacing an input column of the same name) in the order it returns them, typed as
-    ``Dataset.map`` types them."""
+    ``Dataset.map`` types them; a stage that takes indices gets the batch rows' positions."""
     from datasets.arrow_writer import OptimizedTypedSequence
 
-    for name, values in stage(table.to_pydict()).items():
+    rows: tuple[list[int], ...] = ()
+    if takes_indices(stage):
+        rows = (table.column(ROW_COLUMN).to_pylist(),)
+        table = table.drop_columns([ROW_COLUMN])
+    for name, values in stage(table.to_pydict(), *rows).items():
         array = pa.array(OptimizedTypedSequence(values, col=name, on_mixed_types="use_json"))
         if name in table.column_names:
             table = table.set_column(table.column_names.index(name), name, array)
@@ -100,6 +108,8 @@ class RayEngine:
             return self.cached.map(dataset, stage, steps)
         ray = self.connect()
         table = dataset.with_format("arrow")[:]
+        if takes_indices(stage):
+            table = table.append_column(ROW_COLUMN, pa.array(range(len(dataset)), pa.int64()))
         blocks = []
         for step in todo:
             start, end = step.bounds(len(dataset))

@@ -3,12 +3,14 @@ of them, cache each under an explicit fingerprint and check columns before anyth
 
 A stage holds a frozen config dataclass (everything that decides its output), says which columns it
 reads and which it adds, gives the fingerprint of its output from its input's, and maps a batch
-(``dict`` of column lists) to the new columns. It never rewrites a column it was given.
+(``dict`` of column lists) to the new columns. It never rewrites a column it was given. A stage
+whose errors name rows sets ``with_indices = True``: every engine then passes, after the batch, the
+batch rows' positions in the dataset it maps (``Dataset.map(..., with_indices=True)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -40,6 +42,18 @@ class Stage(Protocol):
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         ...
+
+
+def takes_indices(stage: Any) -> bool:
+    """Whether ``stage`` is called with the batch rows' positions in the dataset (module doc)."""
+    return bool(getattr(stage, "with_indices", False))
+
+
+def row_at(stage: str, row: int, indices: Sequence[int] | None, batch: Mapping[str, list]) -> str:
+    """Where a stage met a bad row, said as the up-front row checks say it: the dataset's row (and
+    its ``id``) where the engine gave ``indices``, else the row of the batch."""
+    at = f"row {indices[row]}" if indices is not None else f"row {row} of the batch"
+    return f"stage {stage!r}, {at}" + (f" (id {batch['id'][row]})" if "id" in batch else "")
 
 
 def check_columns(stage: Stage, columns: list[str] | tuple[str, ...]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.combine import (
@@ -25,6 +25,7 @@ from projner.processing.project.combine import (
     reliability_weights,
 )
 from projner.processing.project.spans import ScoredSpan, Span, spans_to_tags
+from projner.processing.stages.base import row_at
 from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
 
@@ -58,6 +59,7 @@ class Combine:
     config: CombineConfig = field(default_factory=CombineConfig)
     names: tuple[str, ...] | None = None
     weights: tuple[float, ...] | None = None
+    with_indices: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         voters = len(self.columns.voters)
@@ -71,13 +73,14 @@ class Combine:
         return stage_fingerprint(previous, STAGE, {"config": self.config, "columns": self.columns,
                                                    "names": self.names, "weights": self.weights})
 
-    def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
+    def __call__(self, batch: Mapping[str, list], indices: Sequence[int] | None = None) -> dict[str, list]:
+        """Combine every row's voters; with ``indices`` errors name the dataset's row, else the batch's."""
         c = self.columns
         check_no_clash(batch, c.outputs())
         names = self.names or c.voters
         out: dict[str, list] = {name: [] for name in c.outputs()}
         for row, words in enumerate(batch[c.target_tokens]):
-            where = f"id {batch['id'][row]}" if "id" in batch else f"row {row} of the batch"
+            where = row_at(STAGE, row, indices, batch)
             projections = [scored_spans(batch[column][row], len(words), f"{where}, column {column!r}")
                            for column in c.voters]
             combined = combine_spans(projections, self.config, self.weights)
@@ -108,8 +111,9 @@ def voter_weights(dataset: Any, columns: CombineColumns,
     """Each voter's reliability over the whole dataset; ``groups[v]``: the source voter ``v`` is a
     view of (default: every column its own source; see
     :func:`~projner.processing.project.combine.reliability_weights`)."""
-    voters = [[[s.span for s in scored_spans(row, length, f"column {column!r}")]
-               for row, length in zip(dataset[column], map(len, dataset[columns.target_tokens]))]
+    lengths = [len(words) for words in dataset[columns.target_tokens]]
+    voters = [[[s.span for s in scored_spans(entities, length, f"row {row}, column {column!r}")]
+               for row, (entities, length) in enumerate(zip(dataset[column], lengths))]
               for column in columns.voters]
     return tuple(reliability_weights(voters, groups))
 
@@ -120,8 +124,8 @@ def combine_dataset(dataset: Any, combine: Combine, **map_kwargs: Any) -> Any:
     check_no_clash(dataset.column_names, combine.columns.outputs())
     if combine.weights is None and combine.config.method == "ilp":
         combine = replace(combine, weights=voter_weights(dataset, combine.columns))
-    return dataset.map(combine, batched=True, new_fingerprint=combine.fingerprint(dataset._fingerprint),
-                       **map_kwargs)
+    return dataset.map(combine, batched=True, with_indices=True,
+                       new_fingerprint=combine.fingerprint(dataset._fingerprint), **map_kwargs)
 
 
 def summed_counts(dataset: Any, columns: CombineColumns) -> dict[str, int]:

@@ -29,7 +29,7 @@ from projner.processing.project.pair import (
 )
 from projner.processing.project.scores import ExternalSpan
 from projner.processing.project.spans import Span, spans_from_dicts, tags_to_spans
-from projner.processing.stages.base import check_inputs
+from projner.processing.stages.base import check_inputs, row_at
 from projner.processing.stages.columns import ProjectedLabels
 
 STAGE = "project"
@@ -148,6 +148,7 @@ class Project:
     """Types projected like the others, whose unprojected entities give no ``projection_issues``
     (types the label map drops, projected to be retyped)."""
     stage: ClassVar[str] = STAGE
+    with_indices: ClassVar[bool] = True
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -193,7 +194,7 @@ class Project:
 
     def __call__(self, batch: Mapping[str, list], indices: Sequence[int] | None = None) -> dict[str, list]:
         """Project every row of ``batch``; with ``indices`` (``map(..., with_indices=True)``, as
-        :func:`project_dataset` calls it) errors name the dataset's row, else the batch's."""
+        :func:`project_dataset` and the engines call it) errors name the dataset's row, else the batch's."""
         c = self.columns
         check_inputs(self, batch)
         check_no_clash(batch, c.outputs())
@@ -205,8 +206,7 @@ class Project:
         for row, (words, tags, target, links) in enumerate(
             zip(batch[c.source_tokens], batch[c.source_tags], batch[c.target_tokens], batch[c.alignments])
         ):
-            where = (f"row {indices[row]}" if indices is not None else f"row {row} of the batch") + (
-                f" (id {batch['id'][row]})" if "id" in batch else "")
+            where = row_at(STAGE, row, indices, batch)
             self._check_row(words, tags, target, links, where)
             tags = self._tags(tags, where)
             try:
