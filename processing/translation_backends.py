@@ -273,19 +273,22 @@ def _translator(folder: Path, options: dict[str, Any]) -> Any:
     return require_ctranslate2().Translator(str(folder), **options)
 
 
-def _load_error(folder: Path, options: dict[str, Any]) -> RuntimeError | None:
-    """The error loading ``folder`` raises, or None: :func:`convert`'s check under its lock."""
+DAMAGE_CHECK: dict[str, Any] = {"device": "cpu", "compute_type": "auto", "intra_threads": 1}
+"""How :func:`convert` loads a cached conversion to tell damage from a device problem: on the CPU, so
+that a GPU out of memory or a compute type the GPU lacks never costs a reconversion."""
+
+
+def _load_error(folder: Path) -> RuntimeError | None:
+    """The error loading ``folder`` on the CPU raises, or None: :func:`convert`'s check under its lock."""
     try:
-        _translator(folder, options)
+        _translator(folder, DAMAGE_CHECK)
     except RuntimeError as err:
         return err
     return None
 
 
-def _load_failure(folder: Path, err: RuntimeError, *, converted: bool) -> ModelLoadError:
+def _load_failure(folder: Path, err: RuntimeError, remedy: str) -> ModelLoadError:
     """One line naming the folder that would not load, and what to do about it."""
-    remedy = ("delete the folder and rerun to convert the model again" if converted else
-              "convert the model again (ct2-transformers-converter), or give the Hugging Face checkpoint")
     return ModelLoadError(f"could not load the CTranslate2 model in {folder} ({err}): {remedy}")
 
 
@@ -306,12 +309,15 @@ class CTranslate2Generator:
             self.translator = _translator(folder, options)
         except RuntimeError as err:
             if reconvert is None:
-                raise _load_failure(folder, err, converted=False) from None
-            folder = reconvert(lambda candidate: _load_error(candidate, options))
+                raise _load_failure(folder, err, "convert the model again (ct2-transformers-converter), "
+                                    "or give the Hugging Face checkpoint") from None
+            folder = reconvert(_load_error)
             try:
                 self.translator = _translator(folder, options)
             except RuntimeError as still:
-                raise _load_failure(folder, still, converted=True) from None
+                raise _load_failure(folder, still, "it loads on the CPU: check the device and compute type"
+                                    if _load_error(folder) is None else
+                                    "a fresh conversion does not load either: check the CTranslate2 version") from None
         self.vocabulary = _vocabulary(folder)
         self.ids = {token: index for index, token in enumerate(self.vocabulary)}
         generation = (GenerationConfig.from_pretrained(folder) if (folder / "generation_config.json").is_file()

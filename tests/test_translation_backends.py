@@ -187,7 +187,26 @@ def test_a_conversion_that_fails_to_load_again_is_one_error_naming_its_folder(ti
         translate(model, SAMPLE_TEXT[:1], tmp_path, backend="ctranslate2", compute_type="float32")
     assert len(repairs(caught)) == 1
     assert re.fullmatch(rf"could not load the CTranslate2 model in {re.escape(str(converted))} \(.+\): "
-                        "delete the folder and rerun to convert the model again", str(error.value))
+                        "a fresh conversion does not load either: check the CTranslate2 version", str(error.value))
+
+
+def test_a_conversion_that_loads_on_the_cpu_is_kept_when_the_device_refuses_it(tiny_models, tmp_path, monkeypatch):
+    """A device problem (a GPU out of memory, a compute type it lacks) is no damage: no reconversion."""
+    model = str(tiny_models["translator"])
+    converted_once(model, tmp_path)
+    translator = translation_backends._translator
+
+    def refuse_float32(folder, options):
+        if options["compute_type"] == "float32":
+            raise RuntimeError("out of memory")
+        return translator(folder, options)
+
+    monkeypatch.setattr(translation_backends, "_translator", refuse_float32)
+    monkeypatch.setattr(translation_backends, "_convert", lambda *args: pytest.fail("converted again"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorruptCacheWarning)
+        with pytest.raises(ModelLoadError, match=r"\(out of memory\): it loads on the CPU: check the device"):
+            translate(model, SAMPLE_TEXT[:1], tmp_path, backend="ctranslate2", compute_type="float32")
 
 
 def test_a_broken_ready_ctranslate2_folder_is_one_error_and_left_as_it_is(tiny_models, tmp_path):
