@@ -102,7 +102,7 @@ def test_first_subword_decides_with_probabilities_merged_by_target_tag(tiny_mode
                 first.setdefault(word, position)
         assert sorted(first) == list(range(len(words)))
         for word, position in first.items():
-            assert result.probabilities[word] >= float(probs[position].max()) - 1e-6
+            assert result.probabilities[word] >= float(probs[position].max()) - 1e-5  # batched vs one: float32 noise
             if result.tags[word] == "O":  # MISC's mass counts for O, never for another type
                 assert result.probabilities[word] == pytest.approx(float(probs[position][outside].sum()), abs=1e-5)
                 checked_outside += 1
