@@ -189,6 +189,21 @@ def test_a_stage_that_takes_indices_is_given_the_dataset_rows_on_both_engines(ra
 
 
 @pytest.mark.ray
+def test_a_first_batch_without_entities_keeps_the_declared_types_on_both_engines(ray_address, tmp_path):
+    """Each Ray block is typed by the stage's declared features, not inferred (``list<null>``)."""
+    from projner.processing.stages.transfer import Project
+
+    pairs = datasets.Dataset.from_dict({"src_tokens": [["Ask", "Smith"]] * 4,
+                                        "src_tags": [["O", "O"]] * 2 + [["O", "B-PER"]] * 2,
+                                        "tgt_tokens": [["Frag", "Smith"]] * 4, "alignments": [[[0, 0], [1, 1]]] * 4})
+    on_ray, = build_engine("ray", ray=RayConfig()).map(
+        pairs, Project(), [Step("project", "r" * 32, tmp_path / "ray.arrow", batch_size=2)])
+    local, = build_engine("datasets").map(pairs, Project(), [Step("project", "d" * 32, tmp_path / "d.arrow", batch_size=2)])
+    assert on_ray.features == local.features == Project().features(pairs.features)
+    assert on_ray.to_dict() == local.to_dict() and on_ray["tgt_entities"][2][0]["label"] == "PER"
+
+
+@pytest.mark.ray
 def test_translate_test_on_ray_equals_the_datasets_engine(ray_address, tiny_models, tmp_path, fixtures):
     data = gold("masakhaner2", "yo", "test", fixtures / "masakhaner2", tmp_path)
     on_ray = translate_test(data, "yo", run=options(tiny_models, tmp_path, "ray", engine="ray"))

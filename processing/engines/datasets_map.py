@@ -11,7 +11,7 @@ from typing import Any
 import datasets
 
 from projner.processing.engines import Step
-from projner.processing.stages.base import takes_indices
+from projner.processing.stages.base import stage_features, takes_indices
 
 
 class DatasetsEngine:
@@ -26,8 +26,10 @@ class DatasetsEngine:
 
     def map_step(self, dataset: datasets.Dataset, stage: Any, step: Step) -> datasets.Dataset:
         """Model stages get the worker rank (for their GPU) and run in ``num_proc`` processes,
-        spawned when on CUDA; ``datasets`` loads the cache file (or its per-process files) where
-        present."""
+        spawned when on CUDA. The output is typed by the stage's declared features, else inferred;
+        ``datasets`` loads the cache file (or its per-process files) where present, a complete one
+        with the schema it was written with (one written before its stage declared features may
+        hold a ``list<null>`` column, which those features would refuse)."""
         processes = self.num_proc if step.uses_model else None
         indexed = takes_indices(stage)
         with _start_method(spawn=bool(processes) and self.device != "cpu"):
@@ -38,6 +40,7 @@ class DatasetsEngine:
                 with_indices=indexed,
                 with_rank=step.uses_model,
                 num_proc=processes,
+                features=None if step.cached else stage_features(stage, dataset.features),
                 cache_file_name=str(step.cache_file),
                 new_fingerprint=step.fingerprint,
                 load_from_cache_file=True,

@@ -23,7 +23,7 @@ import datasets
 import pyarrow as pa
 
 from projner.processing.engines import Engine, RayConfig, Step
-from projner.processing.stages.base import takes_indices
+from projner.processing.stages.base import stage_features, takes_indices
 
 INSTALL_HINT = "the ray engine needs Ray Data: pip install 'projner[ray]'"
 ROW_COLUMN = "__projner_row__"
@@ -41,10 +41,11 @@ def require_ray() -> ModuleType:
     return ray
 
 
-def run_stage(table: pa.Table, stage: Any) -> pa.Table:
+def run_stage(table: pa.Table, stage: Any, features: datasets.Features | None = None) -> pa.Table:
     """One batch through ``stage``: the input columns as they came, the stage's columns added (or
     replacing an input column of the same name) in the order it returns them, typed as
-    ``Dataset.map`` types them; a stage that takes indices gets the batch rows' positions."""
+    ``Dataset.map`` types them (by the stage's declared ``features``, else inferred from the batch);
+    a stage that takes indices gets the batch rows' positions."""
     from datasets.arrow_writer import OptimizedTypedSequence
 
     rows: tuple[list[int], ...] = ()
@@ -52,7 +53,8 @@ def run_stage(table: pa.Table, stage: Any) -> pa.Table:
         rows = (table.column(ROW_COLUMN).to_pylist(),)
         table = table.drop_columns([ROW_COLUMN])
     for name, values in stage(table.to_pydict(), *rows).items():
-        array = pa.array(OptimizedTypedSequence(values, col=name, on_mixed_types="use_json"))
+        declared = features[name] if features is not None else None
+        array = pa.array(OptimizedTypedSequence(values, type=declared, col=name, on_mixed_types="use_json"))
         if name in table.column_names:
             table = table.set_column(table.column_names.index(name), name, array)
         else:
@@ -83,11 +85,12 @@ class StageWorker:
     """An actor of a model stage's pool: holds its own copy of the stage (models are never pickled,
     so each actor loads the model once, on its first batch, onto the GPUs Ray gave it)."""
 
-    def __init__(self, stage: Any) -> None:
+    def __init__(self, stage: Any, features: datasets.Features | None = None) -> None:
         self.stage = stage
+        self.features = features
 
     def __call__(self, table: pa.Table) -> pa.Table:
-        return run_stage(table, self.stage)
+        return run_stage(table, self.stage, self.features)
 
 
 class RayEngine:
@@ -114,7 +117,9 @@ class RayEngine:
         for step in todo:
             start, end = step.bounds(len(dataset))
             blocks += [table.slice(first, min(step.batch_size, end - first)) for first in range(start, end, step.batch_size)]
-        mapped = self._map_batches(ray, ray.data.from_arrow(blocks), stage, todo[0], batches=len(blocks))
+        features = stage_features(stage, dataset.features)
+        mapped = self._map_batches(ray, ray.data.from_arrow(blocks), stage, todo[0], batches=len(blocks),
+                                   features=features)
         batches = iter(mapped.iter_batches(batch_size=None, batch_format="pyarrow"))
         out = []
         for step in steps:
@@ -122,7 +127,7 @@ class RayEngine:
                 out += self.cached.map(dataset, stage, [step])
             else:
                 start, end = step.bounds(len(dataset))
-                out.append(write_cache(dataset, next_rows(batches, end - start), step))
+                out.append(write_cache(dataset, next_rows(batches, end - start), step, features))
         return out
 
     def connect(self) -> ModuleType:
@@ -149,19 +154,20 @@ class RayEngine:
         workers = c.workers or (max(1, int(gpus_total // gpus)) if gpus else 1)
         return workers, gpus
 
-    def _map_batches(self, ray: ModuleType, source: Any, stage: Any, step: Step, *, batches: int) -> Any:
+    def _map_batches(self, ray: ModuleType, source: Any, stage: Any, step: Step, *, batches: int,
+                     features: datasets.Features | None = None) -> Any:
         c = self.config
         # batch_size=None: each block (cut at the step's batches) is one batch, never bundled with the next
         common: dict[str, Any] = {"batch_size": None, "batch_format": "pyarrow", "num_cpus": c.cpus_per_worker}
         if step.uses_model:
             workers, gpus = self.pool(ray)
-            common |= {"fn_constructor_kwargs": {"stage": stage}, "num_gpus": gpus,
+            common |= {"fn_constructor_kwargs": {"stage": stage, "features": features}, "num_gpus": gpus,
                        "compute": ray.data.ActorPoolStrategy(
                            size=min(workers, batches), max_tasks_in_flight_per_actor=c.batches_ahead)}
             retry = {"max_restarts": c.retries, "max_task_retries": c.retries}
             function: Any = StageWorker
         else:
-            common |= {"fn_kwargs": {"stage": stage}, "compute": ray.data.TaskPoolStrategy()}
+            common |= {"fn_kwargs": {"stage": stage, "features": features}, "compute": ray.data.TaskPoolStrategy()}
             retry = {"max_retries": c.retries, "retry_exceptions": False}
             function = run_stage
         with warnings.catch_warnings():
@@ -184,9 +190,11 @@ def next_rows(tables: Iterator[pa.Table], rows: int) -> Iterator[pa.Table]:
         yield table
 
 
-def write_cache(dataset: datasets.Dataset, tables: Iterable[pa.Table], step: Step) -> datasets.Dataset:
+def write_cache(dataset: datasets.Dataset, tables: Iterable[pa.Table], step: Step,
+                features: datasets.Features | None = None) -> datasets.Dataset:
     """The stage's output batches, in order, into ``step.cache_file`` as ``Dataset.map`` writes it
-    (schema of the first batch, input columns keeping their features), then loaded from there.
+    (the stage's declared ``features``, else the schema of the first batch with the input columns
+    keeping their features), then loaded from there.
 
     Written to a temporary name and renamed at the end, so the file's presence still means the
     step completed (what a resumed run relies on).
@@ -195,12 +203,11 @@ def write_cache(dataset: datasets.Dataset, tables: Iterable[pa.Table], step: Ste
 
     temporary = step.cache_file.with_name(step.cache_file.name + ".ray-partial")
     writer: ArrowWriter | None = None
-    features: datasets.Features | None = None
     try:
         for table in tables:
             table = table.replace_schema_metadata(None)
             if writer is None:
-                features = output_features(dataset, table.schema)
+                features = output_features(dataset, table.schema) if features is None else features
                 writer = ArrowWriter(features=features, path=str(temporary), fingerprint=step.fingerprint)
             writer.write_table(table)
         if writer is None:

@@ -5,16 +5,22 @@ A stage holds a frozen config dataclass (everything that decides its output), sa
 reads and which it adds, gives the fingerprint of its output from its input's, and maps a batch
 (``dict`` of column lists) to the new columns. It never rewrites a column it was given. A stage
 whose errors name rows sets ``with_indices = True``: every engine then passes, after the batch, the
-batch rows' positions in the dataset it maps (``Dataset.map(..., with_indices=True)``).
+batch rows' positions in the dataset it maps (``Dataset.map(..., with_indices=True)``). A stage
+that adds list columns declares the output's features (``features(given)``, from the input's): every
+engine and ``*_dataset`` helper maps it with ``features=``, since ``datasets`` would otherwise type a
+column from the first batch, as ``list<null>`` where that batch's lists are all empty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from projner.processing.fingerprint import stage_fingerprint
+
+if TYPE_CHECKING:
+    import datasets
 
 
 @runtime_checkable
@@ -56,6 +62,13 @@ def row_at(stage: str, row: int, indices: Sequence[int] | None, batch: Mapping[s
     return f"stage {stage!r}, {at}" + (f" (id {batch['id'][row]})" if "id" in batch else "")
 
 
+def stage_features(stage: Any, given: datasets.Features) -> datasets.Features | None:
+    """The features of ``stage``'s output over a dataset of features ``given``, where the stage
+    declares them (``features``); None leaves them to ``datasets``' inference."""
+    declare = getattr(stage, "features", None)
+    return declare(given) if declare is not None else None
+
+
 def check_columns(stage: Stage, columns: list[str] | tuple[str, ...]) -> None:
     """An error naming the stage and column where an input is missing or an output exists already."""
     check_inputs(stage, columns)
@@ -86,6 +99,7 @@ def map_whole_corpus(dataset: Any, stage: Any, **map_kwargs: Any) -> Any:
     missing input or an existing output is an error naming the stage and the column."""
     check_columns(stage, dataset.column_names)
     stage = replace(stage, rows=len(dataset))
+    map_kwargs.setdefault("features", stage_features(stage, dataset.features))
     return dataset.map(stage, batched=True, batch_size=max(1, len(dataset)),
                        new_fingerprint=stage.fingerprint(dataset._fingerprint), **map_kwargs)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.combine import (
@@ -28,6 +28,9 @@ from projner.processing.project.spans import ScoredSpan, Span, spans_to_tags
 from projner.processing.stages.base import row_at
 from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
+
+if TYPE_CHECKING:
+    import datasets
 
 STAGE = "combine"
 
@@ -72,6 +75,18 @@ class Combine:
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, STAGE, {"config": self.config, "columns": self.columns,
                                                    "names": self.names, "weights": self.weights})
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's, the combined tags and spans, who voted for each span
+        and the sentence's counts."""
+        from datasets import List
+
+        from projner.processing.stages.features import INT, SCORED_SPANS, STRINGS, added
+
+        c = self.columns
+        counts = dict.fromkeys(CombineCounts().as_dict(), INT)
+        return added(given, {c.projected_tags: STRINGS, c.target_entities: SCORED_SPANS,
+                             c.voted_by: List(STRINGS), c.counts: counts})
 
     def __call__(self, batch: Mapping[str, list], indices: Sequence[int] | None = None) -> dict[str, list]:
         """Combine every row's voters; with ``indices`` errors name the dataset's row, else the batch's."""
@@ -120,10 +135,11 @@ def voter_weights(dataset: Any, columns: CombineColumns,
 
 def combine_dataset(dataset: Any, combine: Combine, **map_kwargs: Any) -> Any:
     """``dataset.map(combine, batched=True)`` with weights from the data where none are given
-    (``config.method == "ilp"``; a vote counts voters) and the stage's explicit fingerprint."""
+    (``config.method == "ilp"``; a vote counts voters), the stage's explicit fingerprint and features."""
     check_no_clash(dataset.column_names, combine.columns.outputs())
     if combine.weights is None and combine.config.method == "ilp":
         combine = replace(combine, weights=voter_weights(dataset, combine.columns))
+    map_kwargs.setdefault("features", combine.features(dataset.features))
     return dataset.map(combine, batched=True, with_indices=True,
                        new_fingerprint=combine.fingerprint(dataset._fingerprint), **map_kwargs)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.name_evidence import (
@@ -24,6 +24,9 @@ from projner.processing.project.spans import spans_from_dicts, spans_to_tags
 from projner.processing.stages.base import check_whole_corpus, map_whole_corpus
 from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
+
+if TYPE_CHECKING:
+    import datasets
 
 STAGE = "keep_named"
 
@@ -77,6 +80,20 @@ class KeepNamed:
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, STAGE, {"config": self.config, "columns": self.columns,
                                                    "optional_types": self.optional_types, "rows": self.rows})
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's and the projection's columns, as ``Project`` types them."""
+        from projner.processing.stages.features import (
+            SCORED_SPANS,
+            STRING,
+            STRINGS,
+            UNPROJECTED,
+            added,
+        )
+
+        c = self.columns
+        return added(given, {c.target_entities: SCORED_SPANS, c.projected_tags: STRINGS, c.issues: STRING,
+                             c.unprojected: UNPROJECTED})
 
     def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
         c = self.columns

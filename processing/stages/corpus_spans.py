@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.span_completion import (
@@ -22,6 +22,9 @@ from projner.processing.project.spans import spans_from_dicts, spans_to_tags
 from projner.processing.stages.base import check_whole_corpus, map_whole_corpus
 from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
+
+if TYPE_CHECKING:
+    import datasets
 
 STAGE = "complete_spans"
 
@@ -56,6 +59,12 @@ class CompleteSpans:
 
     def fingerprint(self, previous: str) -> str:
         return stage_fingerprint(previous, STAGE, {"config": self.config, "columns": self.columns, "rows": self.rows})
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's, the spans and their tags."""
+        from projner.processing.stages.features import SCORED_SPANS, STRINGS, added
+
+        return added(given, {self.columns.target_entities: SCORED_SPANS, self.columns.projected_tags: STRINGS})
 
     def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
         c = self.columns

@@ -12,13 +12,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projner.processing.align.backends import make_aligner, uses_encoder
 from projner.processing.align.base import WordAligner
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import model_revision, pick_device
 from projner.processing.stages.base import ConfigStage
+
+if TYPE_CHECKING:
+    import datasets
 
 EXECUTION_OPTIONS = frozenset({"batch_size", "device"})
 """Backend options that change speed, not links: left out of the fingerprint."""
@@ -89,6 +92,12 @@ class Align:
             self._aligner = make_aligner(self.backend, **options)
         return self._aligner
 
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's and the links."""
+        from projner.processing.stages.features import PAIRS, added
+
+        return added(given, {self.output_column: PAIRS})
+
     def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
         links = self.aligner(rank).align(batch[self.source_column], batch[self.target_column])
         return {self.output_column: [[[i, j] for i, j in pair] for pair in links]}
@@ -130,7 +139,8 @@ def spawn_start_method() -> Iterator[None]:
 
 
 def align_dataset(dataset: Any, align: Align, *, batch_size: int = 1000, num_proc: int | None = None) -> Any:
-    """``dataset`` with ``align``'s output column, cached under ``align``'s explicit fingerprint.
+    """``dataset`` with ``align``'s output column, cached under ``align``'s explicit fingerprint (typed
+    by its declared features, whatever the first batch holds).
 
     ``num_proc`` > 1 starts that many workers (one per GPU with a CUDA device) by ``spawn``.
     """
@@ -138,6 +148,7 @@ def align_dataset(dataset: Any, align: Align, *, batch_size: int = 1000, num_pro
         "batched": True,
         "batch_size": batch_size,
         "with_rank": True,
+        "features": align.features(dataset.features),
         "new_fingerprint": align.fingerprint(dataset._fingerprint),
         "desc": f"Aligning ({align.backend})",
     }
@@ -172,6 +183,12 @@ class RefineLinks(ConfigStage):
     stage = "refine_links"
     input_fields = ("english_to_back", "back_to_target")
     output_fields = ("output",)
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's and the refined links."""
+        from projner.processing.stages.features import PAIRS, added
+
+        return added(given, {self.config.output: PAIRS})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         from projner.processing.align.refine import refine

@@ -4,9 +4,13 @@ column through a label map."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from projner.labels import LabelMap
 from projner.processing.stages.base import ConfigStage
+
+if TYPE_CHECKING:
+    import datasets
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,12 @@ class LabelMapStage(ConfigStage):
     def __init__(self, config: GoldTagsConfig | MapTagsConfig) -> None:
         super().__init__(config)
         self.label_map = LabelMap.parse(config.label_map)
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's and the tags."""
+        from projner.processing.stages.features import STRINGS, added
+
+        return added(given, dict.fromkeys(self.outputs, STRINGS))
 
 
 class GoldTags(LabelMapStage):

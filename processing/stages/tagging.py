@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from projner.builders.conll import repair_iob2
 from projner.errors import UserError
@@ -31,6 +32,9 @@ from projner.processing.runtime import (
     pick_dtype,
 )
 from projner.processing.stages.columns import LabelledSide
+
+if TYPE_CHECKING:
+    import datasets
 
 _SCHEME_PREFIXES = {"B": "B", "I": "I", "S": "B", "E": "I", "L": "I", "U": "B"}
 
@@ -269,6 +273,12 @@ class Label(ModelStage):
                 seen.add(word)
                 ids[word], ps[word] = int(best_id[position]), float(best_p[position])
         return ids, ps
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's, the tags and the scored entities."""
+        from projner.processing.stages.features import SCORED_SPANS, STRINGS, added
+
+        return added(given, {self.config.tags_column: STRINGS, self.config.entities_column: SCORED_SPANS})
 
     def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
         c = self.config

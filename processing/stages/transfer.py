@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from projner.labels import outside_label_ids
 from projner.processing.fingerprint import stage_fingerprint
@@ -31,6 +31,9 @@ from projner.processing.project.scores import ExternalSpan
 from projner.processing.project.spans import Span, spans_from_dicts, tags_to_spans
 from projner.processing.stages.base import check_inputs, row_at
 from projner.processing.stages.columns import ProjectedLabels
+
+if TYPE_CHECKING:
+    import datasets
 
 STAGE = "project"
 
@@ -161,6 +164,28 @@ class Project:
         """The columns always added; ``src_entities`` too where the dataset lacks it."""
         return self.columns.outputs()
 
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features over a dataset of features ``given``: ``dataset.map(project,
+        batched=True, features=project.features(dataset.features))`` whatever the batch size."""
+        from projner.processing.stages.features import (
+            INTS,
+            PAIRS,
+            SCORED_SPANS,
+            STRING,
+            STRINGS,
+            UNPROJECTED,
+            added,
+        )
+
+        c = self.columns
+        columns = {c.projected_tags: STRINGS, c.target_entities: SCORED_SPANS, c.issues: STRING,
+                   c.unprojected: UNPROJECTED}
+        if c.used_links:
+            columns |= {c.used_links: PAIRS, c.span_sources: INTS}
+        if c.source_entities not in given:
+            columns[c.source_entities] = SCORED_SPANS
+        return added(given, columns)
+
     def fingerprint(self, previous: str) -> str:
         """The ``new_fingerprint`` of this stage applied to a dataset fingerprinted ``previous``."""
         return stage_fingerprint(previous, STAGE, {"config": self.config, "columns": self.columns,
@@ -246,7 +271,7 @@ def check_no_clash(columns: Iterable[str], outputs: Sequence[str]) -> None:
 
 
 def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: Any) -> Any:
-    """``dataset.map(project, batched=True)`` with the stage's explicit fingerprint.
+    """``dataset.map(project, batched=True)`` with the stage's explicit fingerprint and features.
 
     A ``src_tags`` column of ClassLabel ids is read through its feature's names.
     """
@@ -256,5 +281,6 @@ def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: An
         names = getattr(feature, "names", None)
         if names:
             project = replace(project, label_names=tuple(names))
+    map_kwargs.setdefault("features", project.features(dataset.features))
     return dataset.map(project, batched=True, with_indices=True,
                        new_fingerprint=project.fingerprint(dataset._fingerprint), **map_kwargs)

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from projner.languages import Language, canonical_codes, get_language
 from projner.processing.defaults import DEFAULT_TRANSLATOR, EASYPROJECT_TRANSLATOR
@@ -47,6 +47,9 @@ from projner.processing.translation_backends import (
     is_ctranslate2_folder,
     resolved_compute_type,
 )
+
+if TYPE_CHECKING:
+    import datasets
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,15 @@ class EasyProjectTranslate:
         columns = (c.words_column, c.tags_column, c.marked_column, c.entities_column)
         return stage_fingerprint(self.translator.fingerprint(previous), self.stage, {"columns": columns})
 
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's, the marked translation, each entity's translation and
+        the translation's pieces and completeness."""
+        from projner.processing.stages.features import BOOL, INT, STRING, STRINGS, added
+
+        c = self.config
+        return added(given, {c.marked_column: STRING, c.entities_column: STRINGS,
+                             c.translate.pieces_column: INT, c.translate.complete_column: BOOL})
+
     def __call__(self, batch: dict[str, list], rank: int | None = None) -> dict[str, list]:
         from projner.processing.project.easyproject import mark_words
         from projner.processing.project.spans import tags_to_spans
@@ -367,6 +379,22 @@ class ProjectMarked(SegmentingStage):
 
         return split_words(text if unicodedata.is_normalized("NFC", text)
                            else unicodedata.normalize("NFC", text), self.language)
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's, the clean translation, its words and their spans,
+        the projected tags and spans, the problems met and the issues."""
+        from projner.processing.stages.features import (
+            PAIRS,
+            SCORED_SPANS,
+            STRING,
+            STRINGS,
+            added,
+        )
+
+        c = self.config
+        return added(given, {c.text_column: STRING, c.tokens_column: STRINGS, c.offsets_column: PAIRS,
+                             c.output_tags_column: STRINGS, c.output_entities_column: SCORED_SPANS,
+                             c.problems_column: STRINGS, c.issues_column: STRING})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         from projner.processing.project.easyproject import (

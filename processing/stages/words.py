@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from projner.languages import canonical_codes, get_language
 from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.segmenters import segmenter_version
 from projner.processing.stages.base import ConfigStage
 from projner.processing.text import detokenize, split_words
+
+if TYPE_CHECKING:
+    import datasets
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,12 @@ class SplitWords(SegmentingStage):
     stage = "split_words"
     input_fields = ("text_column",)
     output_fields = ("words_column", "offsets_column")
+
+    def features(self, given: datasets.Features) -> datasets.Features:
+        """The output's features: the input's, the words and their character spans."""
+        from projner.processing.stages.features import PAIRS, STRINGS, added
+
+        return added(given, {self.config.words_column: STRINGS, self.config.offsets_column: PAIRS})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         words_out: list[list[str]] = []
