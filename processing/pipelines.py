@@ -313,9 +313,7 @@ def project_corpus(chain: Chain, projection: ProjectionConfig, drops: LabelMap, 
         columns = replace(columns, target_entities=kept.unfiltered_entities, projected_tags="unfiltered_tags",
                           issues=kept.unfiltered_issues, unprojected=kept.unfiltered_unprojected,
                           used_links=kept.used_links)
-    # one batch: a first batch of 256 sentences with no unprojected entity would fix that list
-    # column's type to null, and ``datasets`` then refuses a later batch that has one
-    chain.step("project", Project(projection, columns, optional_types=optional), batch_size=max(1, len(chain.dataset)))
+    chain.step("project", Project(projection, columns, optional_types=optional))
     recorded: dict[str, Any] = {}
     if name_evidence is not None:
         chain.step("keep_named", KeepNamed(name_evidence, kept, optional, rows=len(chain.dataset)),
