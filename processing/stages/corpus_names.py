@@ -83,17 +83,11 @@ class KeepNamed:
 
     def features(self, given: datasets.Features) -> datasets.Features:
         """The output's features: the input's and the projection's columns, as ``Project`` types them."""
-        from projner.processing.stages.features import (
-            SCORED_SPANS,
-            STRING,
-            STRINGS,
-            UNPROJECTED,
-            added,
-        )
+        from projner.processing.stages import features as schema
 
         c = self.columns
-        return added(given, {c.target_entities: SCORED_SPANS, c.projected_tags: STRINGS, c.issues: STRING,
-                             c.unprojected: UNPROJECTED})
+        return schema.added(given, {c.target_entities: schema.SCORED_SPANS, c.projected_tags: schema.STRINGS,
+                                    c.issues: schema.STRING, c.unprojected: schema.UNPROJECTED})
 
     def __call__(self, batch: Mapping[str, list]) -> dict[str, list]:
         c = self.columns

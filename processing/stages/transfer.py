@@ -167,24 +167,16 @@ class Project:
     def features(self, given: datasets.Features) -> datasets.Features:
         """The output's features over a dataset of features ``given``: ``dataset.map(project,
         batched=True, features=project.features(dataset.features))`` whatever the batch size."""
-        from projner.processing.stages.features import (
-            INTS,
-            PAIRS,
-            SCORED_SPANS,
-            STRING,
-            STRINGS,
-            UNPROJECTED,
-            added,
-        )
+        from projner.processing.stages import features as schema
 
         c = self.columns
-        columns = {c.projected_tags: STRINGS, c.target_entities: SCORED_SPANS, c.issues: STRING,
-                   c.unprojected: UNPROJECTED}
+        columns = {c.projected_tags: schema.STRINGS, c.target_entities: schema.SCORED_SPANS,
+                   c.issues: schema.STRING, c.unprojected: schema.UNPROJECTED}
         if c.used_links:
-            columns |= {c.used_links: PAIRS, c.span_sources: INTS}
+            columns |= {c.used_links: schema.PAIRS, c.span_sources: schema.INTS}
         if c.source_entities not in given:
-            columns[c.source_entities] = SCORED_SPANS
-        return added(given, columns)
+            columns[c.source_entities] = schema.SCORED_SPANS
+        return schema.added(given, columns)
 
     def fingerprint(self, previous: str) -> str:
         """The ``new_fingerprint`` of this stage applied to a dataset fingerprinted ``previous``."""

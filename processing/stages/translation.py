@@ -383,18 +383,13 @@ class ProjectMarked(SegmentingStage):
     def features(self, given: datasets.Features) -> datasets.Features:
         """The output's features: the input's, the clean translation, its words and their spans,
         the projected tags and spans, the problems met and the issues."""
-        from projner.processing.stages.features import (
-            PAIRS,
-            SCORED_SPANS,
-            STRING,
-            STRINGS,
-            added,
-        )
+        from projner.processing.stages import features as schema
 
         c = self.config
-        return added(given, {c.text_column: STRING, c.tokens_column: STRINGS, c.offsets_column: PAIRS,
-                             c.output_tags_column: STRINGS, c.output_entities_column: SCORED_SPANS,
-                             c.problems_column: STRINGS, c.issues_column: STRING})
+        return schema.added(given, {
+            c.text_column: schema.STRING, c.tokens_column: schema.STRINGS, c.offsets_column: schema.PAIRS,
+            c.output_tags_column: schema.STRINGS, c.output_entities_column: schema.SCORED_SPANS,
+            c.problems_column: schema.STRINGS, c.issues_column: schema.STRING})
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         from projner.processing.project.easyproject import (
