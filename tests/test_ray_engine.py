@@ -183,9 +183,26 @@ def test_a_stage_that_takes_indices_is_given_the_dataset_rows_on_both_engines(ra
     pairs = datasets.Dataset.from_dict({"id": list("abcde"), "src_tokens": [["Ask", "Smith"]] * 5,
                                         "src_tags": [["O", "B-PER"]] * 4 + [["O"]],
                                         "tgt_tokens": [["Frag", "Smith"]] * 5, "alignments": [[[0, 0], [1, 1]]] * 5})
-    # Ray hands the stage's ValueError back wrapped (a RayTaskError of Ray Data's UserCodeException)
-    with pytest.raises(Exception, match=r"stage 'project', row 4 \(id e\): 2 src_tokens but 1 src_tags"):
+    # Ray hands the stage's ValueError back as a RayTaskError that is a ValueError too
+    with pytest.raises(ValueError, match=r"stage 'project', row 4 \(id e\): 2 src_tokens but 1 src_tags"):
         engine.map(pairs, Project(), [Step("project", "p" * 32, tmp_path / "project.arrow", batch_size=2)])
+
+
+@pytest.mark.ray
+def test_a_users_mistake_inside_a_stage_comes_back_as_the_stage_raised_it(ray_address, tmp_path):
+    """A model that cannot load is one line on the command line, whichever engine ran the stage."""
+    from projner.processing.model_loading import ModelLoadError
+
+    class Unloadable:
+        def __call__(self, batch: dict[str, list]) -> dict[str, list]:
+            raise ModelLoadError("the aligner's encoder x/y could not be loaded")
+
+    ds = datasets.Dataset.from_dict({"n": list(range(4))})
+    with pytest.raises(ModelLoadError) as caught:
+        build_engine("ray", ray=RayConfig()).map(ds, Unloadable(), [Step("s", "u" * 32, tmp_path / "s.arrow",
+                                                                        batch_size=2)])
+    assert type(caught.value) is ModelLoadError
+    assert str(caught.value) == "the aligner's encoder x/y could not be loaded"
 
 
 @pytest.mark.ray

@@ -22,6 +22,7 @@ from typing import Any
 import datasets
 import pyarrow as pa
 
+from projner.errors import UserError
 from projner.processing.engines import Engine, RayConfig, Step
 from projner.processing.stages.base import stage_features, takes_indices
 
@@ -118,16 +119,26 @@ class RayEngine:
             start, end = step.bounds(len(dataset))
             blocks += [table.slice(first, min(step.batch_size, end - first)) for first in range(start, end, step.batch_size)]
         features = stage_features(stage, dataset.features)
-        mapped = self._map_batches(ray, ray.data.from_arrow(blocks), stage, todo[0], batches=len(blocks),
-                                   features=features)
+        context = ray.data.DataContext.get_current()
+        wrapped, context.raise_original_map_exception = context.raise_original_map_exception, True
+        try:  # the dataset keeps a copy of the context it was made in
+            mapped = self._map_batches(ray, ray.data.from_arrow(blocks), stage, todo[0], batches=len(blocks),
+                                       features=features)
+        finally:
+            context.raise_original_map_exception = wrapped
         batches = iter(mapped.iter_batches(batch_size=None, batch_format="pyarrow"))
         out = []
-        for step in steps:
-            if step.cached:
-                out += self.cached.map(dataset, stage, [step])
-            else:
-                start, end = step.bounds(len(dataset))
-                out.append(write_cache(dataset, next_rows(batches, end - start), step, features))
+        try:
+            for step in steps:
+                if step.cached:
+                    out += self.cached.map(dataset, stage, [step])
+                else:
+                    start, end = step.bounds(len(dataset))
+                    out.append(write_cache(dataset, next_rows(batches, end - start), step, features))
+        except ray.exceptions.RayTaskError as err:
+            if isinstance(err.cause, UserError):
+                raise user_error(err.cause) from None
+            raise
         return out
 
     def connect(self) -> ModuleType:
@@ -175,6 +186,18 @@ class RayEngine:
             # hence the pin of the [ray] extra) but has no named parameter for retries yet.
             warnings.filterwarnings("ignore", message="`ray_remote_args` is deprecated")
             return source.map_batches(function, **common, **retry)
+
+
+RAY_NOTE = "\nFailed to "
+"""Where Ray Data's retry note starts, appended to the first argument of a stage's exception."""
+
+
+def user_error(error: UserError) -> UserError:
+    """A stage's :class:`UserError` as the stage raised it: Ray Data appends its retry note to the
+    message, and the worker's traceback would print in its place (the command says it in one line)."""
+    if error.args and isinstance(error.args[0], str):
+        error.args = (error.args[0].split(RAY_NOTE, 1)[0], *error.args[1:])
+    return error
 
 
 def next_rows(tables: Iterator[pa.Table], rows: int) -> Iterator[pa.Table]:
