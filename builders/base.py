@@ -376,7 +376,7 @@ class ConllBuilder(datasets.GeneratorBasedBuilder):
                     f"{cause.problem}; build without the '{split_generator.name}' split "
                     f"(splits={tuple(others)})", cause.text,
                 ) from None
-            if isinstance(cause, ConllError):
+            if isinstance(cause, ConllError | SourceError):
                 raise cause from None
             raise
         if self.read_report.sentences(split_generator.name) == 0:

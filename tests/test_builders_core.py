@@ -26,7 +26,7 @@ from projner.builders.conll import (
     UnlabelledFileError,
 )
 from projner.builders.conll2003 import Conll2003
-from projner.builders.masakhaner2 import MasakhaNER2
+from projner.builders.masakhaner2 import DATE_EVIDENCE, MasakhaNER2
 from projner.builders.panx import PanX
 from projner.builders.parallel import EuroparlNER, ParallelConll
 from projner.labels import LabelMapError, LabelMapWarning
@@ -396,3 +396,17 @@ def test_a_label_map_swap_builds(fixtures, cache):
         expected = [tag if tag == "O" else f"{tag[:2]}{swap.get(tag[2:], tag[2:])}"
                     for tag in (HUB_MASAKHANER2_NAMES[i] for i in before)]
         assert [names[i] for i in after] == expected
+
+
+def test_another_collection_given_as_masakhaner2_is_named(fixtures, tmp_path, cache):
+    """PAN-X's Rahimi folders have MasakhaNER's layout but no DATE: a large split without one is refused."""
+    data = tmp_path / "masakhaner2"
+    shutil.copytree(fixtures / "masakhaner2", data)
+    train = data / "yor" / "train.txt"
+    train.write_text("".join(f"Ade{k} B-PER\nlọ O\n\n" for k in range(DATE_EVIDENCE)), encoding="utf-8")
+    with pytest.raises(SourceError, match=rf"^{re.escape(str(train))}: 200 sentences and no DATE entity"):
+        MasakhaNER2(config_name="yor", data_dir=str(data), cache_dir=cache).download_and_prepare()
+    # dropped by the label map, DATE is no evidence; one DATE entity is enough
+    build(MasakhaNER2(config_name="yor", data_dir=str(data), cache_dir=cache, label_map=["DATE=O"]))
+    train.write_text(train.read_text(encoding="utf-8") + "ọdun B-DATE\n\n", encoding="utf-8")
+    assert build(MasakhaNER2(config_name="yor", data_dir=str(data), cache_dir=cache))["train"].num_rows == 201
