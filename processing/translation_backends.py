@@ -23,6 +23,7 @@ deleted with a warning and converted again; a ready folder the user gave is neve
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
 import json
 import os
@@ -202,7 +203,8 @@ def convert(model: str, revision: str | None, resolved_revision: str | None, qua
 
     Workers that start together (``num_proc``, engine actors) take turns on a lock file, so one
     converts and the others find its result; the conversion goes to a temporary folder renamed into
-    place when complete, so an interrupted one is never taken for done. ``tokenizer`` stands in for
+    place when complete, so an interrupted one is never taken for done (and its temporary folder is
+    removed by the next call, under the lock). ``tokenizer`` stands in for
     a model that ships none (the EasyProject model). A cached conversion damaged since (no
     ``model.bin``, or one ``load_error`` fails on) is deleted with a warning and converted again;
     that check runs under the lock, so a conversion another worker has just made is kept.
@@ -213,6 +215,8 @@ def convert(model: str, revision: str | None, resolved_revision: str | None, qua
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.with_name(target.name + ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        for leftover in target.parent.glob(f"{glob.escape(target.name)}.partial-*"):
+            shutil.rmtree(leftover)  # a conversion killed midway: only the lock's holder converts
         damage = _damage(target, load_error)
         if damage is not None:
             warnings.warn(f"the cached CTranslate2 conversion {target} could not be loaded ({damage}); "

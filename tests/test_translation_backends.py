@@ -351,3 +351,15 @@ def test_translate_train_with_easyproject_on_ctranslate2(tiny_models, tmp_path, 
     assert [name.rsplit("-", 1)[-1] for name in converted] == ["int8"]
     assert cli_main(command) == 0
     assert json.loads((tmp_path / "report.json").read_text())["cached_steps"] == list(report["timings"])
+
+
+def test_a_conversion_killed_midway_leaves_nothing_behind_after_the_next_run(tiny_models, tmp_path):
+    """Its temporary folder is never taken for a conversion, and the next call removes it."""
+    model = str(tiny_models["translator"])
+    before, converted = converted_once(model, tmp_path)
+    leftover = converted.with_name(converted.name + ".partial-99999")
+    shutil.copytree(converted, leftover)
+    (leftover / "model.bin").write_bytes(b"cut")
+    after = translate(model, SAMPLE_TEXT[:3], tmp_path, backend="ctranslate2", compute_type="float32")
+    assert as_tuples(after) == as_tuples(before)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [converted.name]
