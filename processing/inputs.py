@@ -160,11 +160,6 @@ def _is_string(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
 
-def _is_null(kind: pa.DataType) -> bool:
-    """The value type of list columns whose lists are all empty."""
-    return pa.types.is_null(kind)
-
-
 @dataclass(frozen=True)
 class _Rows:
     """Where a check of :func:`check_rows` failed, said the way every error says it."""
@@ -213,7 +208,7 @@ class _Rows:
     def check_tags(self, dataset: datasets.Dataset, tags: pa.Array, name: str) -> None:
         """IOB2 strings, or ids of the column's ``ClassLabel`` (plain integers name no tags)."""
         kind, flat = tags.type.value_type, pc.list_flatten(tags)
-        if _is_null(kind):
+        if pa.types.is_null(kind):  # every list empty
             return
         if pa.types.is_integer(kind):
             if not is_class_label(dataset, name):
@@ -236,9 +231,9 @@ class _Rows:
     def check_links(self, links: pa.Array, n_source: pa.Array, n_target: pa.Array) -> None:
         """``[source, target]`` word indices inside each pair."""
         name, kind = "alignments", links.type.value_type
-        if _is_null(kind):
+        if pa.types.is_null(kind):  # every list empty
             return
-        if not _is_list(kind) or not (pa.types.is_integer(kind.value_type) or _is_null(kind.value_type)):
+        if not _is_list(kind) or not (pa.types.is_integer(kind.value_type) or pa.types.is_null(kind.value_type)):
             raise TypeError(f"{self.where}: {self.names[name]} must hold [source, target] word-index pairs per row, "
                             f"found {links.type} (row 0: {links[0].as_py()!r:.80})")
         pairs, parents = pc.list_flatten(links), pc.list_parent_indices(links)

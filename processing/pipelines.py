@@ -374,19 +374,19 @@ def _result(outputs: dict[str, tuple[datasets.Dataset, dict[str, Any], Provenanc
 
 
 def pair_inputs(pairs: datasets.Dataset | datasets.DatasetDict, split: str | None,
-                columns: PairColumns = PairColumns()) -> dict[str, datasets.Dataset]:
-    """Per split, the columns :func:`project_parallel` reads under projner's names, every row of every
-    split checked (:func:`check_pair_rows`) before the first pair is aligned."""
+                columns: PairColumns = PairColumns()) -> dict[str, tuple[datasets.Dataset, datasets.Dataset]]:
+    """Per split, the given dataset and the columns :func:`project_parallel` reads under projner's
+    names, every row of every split checked (:func:`check_pair_rows`) before the first pair is aligned."""
     _check_columns_type(columns, PairColumns, "project_parallel")
     mapping = {"id": columns.id, "src_tokens": columns.src_tokens, "src_tags": columns.src_tags,
                "tgt_tokens": columns.tgt_tokens, "tgt_tags": columns.tgt_tags, "alignments": columns.alignments}
-    mapped = {}
-    for name, dataset in named_splits(pairs, split).items():
+    inputs = {}
+    for name, given in named_splits(pairs, split).items():
         where = f"project-parallel, split {name!r}"
-        mapped[name] = mapped_columns(dataset, mapping, required=("src_tokens", "src_tags", "tgt_tokens"),
-                                      where=where)
-        check_pair_rows(mapped[name], mapping, where)
-    return mapped
+        ds = mapped_columns(given, mapping, required=("src_tokens", "src_tags", "tgt_tokens"), where=where)
+        check_pair_rows(ds, mapping, where)
+        inputs[name] = (given, ds)
+    return inputs
 
 
 def project_parallel(
@@ -423,12 +423,10 @@ def project_parallel(
         if lang:
             get_language(lang)  # an unknown code fails now, not after the alignment
     parsed = LabelMap.parse(label_map)
-    given = named_splits(pairs, split)
-    mapped = pair_inputs(pairs, split, columns)
     outputs = {
-        name: _project_parallel_split(name, ds, given[name], source_lang, target_lang, projection, aligner, parsed,
+        name: _project_parallel_split(name, ds, given, source_lang, target_lang, projection, aligner, parsed,
                                       retype_dropped, name_evidence, span_completion, run, origin)
-        for name, ds in mapped.items()
+        for name, (given, ds) in pair_inputs(pairs, split, columns).items()
     }
     target = origin.report.get("target", "the target side")
     return _result(outputs, keep_dropped=True, gold=origin.gold or f"the tags of {target}",

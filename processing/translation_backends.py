@@ -204,10 +204,10 @@ def convert(model: str, revision: str | None, resolved_revision: str | None, qua
     Workers that start together (``num_proc``, engine actors) take turns on a lock file, so one
     converts and the others find its result; the conversion goes to a temporary folder renamed into
     place when complete, so an interrupted one is never taken for done (and its temporary folder is
-    removed by the next call, under the lock). ``tokenizer`` stands in for
-    a model that ships none (the EasyProject model). A cached conversion damaged since (no
-    ``model.bin``, or one ``load_error`` fails on) is deleted with a warning and converted again;
-    that check runs under the lock, so a conversion another worker has just made is kept.
+    removed by the next call, under the lock). ``tokenizer`` stands in for a model that ships none
+    (the EasyProject model). A cached conversion damaged since (no ``model.bin``, or one
+    ``load_error`` fails on) is deleted with a warning and converted again; that check runs under
+    the lock, so a conversion another worker has just made is kept.
     """
     if is_ctranslate2_folder(model):
         return Path(model)
@@ -337,4 +337,3 @@ class CTranslate2Generator:
         results = self.translator.translate_batch(
             source, [[self.target_code]] * len(source), max_input_length=0, return_end_token=True, **self.options)
         return [[self.ids[token] for token in result.hypotheses[0]] for result in results]
-

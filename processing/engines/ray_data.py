@@ -63,7 +63,6 @@ def run_stage(table: pa.Table, stage: Any, features: datasets.Features | None = 
     return table
 
 
-
 REACH_SECONDS = 5.0
 """How long a cluster's head gets to answer before the run stops (Ray itself retries for minutes)."""
 
@@ -81,6 +80,7 @@ def reachable(address: str) -> None:
     except OSError as err:
         raise ConnectionError(f"Ray address {address!r}: nothing answers there ({err.strerror or err}); "
                               "is the cluster started (ray start --head)?") from None
+
 
 class StageWorker:
     """An actor of a model stage's pool: holds its own copy of the stage (models are never pickled,

@@ -22,8 +22,9 @@ SCORES_FILE = "scores.json"
 PREDICTIONS_FILE = "predictions.txt"
 CRF_MODEL_FILE = "model.crfsuite"
 TRANSFORMER_MODEL_DIR = "model"
-OUTPUT_NAMES = re.compile(r"scores\.json|predictions\.txt|model\.crfsuite|model")
+OUTPUT_FILES = (SCORES_FILE, PREDICTIONS_FILE, CRF_MODEL_FILE, TRANSFORMER_MODEL_DIR)
 """What a run writes into its output folder (and so replaces on a rerun)."""
+OUTPUT_NAMES = re.compile("|".join(map(re.escape, OUTPUT_FILES)))
 
 
 def is_train_folder(folder: Path) -> bool:
@@ -88,7 +89,7 @@ def _clear_previous_run(output: Path) -> None:
     """An earlier run's files, so that none outlives it (its predictions beside a run without gold,
     its CRF model beside a transformer); ``scores.json`` goes first, so that a crash in between
     leaves a folder no longer marked finished."""
-    for name in (SCORES_FILE, PREDICTIONS_FILE, CRF_MODEL_FILE, TRANSFORMER_MODEL_DIR):
+    for name in OUTPUT_FILES:
         path = output / name
         if path.is_dir():
             shutil.rmtree(path)
