@@ -10,6 +10,7 @@ run's report is written last and says ``"complete": true`` (:func:`write_report`
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import re
@@ -129,8 +130,10 @@ def staged_folder(path: str | os.PathLike) -> Iterator[Path]:
     (``path`` must not exist yet), removed when it fails."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f"{TEMPORARY_PREFIX}{path.name}.*"):  # a killed run's, for this path
-        shutil.rmtree(stale, ignore_errors=True)
+    own = re.compile(re.escape(f"{TEMPORARY_PREFIX}{path.name}.") + r"[^.]+")  # mkdtemp's suffix has no dot
+    for stale in path.parent.glob(f"{glob.escape(TEMPORARY_PREFIX + path.name)}.*"):
+        if own.fullmatch(stale.name):  # a killed run's, for this path (not for a sibling named path.name.x)
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(dir=path.parent, prefix=f"{TEMPORARY_PREFIX}{path.name}."))
     try:
         yield staging

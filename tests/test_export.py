@@ -28,7 +28,7 @@ from projner.dataset_cards.provenance import (
 )
 from projner.dataset_cards.sources import known_source
 from projner.labels import CONLL2003_LABELS, MASAKHANER2_LABELS, PANX_LABELS
-from projner.outputs import InterruptedRunWarning
+from projner.outputs import InterruptedRunWarning, staged_folder
 
 datasets.disable_progress_bars()
 
@@ -357,3 +357,13 @@ def test_published_files_are_readable_by_others_as_the_umask_allows(tmp_path):
         os.umask(mask)
     for path in (folder, folder / "README.md", folder / "de" / "provenance.json"):
         assert path.stat().st_mode & 0o044 == 0o044, path
+
+
+def test_staging_clears_its_own_killed_leftovers_and_no_siblings(tmp_path):
+    """A killed export's staging folder for this path goes; a running export's for ``out.x`` stays."""
+    own, sibling = tmp_path / ".projner-tmp-out.k1ll3d_x", tmp_path / ".projner-tmp-out.x.abcd1234"
+    own.mkdir()
+    sibling.mkdir()
+    with staged_folder(tmp_path / "out") as staging:
+        (staging / "data.txt").write_text("x", encoding="utf-8")
+    assert not own.exists() and sibling.is_dir() and (tmp_path / "out" / "data.txt").is_file()
