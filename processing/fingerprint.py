@@ -54,3 +54,16 @@ def stage_fingerprint(
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+
+def typed_fingerprint(fingerprint: str, features: Any) -> str:
+    """``fingerprint`` told apart by the output's declared ``datasets.Features`` (unchanged for None).
+
+    A ``*_dataset`` helper's cache written before its stage declared features can hold a
+    ``list<null>`` column (the lists of every batch were empty), which ``datasets`` refuses to load
+    under the declared types ("Type mismatch"); under this fingerprint that file is not looked up.
+    """
+    if features is None:
+        return fingerprint
+    payload = json.dumps({"fingerprint": fingerprint, "features": features.to_dict()}, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]

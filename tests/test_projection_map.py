@@ -3,6 +3,7 @@
 import datasets
 import pytest
 
+from projner.processing.fingerprint import typed_fingerprint
 from projner.processing.project.pair import ProjectionConfig
 from projner.processing.stages.transfer import Project, ProjectColumns, project_dataset
 
@@ -136,4 +137,5 @@ def test_fingerprint_follows_the_config():
     assert base.fingerprint("x") != Project(ProjectionConfig(solver="greedy")).fingerprint("x")
     assert base.fingerprint("x") != base.fingerprint("y")
     ds = datasets.Dataset.from_dict(ROWS)
-    assert project_dataset(ds)._fingerprint == base.fingerprint(ds._fingerprint)
+    assert project_dataset(ds)._fingerprint == typed_fingerprint(base.fingerprint(ds._fingerprint),
+                                                                base.features(ds.features))

@@ -56,6 +56,19 @@ def test_the_map_adapter_keeps_its_types_when_the_first_batch_has_no_entity():
     assert helper.to_dict() == direct.to_dict()
 
 
+def test_a_helper_cache_written_before_the_stage_declared_features_is_not_loaded(tmp_path: Path):
+    """Such a file types a column holding only empty lists ``list<null>``, which ``datasets`` would
+    refuse to load under the declared features ("Type mismatch")."""
+    pairs(entity_from=6).save_to_disk(tmp_path / "pairs")
+    on_disk = datasets.load_from_disk(tmp_path / "pairs")  # so that maps are cached in files
+    project = Project(ProjectionConfig())
+    old = on_disk.map(project, batched=True, with_indices=True, new_fingerprint=project.fingerprint(on_disk._fingerprint))
+    assert "null" in str(old.features["tgt_entities"])
+    helper = project_dataset(on_disk, project)
+    assert helper.features == project.features(on_disk.features)
+    assert helper["tgt_entities"] == [[]] * 6
+
+
 def test_a_batched_model_stage_whose_first_batch_has_no_link_runs_on_the_step_runner(tiny_aligner: Path,
                                                                                      tmp_path: Path):
     """Align in batches of 2: its first batch has an empty side in every pair (no links)."""

@@ -17,7 +17,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.fingerprint import stage_fingerprint, typed_fingerprint
 
 if TYPE_CHECKING:
     import datasets
@@ -99,9 +99,10 @@ def map_whole_corpus(dataset: Any, stage: Any, **map_kwargs: Any) -> Any:
     missing input or an existing output is an error naming the stage and the column."""
     check_columns(stage, dataset.column_names)
     stage = replace(stage, rows=len(dataset))
-    map_kwargs.setdefault("features", stage_features(stage, dataset.features))
+    features = map_kwargs.setdefault("features", stage_features(stage, dataset.features))
     return dataset.map(stage, batched=True, batch_size=max(1, len(dataset)),
-                       new_fingerprint=stage.fingerprint(dataset._fingerprint), **map_kwargs)
+                       new_fingerprint=typed_fingerprint(stage.fingerprint(dataset._fingerprint), features),
+                       **map_kwargs)
 
 
 class ConfigStage:

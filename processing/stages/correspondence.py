@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from projner.processing.align.backends import make_aligner, uses_encoder
 from projner.processing.align.base import WordAligner
-from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.fingerprint import stage_fingerprint, typed_fingerprint
 from projner.processing.runtime import model_revision, pick_device
 from projner.processing.stages.base import ConfigStage
 
@@ -144,12 +144,13 @@ def align_dataset(dataset: Any, align: Align, *, batch_size: int = 1000, num_pro
 
     ``num_proc`` > 1 starts that many workers (one per GPU with a CUDA device) by ``spawn``.
     """
+    features = align.features(dataset.features)
     kwargs = {
         "batched": True,
         "batch_size": batch_size,
         "with_rank": True,
-        "features": align.features(dataset.features),
-        "new_fingerprint": align.fingerprint(dataset._fingerprint),
+        "features": features,
+        "new_fingerprint": typed_fingerprint(align.fingerprint(dataset._fingerprint), features),
         "desc": f"Aligning ({align.backend})",
     }
     if num_proc is None or num_proc <= 1:

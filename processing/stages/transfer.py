@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from projner.labels import outside_label_ids
-from projner.processing.fingerprint import stage_fingerprint
+from projner.processing.fingerprint import stage_fingerprint, typed_fingerprint
 from projner.processing.project.link_index import LinkRangeError
 from projner.processing.project.pair import (
     REASONS,
@@ -273,6 +273,7 @@ def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: An
         names = getattr(feature, "names", None)
         if names:
             project = replace(project, label_names=tuple(names))
-    map_kwargs.setdefault("features", project.features(dataset.features))
+    features = map_kwargs.setdefault("features", project.features(dataset.features))
     return dataset.map(project, batched=True, with_indices=True,
-                       new_fingerprint=project.fingerprint(dataset._fingerprint), **map_kwargs)
+                       new_fingerprint=typed_fingerprint(project.fingerprint(dataset._fingerprint), features),
+                       **map_kwargs)
