@@ -3,6 +3,7 @@ import pytest
 from projner.processing.align.links import (
     PharaohError,
     format_pharaoh,
+    grow,
     grow_diag_final_and,
     invert,
     parse_pharaoh,
@@ -32,6 +33,9 @@ def test_symmetrisations():
     # (2,2) and (2,1) are diagonal/adjacent neighbours of (1,1) with an unaligned word: grown;
     # (3,3) and (4,4) join in the final-and step, both words being unaligned.
     assert grow_diag_final_and(fwd, rev) == [(0, 0), (1, 1), (2, 1), (2, 2), (3, 3), (4, 4)]
+    # grow takes (2,1), beside (1,1) in its column, then (2,2) beside (2,1) in its row; (3,3) and
+    # (4,4) touch no aligned point (gdfa's final-and step takes them).
+    assert symmetrize(fwd, rev, "grow") == grow(fwd, rev) == [(0, 0), (1, 1), (2, 1), (2, 2)]
     assert symmetrize(fwd, rev, "forward") == fwd
     assert invert([(0, 2)]) == [(2, 0)]
 
@@ -41,3 +45,14 @@ def test_gdfa_grows_only_into_unaligned_words():
     rev = [(0, 0), (1, 1), (0, 1)]
     # Both words of (1,0) and (0,1) are already aligned after the intersection: nothing grows.
     assert grow_diag_final_and(fwd, rev) == [(0, 0), (1, 1)]
+
+
+def test_grow_links_one_word_to_its_translation_written_as_several():
+    """German ``die Mitgliedstaaten`` (1, 2), Italian ``gli Stati membri`` (1, 2, 3): the reverse
+    direction links both Italian words to the compound, the intersection only ``membri``."""
+    fwd = [(0, 0), (1, 1), (2, 3)]
+    rev = [(0, 0), (1, 1), (2, 2), (2, 3)]
+    assert symmetrize(fwd, rev, "intersection") == [(0, 0), (1, 1), (2, 3)]
+    assert grow(fwd, rev) == [(0, 0), (1, 1), (2, 2), (2, 3)]
+    # A union link beside an aligned point whose both words are aligned already is not taken.
+    assert grow([(0, 0), (1, 1)], [(0, 0), (1, 1), (0, 1)]) == [(0, 0), (1, 1)]

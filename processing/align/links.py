@@ -22,6 +22,7 @@ class Symmetrization(str, Enum):
 
     INTERSECTION = "intersection"
     UNION = "union"
+    GROW = "grow"
     GDFA = "gdfa"
     FORWARD = "forward"
     REVERSE = "reverse"
@@ -75,12 +76,29 @@ def invert(links: Iterable[Link]) -> list[Link]:
     return sorted((j, i) for i, j in links)
 
 
-_NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+_SIDE_NEIGHBOURS = ((-1, 0), (0, -1), (1, 0), (0, 1))
+_NEIGHBOURS = _SIDE_NEIGHBOURS + ((-1, -1), (-1, 1), (1, -1), (1, 1))
 
 
 def grow_diag_final_and(forward: Iterable[Link], reverse: Iterable[Link]) -> list[Link]:
     """Koehn's grow-diag-final-and: start from the intersection, grow into the union's
     neighbours of aligned points, then add union points whose both words are still unaligned."""
+    return _grow(forward, reverse, _NEIGHBOURS, final_and=True)
+
+
+def grow(forward: Iterable[Link], reverse: Iterable[Link]) -> list[Link]:
+    """Koehn's grow: the intersection, grown into the union's links beside an aligned point in
+    the same row or column (one word of it shared), where the other word is still unaligned.
+
+    It keeps what one-to-one links miss, one word translated by several side by side (German
+    ``Mitgliedstaaten``, English ``Member States``), without grow-diag-final-and's diagonal and
+    final steps, which attach articles and prepositions.
+    """
+    return _grow(forward, reverse, _SIDE_NEIGHBOURS, final_and=False)
+
+
+def _grow(forward: Iterable[Link], reverse: Iterable[Link], neighbours: tuple[Link, ...],
+          final_and: bool) -> list[Link]:
     fwd, rev = set(forward), set(reverse)
     union = fwd | rev
     chosen = fwd & rev
@@ -96,17 +114,18 @@ def grow_diag_final_and(forward: Iterable[Link], reverse: Iterable[Link]) -> lis
     while grown:
         grown = False
         for i, j in sorted(chosen):
-            for di, dj in _NEIGHBOURS:
+            for di, dj in neighbours:
                 candidate = (i + di, j + dj)
                 if candidate in union and candidate not in chosen and (
                     candidate[0] not in src_aligned or candidate[1] not in tgt_aligned
                 ):
                     add(candidate)
                     grown = True
-    for directional in (fwd, rev):
-        for link in sorted(directional):
-            if link not in chosen and link[0] not in src_aligned and link[1] not in tgt_aligned:
-                add(link)
+    if final_and:
+        for directional in (fwd, rev):
+            for link in sorted(directional):
+                if link not in chosen and link[0] not in src_aligned and link[1] not in tgt_aligned:
+                    add(link)
     return sorted(chosen)
 
 
@@ -121,4 +140,6 @@ def symmetrize(forward: Iterable[Link], reverse: Iterable[Link], method: Symmetr
         return sorted(set(forward) & set(reverse))
     if method is Symmetrization.UNION:
         return sorted(set(forward) | set(reverse))
+    if method is Symmetrization.GROW:
+        return grow(forward, reverse)
     return grow_diag_final_and(forward, reverse)
