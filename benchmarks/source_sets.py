@@ -6,7 +6,8 @@ projected from each single source, each pair and all the others at once.
     projner report docs/source_sets/results.json --output docs/source_sets
 
 Corpora (every language labelled, sentence-parallel): Europarl-NER en/de/es/it (PER/ORG/LOC, MISC
-mapped to O) and pud-names en/ar/hi/ko/th (proper names, one ``NAME`` type). Each language pair is
+mapped to O) and pud-names en/ar/hi/ko/th (proper names, one ``NAME`` type; scored with adjacent
+names joined on both sides, as its gold defines names, like ``benchmarks/names_projection.py``). Each language pair is
 aligned once by projner's eflomal (default settings: three voted runs) on the corpus alone, and
 every source's gold entities are projected with projner's default candidate matching.
 
@@ -73,12 +74,16 @@ class Corpus:
     """As projner's provenance names it (the report groups by this)."""
     files: dict[str, str]
     label_map: tuple[str, ...]
+    adjacent_joined: bool = False
+    """Score with adjacent names of one type read as one (pud-names: its gold defines a name as a
+    maximal run of PROPN words, so it cannot hold two names side by side)."""
 
 
 CORPORA = {
     "europarl": Corpus("Europarl-NER", {lang: f"europarl-ner/{lang}-europarl.test.conll02"
                                         for lang in ("en", "de", "es", "it")}, ("MISC=O",)),
-    "pud": Corpus("pud-names", {lang: f"pud-names/{lang}.conll" for lang in ("en", "ar", "hi", "ko", "th")}, ()),
+    "pud": Corpus("pud-names", {lang: f"pud-names/{lang}.conll" for lang in ("en", "ar", "hi", "ko", "th")}, (),
+                  adjacent_joined=True),
 }
 
 Projection = list[list[ScoredSpan]]
@@ -138,9 +143,9 @@ def project_all(words, tags, runs, views: list[str]) -> dict[tuple[str, str, str
     return projections
 
 
-def f1(gold: list[list[str]], projection: Projection) -> float:
+def f1(gold: list[list[str]], projection: Projection, adjacent_joined: bool = False) -> float:
     predicted = [spans_to_tags([s.span for s in spans], len(g)) for spans, g in zip(projection, gold)]
-    return 100 * ner_scores(gold, predicted)["f1"]
+    return 100 * ner_scores(gold, predicted, adjacent_joined=adjacent_joined)["f1"]
 
 
 def combined(voters: list[Projection], sources: list[str], config: CombineConfig) -> Projection:
@@ -159,8 +164,10 @@ def source_sets(others: list[str]) -> list[tuple[str, ...]]:
 def run_corpus(data: Path, key: str, views: list[str], config: CombineConfig, cache: Path | None) -> list[dict]:
     corpus = CORPORA[key]
     print(f"\n## {corpus.name}: {', '.join(corpus.files)} (views {'+'.join(views)}; combine "
-          f"{config.describe()}; vote: majority of the voters)\n", flush=True)
+          f"{config.describe()}; vote: majority of the voters"
+          + ("; adjacent names joined, as the gold defines names" if corpus.adjacent_joined else "") + ")\n", flush=True)
     words, tags = read_corpus(data, corpus)
+    joined = corpus.adjacent_joined
     runs = aligner_runs(words, key, cache)
     projections = project_all(words, tags, runs, views)
     voter_views = [view_name(k, v) for k in range(EflomalConfig().runs) for v in views]
@@ -173,13 +180,13 @@ def run_corpus(data: Path, key: str, views: list[str], config: CombineConfig, ca
             common = {"dataset": corpus.name, "language": target, "sources": list(sources),
                       "task": "project-parallel", **{k: v for k, v in distances.items()}}
             if len(sources) == 1:
-                scores = {"single": f1(gold, projections[(sources[0], target, "intersection")]),
-                          "single-gdfa": f1(gold, projections[(sources[0], target, "gdfa")])}
+                scores = {"single": f1(gold, projections[(sources[0], target, "intersection")], joined),
+                          "single-gdfa": f1(gold, projections[(sources[0], target, "gdfa")], joined)}
             else:
                 voters = [projections[(s, target, view)] for s in sources for view in voter_views]
                 names = [s for s in sources for _ in voter_views]
-                scores = {config.method: f1(gold, combined(voters, names, config)),
-                          "vote": f1(gold, combined(voters, names, CombineConfig(method="vote")))}
+                scores = {config.method: f1(gold, combined(voters, names, config), joined),
+                          "vote": f1(gold, combined(voters, names, CombineConfig(method="vote")), joined)}
             for method, value in scores.items():
                 if method == "vote" and config.method == "vote":
                     continue

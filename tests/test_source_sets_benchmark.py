@@ -47,3 +47,13 @@ def test_mean_records_keep_every_draw():
     assert ilp["f1"] == pytest.approx(0.955)
     assert ilp["f1_draws"] == [0.95, 0.96]
     assert source_sets.mean_records([draw(0.93, 0.90, 0.95)]) == draw(0.93, 0.90, 0.95)
+
+
+def test_pud_names_is_scored_with_adjacent_names_joined_as_its_gold_defines_names():
+    from projner.processing.project.spans import ScoredSpan, Span
+
+    gold = [["B-NAME", "I-NAME", "O"]]  # one maximal run of proper names: all the gold can say
+    two_names = [[ScoredSpan(Span(0, 1, "NAME"), 1.0), ScoredSpan(Span(1, 2, "NAME"), 1.0)]]
+    assert source_sets.f1(gold, two_names) == 0.0
+    assert source_sets.f1(gold, two_names, adjacent_joined=True) == 100.0
+    assert source_sets.CORPORA["pud"].adjacent_joined and not source_sets.CORPORA["europarl"].adjacent_joined
