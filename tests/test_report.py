@@ -115,6 +115,9 @@ def test_json_reports_export_folders_and_errors(tmp_path):
     bad.write_text(json.dumps({"language": "yo", "method": "m", "dataset": "d", "f1": 55}))
     with pytest.raises(ResultsError, match="not a fraction"):
         read_results([bad])
+    bad.write_text(json.dumps({"language": "yo", "method": "m", "dataset": "d", "f1": True}))
+    with pytest.raises(ResultsError, match="F1 True is not a number"):
+        read_results([bad])
 
 
 @pytest.mark.parametrize("provenance, report, message", [

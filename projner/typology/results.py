@@ -71,6 +71,8 @@ def _code(value: str, where: str) -> str:
 
 
 def _f1(value: Any, where: str) -> float:
+    if isinstance(value, bool):  # float(True) is 1.0: a flag written where the score belongs
+        raise ResultsError(f"{where}: F1 {value!r} is not a number")
     try:
         f1 = float(value)
     except (TypeError, ValueError):
