@@ -27,9 +27,10 @@ from projner.dataset_cards.folder import (
     HubFolderError,
     read_front_matter,
     read_json,
+    read_provenance,
     write_readme,
 )
-from projner.dataset_cards.provenance import Provenance, SourceDataset, as_provenance
+from projner.dataset_cards.provenance import Provenance, SourceDataset
 from projner.dataset_cards.statistics import SplitStatistics
 from projner.errors import UserError
 from projner.labels import entity_types
@@ -661,7 +662,7 @@ def load_records(folder: Path, configs: list[dict[str, Any]],
         report_path = config_dir / REPORT_FILE
         records.append(ConfigRecord(
             name=name,
-            provenance=as_provenance(read_json(provenance_path)),
+            provenance=read_provenance(provenance_path),
             statistics={split: SplitStatistics.from_dict(s) for split, s in statistics["splits"].items()},
             report=read_json(report_path) if report_path.is_file() else None,
             columns=_column_kinds(infos.get(name, {})),

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from projner.dataset_cards.provenance import Provenance, ProvenanceError, as_provenance
 from projner.errors import UserError
 from projner.outputs import interrupted_leftovers, write_text
 
@@ -98,8 +99,17 @@ def write_readme(readme: Path, metadata: dict[str, Any], body: str) -> None:
 def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise HubFolderError(f"{path}: not valid JSON: {err}") from err
+
+
+def read_provenance(path: Path) -> Provenance:
+    """A ``provenance.json``, checked; a missing or malformed field names the file, which the
+    record itself cannot (the same message would otherwise fit any config of any folder)."""
+    try:
+        return as_provenance(read_json(path))
+    except ProvenanceError as err:
+        raise ProvenanceError(f"{path}: {err}") from err
 
 
 def _paths(entry: dict[str, Any]) -> list[str]:

@@ -62,6 +62,8 @@ class ProvenanceError(UserError):
 
 
 def _require(data: Mapping[str, Any], key: str, where: str) -> Any:
+    if not isinstance(data, Mapping):  # a JSON string or list where an object belongs
+        raise ProvenanceError(f"{where} must be a mapping, got {type(data).__name__}")
     if key not in data or data[key] is None or data[key] == "":
         raise ProvenanceError(f"{where}: missing {key!r} (have: {', '.join(sorted(data)) or 'nothing'})")
     return data[key]
@@ -134,10 +136,11 @@ class Component:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], where: str) -> Component:
+        name = str(_require(data, "name", where))
         params = data.get("params") or {}
         if not isinstance(params, Mapping):
             raise ProvenanceError(f"{where}.params must be a mapping, got {type(params).__name__}")
-        return cls(name=str(_require(data, "name", where)), params=dict(params))
+        return cls(name=name, params=dict(params))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -194,6 +194,7 @@ def source_views(source: SourcePairs, runs: int, aligner: AlignConfig | None = N
         raise ValueError(f"views are eflomal runs: they need the eflomal aligner, not {aligner.backend!r}")
     if runs < 1:
         raise ValueError(f"views: at least one eflomal run, got {runs}")
+    _check_view_options(aligner.options)
     options = {k: v for k, v in aligner.options.items() if k != "symmetrization"} | {"runs": runs}
     backend = make_aligner("eflomal", **options)
     assert isinstance(backend, EflomalAligner)
@@ -208,6 +209,22 @@ def source_views(source: SourcePairs, runs: int, aligner: AlignConfig | None = N
                 columns.alignments, [[list(link) for link in sentence] for sentence in per_sentence])
     return [replace(source, name=f"{source.name}/{view}", pairs=datasets.DatasetDict(splits))
             for view, splits in by_view.items()]
+
+
+def _check_view_options(options: Mapping[str, Any]) -> None:
+    """Refuse the eflomal options that views set themselves (a run count, a symmetrisation): else
+    ``--symmetrization grow --views 3`` runs intersection and gdfa without a word."""
+    from projner.processing.align.statistical import (
+        DEFAULT_SYMMETRIZATION,
+        VIEW_SYMMETRIZATIONS,
+    )
+
+    ignored = [f"{key}={value!r}" for key, value in options.items()
+               if key == "runs" or (key == "symmetrization" and value != DEFAULT_SYMMETRIZATION)]
+    if ignored:
+        raise ValueError(f"views are eflomal runs (their number given by views) each symmetrised both ways "
+                         f"({', '.join(VIEW_SYMMETRIZATIONS)}): the aligner's {', '.join(ignored)} would be "
+                         "ignored; leave it out")
 
 
 def _check_kind(sources: Sequence[Any], kind: type) -> None:

@@ -115,3 +115,6 @@ def test_cli_errors_name_the_problem(tmp_path: Path, capsys: pytest.CaptureFixtu
     bad.write_text("0-0\n0-x\n", encoding="utf-8")
     assert main(["aer", "--gold", str(gold), "--pred", str(bad)]) == 2
     assert f"{bad}, line 2: not a Pharaoh link" in capsys.readouterr().err
+    bad.write_text("0-0\n1-\u00b2\n", encoding="utf-8")  # str.isdigit accepts a superscript two
+    assert main(["aer", "--gold", str(gold), "--pred", str(bad)]) == 2
+    assert f"{bad}, line 2: not a Pharaoh link: '1-\u00b2'" in capsys.readouterr().err

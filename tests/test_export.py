@@ -320,6 +320,24 @@ def test_export_command_converts_saved_dataset_and_regenerates_card(tmp_path, ca
     assert _load(tmp_path / "eval", "it", tmp_path)["test"]["dropped_reason"] == ["", "", ""]
 
 
+@pytest.mark.parametrize("content, message", [
+    ('{"task": "project-parallel"}', "provenance: missing 'source_dataset'"),
+    ('{"task": "project-parallel", "source_dataset": "x"}', "provenance.source_dataset must be a mapping"),
+    (None, "not valid JSON"),
+])
+def test_a_bad_provenance_file_is_named_in_one_line(tmp_path, capsys, content, message):
+    saved = tmp_path / "run"
+    datasets.DatasetDict({"test": _dataset(_parallel_rows())}).save_to_disk(str(saved))
+    path = saved / "provenance.json"
+    if content is None:
+        path.write_bytes(b"\xff{}")
+    else:
+        path.write_text(content)
+    assert main(["export", str(saved), "--output", str(tmp_path / "hub")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"projner export: error: {path}: ") and message in err and err.count("\n") == 1
+
+
 # --- a killed run (SIGKILL, a scheduler's SIGTERM, power loss: no `finally` runs) -----------------
 
 

@@ -19,7 +19,8 @@ def test_pharaoh_parse_zero_and_one_indexed_with_possible_links():
     assert format_pharaoh([(2, 1), (0, 0)], possible=[(1, 2)]) == "0-0 2-1 1p2"
 
 
-@pytest.mark.parametrize("bad,message", [("0-x", "not a Pharaoh link"), ("0-1", "link .0-1. has index 0")])
+@pytest.mark.parametrize("bad,message", [("0-x", "not a Pharaoh link"), ("0-1", "link .0-1. has index 0"),
+                                         ("1-\u00b2", "not a Pharaoh link"), ("\u0661-2", "not a Pharaoh link")])
 def test_pharaoh_errors_name_the_place(bad, message):
     with pytest.raises(PharaohError, match=f"f.txt, line 3: {message}"):
         parse_pharaoh(bad, one_indexed=bad == "0-1", where="f.txt, line 3: ")

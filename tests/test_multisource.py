@@ -289,7 +289,10 @@ def test_views_need_eflomal_and_unaligned_sources(tmp_path):
     aligned = pairs.add_column("alignments", [[[0, 0]]] * len(pairs))
     with pytest.raises(ValueError, match="given alignments"):
         source_views(SourcePairs("en", aligned), 2)
-    views = source_views(SourcePairs("en", pairs, "en"), 1)
+    for options, ignored in (({"symmetrization": "grow"}, "symmetrization='grow'"), ({"runs": 5}, "runs=5")):
+        with pytest.raises(ValueError, match=f"the aligner's {ignored} would be ignored"):
+            source_views(SourcePairs("en", pairs), 2, AlignConfig("eflomal", options))
+    views = source_views(SourcePairs("en", pairs, "en"), 1, AlignConfig("eflomal", {"symmetrization": "intersection"}))
     assert [v.name for v in views] == ["en/run0/intersection", "en/run0/gdfa"]
     assert all(v.lang == "en" and "alignments" in v.pairs["train"].column_names for v in views)
 

@@ -115,6 +115,40 @@ def test_json_reports_export_folders_and_errors(tmp_path):
     bad.write_text(json.dumps({"language": "yo", "method": "m", "dataset": "d", "f1": 55}))
     with pytest.raises(ResultsError, match="not a fraction"):
         read_results([bad])
+    bad.write_text(json.dumps({"language": "yo", "method": "m", "dataset": "d", "f1": True}))
+    with pytest.raises(ResultsError, match="F1 True is not a number"):
+        read_results([bad])
+
+
+@pytest.mark.parametrize("provenance, report, message", [
+    ({"task": "translate-test"}, {"scores": {"f1": 0.5}}, "provenance.json: provenance: missing 'source_dataset'"),
+    ({"task": "translate-test", "source_dataset": {"name": "a", "license": "mit"}, "method": "m"},
+     {"scores": {"f1": 0.5}}, "provenance.json: provenance.method must be a mapping"),
+    (None, [1], "report.json: expected a JSON object, got list"),
+    (None, {"scores": [0.5]}, "report.json: scores must be an object with f1"),
+    (None, {"scores": {"f1": 0.5}, "baseline": {"name": "b"}}, "report.json: baseline scores must be an object"),
+    ("not UTF-8", {"scores": {"f1": 0.5}}, "provenance.json: not valid JSON"),
+])
+def test_malformed_export_folders_and_records_name_their_file(tmp_path, provenance, report, message):
+    good = {"task": "project-parallel", "source_dataset": {"name": "a", "license": "mit"}, "source_language": "en",
+            "target_language": "hau", "method": {"name": "m"}, "aligner": {"name": "a"},
+            "labels": ["O", "B-PER", "I-PER"]}
+    folder = tmp_path / "hub" / "ha"
+    folder.mkdir(parents=True)
+    if provenance == "not UTF-8":
+        (folder / "provenance.json").write_bytes(b"\xff{}")
+    else:
+        (folder / "provenance.json").write_text(json.dumps(provenance or good))
+    (folder / "report.json").write_text(json.dumps(report))
+    with pytest.raises(ResultsError if "report.json" in message else ValueError, match=message):
+        read_results([tmp_path / "hub"])
+    record = tmp_path / "records.json"
+    record.write_text(json.dumps([{"provenance": {"task": "translate-test"}, "scores": {"f1": 0.5}}]))
+    with pytest.raises(ResultsError, match=r"records.json, record 0: provenance: missing 'source_dataset'"):
+        read_results([record])
+    record.write_bytes(b"\xff[]")
+    with pytest.raises(ResultsError, match=r"records.json: not valid JSON"):
+        read_results([record])
 
 
 def test_report_command_on_the_paper_results(reference, tmp_path, capsys):

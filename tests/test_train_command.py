@@ -85,10 +85,14 @@ def test_gold_from_the_masakhaner2_builder(files, fixtures, tmp_path):
     (["--train", "{train}", "--label-map", "B-DATE=O"], "name entity types"),
     (["--train", "{root}/empty.conll"], "empty.conll: no sentences"),
     (["--train", "{train}", "--eval-conll", "{root}/empty.conll"], "empty.conll: no sentences"),
+    (["--train", "{root}/all_o.conll"], "all_o.conll: no entities in 2 sentences: a tagger trained on them"),
+    (["--train", "{train}", *(a for t in ("PER", "LOC", "ORG", "DATE") for a in ("--label-map", f"{t}=O"))],
+     "no entities in 150 sentences after the label map"),
 ])
 def test_bad_input_is_an_error_naming_it(files, tmp_path, capsys, arguments, message):
     (files["root"] / "bad.conll").write_text("Kano B-LOC\nya PER\n\n", encoding="utf-8")
     (files["root"] / "empty.conll").write_text("", encoding="utf-8")
+    (files["root"] / "all_o.conll").write_text("Kano O\nya O\n\nna O\n", encoding="utf-8")
     arguments = [a.format(root=files["root"], train=files["train"]) for a in arguments]
     assert main(["train", *arguments, "--output", str(tmp_path / "out")]) == 2
     assert message in capsys.readouterr().err

@@ -48,13 +48,18 @@ def parse_pharaoh(line: str, *, one_indexed: bool = False, where: str = "") -> P
     for item in line.split():
         sep = "p" if "p" in item else "-"
         left, _, right = item.partition(sep)
-        if not (left.isdigit() and right.isdigit()):
+        if not (_is_index(left) and _is_index(right)):
             raise PharaohError(f"{where}not a Pharaoh link: {item!r} (expected i-j or ipj)")
         i, j = int(left) - offset, int(right) - offset
         if i < 0 or j < 0:
             raise PharaohError(f"{where}link {item!r} has index 0 in a 1-indexed file")
         (possible if sep == "p" else sure).append((i, j))
     return PharaohLine(sorted(set(sure)), sorted(set(possible) - set(sure)))
+
+
+def _is_index(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts '²', which ``int`` then refuses unnamed."""
+    return text.isascii() and text.isdigit()
 
 
 def format_pharaoh(links: Iterable[Sequence[int]], *, possible: Iterable[Sequence[int]] = ()) -> str:

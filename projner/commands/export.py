@@ -57,8 +57,8 @@ def _is_saved_dataset(folder: Path) -> bool:
 def run(args: argparse.Namespace) -> int:
     from projner.dataset_cards.card import write_card
     from projner.dataset_cards.export import default_config_name, export_hub_folder
-    from projner.dataset_cards.folder import HubFolderError, read_json
-    from projner.dataset_cards.provenance import ProvenanceError, as_provenance
+    from projner.dataset_cards.folder import HubFolderError, read_json, read_provenance
+    from projner.dataset_cards.provenance import ProvenanceError
     from projner.outputs import recover_interrupted
 
     folder: Path = args.dir
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                     f"{provenance_path}: missing; a corpus is published with its provenance "
                     "(see docs/publishing.md for the fields), pass --provenance FILE"
                 )
-            provenance = as_provenance(read_json(provenance_path))
+            provenance = read_provenance(provenance_path)
             report_path = args.report or folder / "report.json"
             if args.report is not None and not report_path.is_file():
                 raise HubFolderError(f"{report_path}: no such report file")

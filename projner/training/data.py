@@ -168,13 +168,19 @@ def _nonempty(sentences: list[TaggedSentence],
 def load_many(
     sources: Iterable[str | os.PathLike], **options
 ) -> tuple[list[TaggedSentence], list[LoadReport]]:
-    """Several sources in order (a mix of languages), with every source's reports."""
+    """Several sources in order (a mix of languages), with every source's reports. Training data:
+    sources without a single entity (after the label map) are an error, since a tagger trained on
+    them tags every word O, and a transformer would take hours to learn that."""
     sentences: list[TaggedSentence] = []
     reports: list[LoadReport] = []
     for source in sources:
         part, part_reports = load_sentences(source, **options)
         sentences.extend(part)
         reports.extend(part_reports)
+    if sentences and label_list(sentences) == ("O",):
+        raise DataError(f"{', '.join(r.source for r in reports)}: no entities in {len(sentences)} sentences"
+                        f"{' after the label map' if options.get('label_map') else ''}: a tagger trained on "
+                        "them would tag every word O")
     return sentences, reports
 
 

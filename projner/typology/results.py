@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from projner.dataset_cards.provenance import as_provenance
+from projner.dataset_cards.folder import read_json, read_provenance
+from projner.dataset_cards.provenance import ProvenanceError, as_provenance
 from projner.dataset_cards.sources import KNOWN_SOURCES
 from projner.errors import UserError
 from projner.languages import LanguageError, get_language
@@ -70,6 +71,8 @@ def _code(value: str, where: str) -> str:
 
 
 def _f1(value: Any, where: str) -> float:
+    if isinstance(value, bool):  # float(True) is 1.0: a flag written where the score belongs
+        raise ResultsError(f"{where}: F1 {value!r} is not a number")
     try:
         f1 = float(value)
     except (TypeError, ValueError):
@@ -117,7 +120,10 @@ def _provenance_method(provenance: Mapping[str, Any]) -> str:
 
 def _from_report(record: Mapping[str, Any], where: str, file: str) -> list[Result]:
     """A run report with provenance: its score and the baseline beside it."""
-    prov = as_provenance(record["provenance"])
+    try:
+        prov = as_provenance(record["provenance"])
+    except ProvenanceError as err:  # the record's own message cannot say which file or record
+        raise ResultsError(f"{where}: {err}") from None
     scores = record.get("scores")
     if not scores:
         return []
@@ -127,13 +133,23 @@ def _from_report(record: Mapping[str, Any], where: str, file: str) -> list[Resul
     common = {"dataset": prov.source_dataset.title, "language": _code(prov.target_language, where),
               "origin": "projner", "file": file}
     results = [Result(method=_provenance_method(record["provenance"]), task=prov.task,
-                      f1=_f1(scores.get("f1"), where), **common)]
+                      f1=_f1(_scores_f1(scores, f"{where}: scores"), where), **common)]
     baseline = record.get("baseline")
     if baseline:
+        if not isinstance(baseline, Mapping):
+            raise ResultsError(f"{where}: baseline must be {{'name': ..., 'scores': {{'f1': ...}}}}")
         name = str(baseline.get("name", "baseline"))
-        results.append(Result(method=name, task=name, f1=_f1(baseline["scores"].get("f1"), where),
+        results.append(Result(method=name, task=name,
+                              f1=_f1(_scores_f1(baseline.get("scores"), f"{where}: baseline scores"), where),
                               **common))
     return results
+
+
+def _scores_f1(scores: Any, where: str) -> Any:
+    """The ``f1`` of a report's scores object; anything else in its place is an error naming it."""
+    if not isinstance(scores, Mapping):
+        raise ResultsError(f"{where} must be an object with f1, got {json.dumps(scores)[:40]}")
+    return scores.get("f1")
 
 
 def _from_record(record: Any, where: str, file: str) -> list[Result]:
@@ -166,7 +182,7 @@ def _from_record(record: Any, where: str, file: str) -> list[Result]:
 def read_json_results(path: Path) -> list[Result]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ResultsError(f"{path}: not valid JSON: {err}") from None
     records = data if isinstance(data, list) else [data]
     results = []
@@ -181,8 +197,10 @@ def read_export_folder(folder: Path) -> list[Result]:
         report_path = provenance_path.with_name("report.json")
         if not report_path.is_file():
             continue
-        report = json.loads(report_path.read_text(encoding="utf-8"))
-        provenance = json.loads(provenance_path.read_text(encoding="utf-8"))
+        report = read_json(report_path)
+        if not isinstance(report, Mapping):
+            raise ResultsError(f"{report_path}: expected a JSON object, got {type(report).__name__}")
+        provenance = read_provenance(provenance_path)
         results += _from_report({**report, "provenance": provenance}, str(report_path), str(report_path))
     return results
 
