@@ -253,6 +253,17 @@ def test_report_output_folder_rules_and_inputs_without_results(tmp_path, capsys)
     assert "a translate-test run report (--report)" in capsys.readouterr().err
 
 
+def test_methods_on_no_dataset_stop_the_report_before_its_folder_is_made(tmp_path, capsys):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(
+        [{"language": code, "method": "m", "dataset": "d", "f1": f1} for code, f1 in (("yo", 0.5), ("ha", 0.6))]
+        + [{"dataset": "d", "language": "it", "sources": ["es"], "method": "single", "f1": 0.9}]))
+    out = tmp_path / "out"
+    assert main(["report", str(results), "--output", str(out), "--methods", "nope"]) == 2
+    assert "none of --methods is on d; available: m" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def _fail_midway(*args, **kwargs):
     raise OSError(28, "No space left on device")
 
