@@ -264,6 +264,16 @@ def test_methods_on_no_dataset_stop_the_report_before_its_folder_is_made(tmp_pat
     assert not out.exists()
 
 
+def test_an_unknown_source_language_is_a_usage_error_naming_the_option(tmp_path, capsys):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{"language": "yo", "method": "m", "dataset": "d", "f1": 0.5}]))
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", str(results), "--output", str(tmp_path / "out"), "--source", "en", "zz"])
+    assert exit_.value.code == 2
+    assert "argument --source: unknown language code 'zz'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def _fail_midway(*args, **kwargs):
     raise OSError(28, "No space left on device")
 

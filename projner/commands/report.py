@@ -15,6 +15,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from projner.commands.checks import language_code
 from projner.errors import UserError
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true",
                         help="write into an --output folder that is not an earlier report's (a file there "
                         "with the name of one the report writes still stops it: it is never replaced)")
-    parser.add_argument("--source", nargs="+", default=["en"],
+    parser.add_argument("--source", nargs="+", default=["en"], type=language_code,
                         help="source language(s) the transfer started from (default: en)")
     parser.add_argument("--methods", nargs="+",
                         help="methods to plot (default: model transfer and the three best others)")
