@@ -88,6 +88,8 @@ def test_gold_from_the_masakhaner2_builder(files, fixtures, tmp_path):
     (["--train", "{root}/all_o.conll"], "all_o.conll: no entities in 2 sentences: a tagger trained on them"),
     (["--train", "{train}", *(a for t in ("PER", "LOC", "ORG", "DATE") for a in ("--label-map", f"{t}=O"))],
      "no entities in 150 sentences after the label map"),
+    (["--train", "{train}", "--eval-conll", "{root}/all_o.conll"],
+     "all_o.conll: no entities in 2 sentences: F1 is undefined on a gold split without entities"),
 ])
 def test_bad_input_is_an_error_naming_it(files, tmp_path, capsys, arguments, message):
     (files["root"] / "bad.conll").write_text("Kano B-LOC\nya PER\n\n", encoding="utf-8")

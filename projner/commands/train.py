@@ -81,7 +81,8 @@ def _backend(args: argparse.Namespace):
 
 
 def _gold(args: argparse.Namespace, label_map):
-    from projner.training.data import load_sentences
+    """The gold split, refused before training where it has no entity: F1 is undefined on it."""
+    from projner.training.data import load_sentences, require_entities
     from projner.training.gold import builder_split
 
     if args.eval_dataset:
@@ -89,12 +90,15 @@ def _gold(args: argparse.Namespace, label_map):
             raise ValueError("--eval-dataset needs --eval-lang")
         sentences, report = builder_split(args.eval_dataset, args.eval_lang, args.eval_split,
                                           data_dir=args.data_dir, label_map=label_map, lenient=args.lenient)
-        return sentences, [report]
-    source = args.eval_conll or args.eval
-    if source is None:
+        reports = [report]
+    elif source := args.eval_conll or args.eval:
+        sentences, reports = load_sentences(source, split=args.eval_split, configs=args.eval_config,
+                                            label_map=label_map, lenient=args.lenient, repair=False)
+    else:
         return None, []
-    return load_sentences(source, split=args.eval_split, configs=args.eval_config,
-                          label_map=label_map, lenient=args.lenient, repair=False)
+    require_entities(sentences, reports, label_map=label_map,
+                     why="F1 is undefined on a gold split without entities, so there is nothing to score")
+    return sentences, reports
 
 
 def run(args: argparse.Namespace) -> int:

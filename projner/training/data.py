@@ -177,11 +177,18 @@ def load_many(
         part, part_reports = load_sentences(source, **options)
         sentences.extend(part)
         reports.extend(part_reports)
+    require_entities(sentences, reports, label_map=options.get("label_map"),
+                     why="a tagger trained on them would tag every word O")
+    return sentences, reports
+
+
+def require_entities(sentences: Sequence[TaggedSentence], reports: Sequence[LoadReport], *,
+                     label_map: LabelMap | None, why: str) -> None:
+    """Sentences without a single entity (after the label map) are refused naming their sources;
+    ``why`` says what they cannot be used for."""
     if sentences and label_list(sentences) == ("O",):
         raise DataError(f"{', '.join(r.source for r in reports)}: no entities in {len(sentences)} sentences"
-                        f"{' after the label map' if options.get('label_map') else ''}: a tagger trained on "
-                        "them would tag every word O")
-    return sentences, reports
+                        f"{' after the label map' if label_map else ''}: {why}")
 
 
 def _conll_sentences(
