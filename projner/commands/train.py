@@ -104,7 +104,7 @@ def _gold(args: argparse.Namespace, label_map):
 def run(args: argparse.Namespace) -> int:
     from projner.builders.conll import ConllError
     from projner.labels import LabelMap
-    from projner.training.data import DataError, load_many
+    from projner.training.data import DataError, load_many, untrained_types
     from projner.training.run import check_output, train_and_score, write_scores
 
     try:
@@ -119,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for report in train_reports + gold_reports:
         print(report.summary())
+    if untrained := untrained_types(train, gold or []):
+        print(f"projner train: warning: gold entity types the training data lacks: {', '.join(untrained)} "
+              "(the tagger never predicts them; rename or drop them with --label-map TYPE=NEW)", file=sys.stderr)
     result = train_and_score(train, gold, args.output, backend)
     result.update(label_map=label_map.as_strings(), train_sources=[r.as_dict() for r in train_reports],
                   eval_sources=[r.as_dict() for r in gold_reports])

@@ -271,3 +271,10 @@ def _tag_names(feature, name: str, column: str) -> list[str] | None:
 def label_list(sentences: Iterable[TaggedSentence]) -> tuple[str, ...]:
     """The IOB2 labels of the entity types the sentences use: ``O``, then ``B-``/``I-`` per type."""
     return labels_for_types(entity_types(tag for sentence in sentences for tag in sentence.tags))
+
+
+def untrained_types(train: Iterable[TaggedSentence], gold: Iterable[TaggedSentence]) -> list[str]:
+    """Gold entity types the training data lacks (``PERSON`` in gold, ``PER`` in training): a tagger
+    never predicts them, so each costs its whole recall, and is named before training."""
+    trained = set(entity_types(tag for sentence in train for tag in sentence.tags))
+    return sorted(set(entity_types(tag for sentence in gold for tag in sentence.tags)) - trained)
