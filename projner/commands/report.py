@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     write_markdown(report, out / "report.md", args.results, figures)
     for feature_set, langs in report.distances.missing.items():
         if langs:
-            print(f"no {feature_set} features in lang2vec for: {', '.join(langs)}")
+            print(f"no {feature_set} features in lang2vec for: {', '.join(langs)}"
+                  + (" (a source: no distances in this feature set)" if report.distances.unmeasured(feature_set) else ""))
     print(f"{len(report.results)} results, {len(report.datasets)} datasets, "
           f"{len({r.language for r in report.results})} languages → {out / 'report.md'}")
     return 0
