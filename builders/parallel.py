@@ -250,7 +250,7 @@ def parallel_pairs(
     if not rows:
         raise ParallelMismatchError(f"no sentences in {os.fspath(source)} and {os.fspath(target)}")
     label_map.check_types([*reads[0].types, *reads[1].types], strict=strict,
-                          where=f"{os.fspath(source)} and {os.fspath(target)}")
+                          where=f"each of {os.fspath(source)} and {os.fspath(target)}")
     found = type_report(reads[0], reads[1] if labelled else None)
     dropped = [t for t in {*reads[0].types, *reads[1].types} if label_map.map_type(t) == "O"]
     for line in type_warnings(found, {"source": os.fspath(source), "target": os.fspath(target)}, dropped):

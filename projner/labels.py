@@ -126,6 +126,7 @@ class LabelMap:
 
         Such an entry changes nothing, silently, so it is said with the types that are there and
         the close match (``misc=O`` in data with ``MISC``).
+        ``where`` is the singular subject of "has no entity type" (``each of a.conll and b.conll``).
         """
         present = tuple(dict.fromkeys(present))
         for etype in self.absent_types(present):

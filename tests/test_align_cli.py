@@ -75,6 +75,18 @@ def test_bad_line_is_an_error_naming_it(tiny_aligner: Path, tmp_path: Path, caps
     assert parse_pair("  ||| x y ") == ([], ["x", "y"])
 
 
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_a_max_length_below_one_is_a_usage_error(pairs_file: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture, value: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["align", "--input", str(pairs_file), "--output", str(tmp_path / "o"), "--max-length", value])
+    assert exit_.value.code == 2
+    assert f"argument --max-length: {value} is not at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+    with pytest.raises(ValueError, match="max_length must be >= 1"):
+        NeuralAlignerConfig(max_length=int(value))
+
+
 def test_eflomal_backend_through_the_same_command(pairs_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "links.txt"
     assert main(["align", "--aligner", "eflomal", "--input", str(pairs_file), "--output", str(out)]) == 0

@@ -7,6 +7,7 @@ import contextlib
 import csv
 import json
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -69,6 +70,31 @@ def test_languages_without_features_are_listed_and_macrolanguages_mapped():
     assert "eu" not in result.nearest["genetic"] and "eu" in result.nearest["syntactic"]
     assert result.codes == {"sw": "swh"}
     assert result.missing["syntactic"] == []
+
+
+def test_a_source_without_a_feature_set_leaves_that_set_out_and_is_listed(tmp_path, capsys):
+    """Twi has no family vector: as a source, genetic distances are left out and Twi listed, the other
+    feature sets measured as usual (before, the whole report failed)."""
+    from projner.typology.distance import source_set_distances
+
+    result = measure(["yo", "ha", "eu"], ["en", "tw"], ["genetic", "syntactic"])
+    assert result.missing["genetic"] == ["tw", "eu"] and result.unmeasured("genetic") == ["tw"]
+    assert result.nearest["genetic"] == result.to_set["genetic"] == {}
+    assert set(result.nearest["syntactic"]) == {"yo", "ha", "eu"} and result.unmeasured("syntactic") == []
+    assert source_set_distances("yo", ["tw"], "genetic") == {"nearest": None, "centroid": None, "diversity": None}
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{"language": code, "method": "m", "dataset": "d", "f1": f1}
+                                   for code, f1 in (("yo", 0.5), ("ha", 0.6), ("sw", 0.7))]))
+    out = tmp_path / "out"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["report", str(results), "--output", str(out), "--source", "tw"]) == 0
+    assert [str(w.message) for w in caught] == []  # an empty panel draws no legend, and says nothing
+    assert "no genetic features in lang2vec for: tw (a source: no distances" in capsys.readouterr().out
+    assert "- genetic: Twi (`tw`) (a source language: this feature set has no distances)" in (
+        out / "report.md").read_text()
+    rows = list(csv.DictReader((out / "results.csv").open()))
+    assert all(r["genetic_nearest"] == "" and r["syntactic_nearest"] for r in rows)
 
 
 def test_correlation_with_n_and_no_number_where_there_is_none():
@@ -251,6 +277,27 @@ def test_report_output_folder_rules_and_inputs_without_results(tmp_path, capsys)
     run_report.write_text(json.dumps({"task": "translate-test", "lang": "yo", "f1": 0.5, "complete": True}))
     assert main(["report", str(run_report), "--output", str(tmp_path / "none")]) == 2
     assert "a translate-test run report (--report)" in capsys.readouterr().err
+
+
+def test_methods_on_no_dataset_stop_the_report_before_its_folder_is_made(tmp_path, capsys):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(
+        [{"language": code, "method": "m", "dataset": "d", "f1": f1} for code, f1 in (("yo", 0.5), ("ha", 0.6))]
+        + [{"dataset": "d", "language": "it", "sources": ["es"], "method": "single", "f1": 0.9}]))
+    out = tmp_path / "out"
+    assert main(["report", str(results), "--output", str(out), "--methods", "nope"]) == 2
+    assert "none of --methods is on d; available: m" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_an_unknown_source_language_is_a_usage_error_naming_the_option(tmp_path, capsys):
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps([{"language": "yo", "method": "m", "dataset": "d", "f1": 0.5}]))
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", str(results), "--output", str(tmp_path / "out"), "--source", "en", "zz"])
+    assert exit_.value.code == 2
+    assert "argument --source: unknown language code 'zz'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def _fail_midway(*args, **kwargs):

@@ -68,6 +68,19 @@ def test_types_only_the_tagger_knows_are_reported(files, tmp_path, capsys):
     assert "types predicted but absent from gold: DATE" in capsys.readouterr().out
 
 
+def test_gold_types_the_training_data_lacks_are_warned_of(files, tmp_path, capsys):
+    gold_with_persons = tmp_path / "gold.conll"
+    gold_with_persons.write_text(files["test"].read_text(encoding="utf-8").replace("-PER\n", "-PERSON\n"),
+                                 encoding="utf-8")
+    assert main(["train", "--train", str(files["train"]), "--eval-conll", str(gold_with_persons),
+                 "--iterations", "5", "--output", str(tmp_path / "out")]) == 0
+    err = capsys.readouterr().err
+    assert "projner train: warning: gold entity types the training data lacks: PERSON (" in err
+    assert len(err.strip().splitlines()) == 1
+    scores = json.loads((tmp_path / "out" / "scores.json").read_text())["scores"]
+    assert scores["gold_only_types"] == ["PERSON"] and scores["predicted_only_types"] == ["PER"]
+
+
 def test_gold_from_the_masakhaner2_builder(files, fixtures, tmp_path):
     rc = main(["train", "--train", str(files["train"]), "--eval-dataset", "masakhaner2", "--eval-lang", "yor",
                "--data-dir", str(fixtures), "--label-map", "DATE=O", "--iterations", "5",
@@ -88,6 +101,8 @@ def test_gold_from_the_masakhaner2_builder(files, fixtures, tmp_path):
     (["--train", "{root}/all_o.conll"], "all_o.conll: no entities in 2 sentences: a tagger trained on them"),
     (["--train", "{train}", *(a for t in ("PER", "LOC", "ORG", "DATE") for a in ("--label-map", f"{t}=O"))],
      "no entities in 150 sentences after the label map"),
+    (["--train", "{train}", "--eval-conll", "{root}/all_o.conll"],
+     "all_o.conll: no entities in 2 sentences: F1 is undefined on a gold split without entities"),
 ])
 def test_bad_input_is_an_error_naming_it(files, tmp_path, capsys, arguments, message):
     (files["root"] / "bad.conll").write_text("Kano B-LOC\nya PER\n\n", encoding="utf-8")

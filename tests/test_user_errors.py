@@ -102,6 +102,13 @@ def test_a_label_map_type_absent_from_the_data_warns_naming_the_types_present(tm
             "LOC, ORG, PER)" in err.replace("PER, LOC, ORG", "LOC, ORG, PER"))
 
 
+def test_a_label_map_type_absent_from_both_files_is_said_of_each(tmp_path, capsys):
+    code, _, err = run(project(tmp_path, "--label-map", "FOO=PER"), capsys)
+    assert code == 0
+    assert (f"label map entry FOO=PER: each of {tmp_path / 'in' / 'src.conll'} and "
+            f"{tmp_path / 'in' / 'tgt.conll'} has no entity type FOO") in err
+
+
 def test_with_strict_an_absent_label_map_type_is_an_error(tmp_path, capsys):
     code, _, err = run(project(tmp_path, "--label-map", "FOO=O", "--strict"), capsys)
     assert_user_error(code, err, "has no entity type FOO")

@@ -89,6 +89,8 @@ class NeuralAlignerConfig:
             raise ValueError(f"layer must be >= 0, got {self.layer}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {self.batch_size}")
+        if self.max_length is not None and self.max_length < 1:  # 0 would silently mean the model's window
+            raise ValueError(f"max_length must be >= 1 (or None: the model's window), got {self.max_length}")
         if not 0.0 < self.softmax_threshold < 1.0:
             raise ValueError(f"softmax_threshold must lie in (0, 1), got {self.softmax_threshold}")
         if self.distortion < 0.0:

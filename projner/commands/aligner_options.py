@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from projner.commands.checks import device_name
+from projner.commands.checks import device_name, positive_int
 from projner.processing.defaults import (
     DEFAULT_ALIGN_LAYER,
     DEFAULT_ALIGN_METHOD,
@@ -37,7 +37,7 @@ def add_neural_arguments(parser: argparse.ArgumentParser, *, method_flag: str) -
                         help="SimAlign's position prior, 0 = off (argmax/itermax/match)")
     neural.add_argument("--softmax-threshold", type=float, default=0.001,
                         help="AWESoME's probability threshold (softmax method; default 0.001)")
-    neural.add_argument("--max-length", type=int,
+    neural.add_argument("--max-length", type=positive_int,
                         help="encoder window in subwords (default: the model's); longer sentences use windows")
     neural.add_argument("--batch-size", type=int, default=32, help="sentence pairs per forward pass (default 32)")
     neural.add_argument("--device", default="auto", type=device_name, help="cpu, cuda, cuda:1, or auto (default)")

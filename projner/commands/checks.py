@@ -27,6 +27,18 @@ def existing_file(text: str) -> Path:
     return path
 
 
+def language_code(text: str) -> str:
+    """A language code projner knows: ``--source zz`` is a usage error naming the option, before any
+    input is read."""
+    from projner.languages import LanguageError, get_language
+
+    try:
+        get_language(text)
+    except LanguageError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
 def device_name(text: str) -> str:
     """``--device`` the machine can serve, checked before any input is read or model loaded."""
     from projner.processing.runtime import check_device

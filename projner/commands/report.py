@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from projner.commands.checks import language_code
 from projner.errors import UserError
+
+if TYPE_CHECKING:
+    from projner.typology.build import TypologyReport
 
 HELP = "table and plots of F1 per language and method against typological distance (URIEL)"
 
@@ -27,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true",
                         help="write into an --output folder that is not an earlier report's (a file there "
                         "with the name of one the report writes still stops it: it is never replaced)")
-    parser.add_argument("--source", nargs="+", default=["en"],
+    parser.add_argument("--source", nargs="+", default=["en"], type=language_code,
                         help="source language(s) the transfer started from (default: en)")
     parser.add_argument("--methods", nargs="+",
                         help="methods to plot (default: model transfer and the three best others)")
@@ -62,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         report = build_report(results, args.source) if results else None
     except (ResultsError, LanguageError, ValueError) as err:
         raise UserError(str(err)) from None
+    plotted = plotted_methods(report, args.methods) if report else {}
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
     if set_rows:
@@ -69,10 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if report is None:
         return 0
     figures: dict[str, list[str]] = {}
-    for dataset in report.datasets:
-        methods = report.plotted_methods(dataset, args.methods)
-        if args.methods and not methods:
-            raise UserError(f"none of --methods is on {dataset}; available: " + ", ".join(report.methods(dataset)))
+    for dataset, methods in plotted.items():
         names = [f"f1_by_language_{slug(dataset)}.png", f"f1_vs_distance_{slug(dataset)}.png"]
         plot_by_language(report, dataset, methods, out / names[0])
         plot_against_distance(report, dataset, methods, out / names[1])
@@ -84,10 +87,22 @@ def run(args: argparse.Namespace) -> int:
     write_markdown(report, out / "report.md", args.results, figures)
     for feature_set, langs in report.distances.missing.items():
         if langs:
-            print(f"no {feature_set} features in lang2vec for: {', '.join(langs)}")
+            print(f"no {feature_set} features in lang2vec for: {', '.join(langs)}"
+                  + (" (a source: no distances in this feature set)" if report.distances.unmeasured(feature_set) else ""))
     print(f"{len(report.results)} results, {len(report.datasets)} datasets, "
           f"{len({r.language for r in report.results})} languages → {out / 'report.md'}")
     return 0
+
+
+def plotted_methods(report: TypologyReport, chosen: list[str] | None) -> dict[str, list[str]]:
+    """Each dataset's methods to plot, settled before ``--output`` is made: a ``--methods`` with no
+    name on a dataset stops the report without leaving a folder behind."""
+    plotted = {}
+    for dataset in report.datasets:
+        plotted[dataset] = report.plotted_methods(dataset, chosen)
+        if chosen and not plotted[dataset]:
+            raise UserError(f"none of --methods is on {dataset}; available: " + ", ".join(report.methods(dataset)))
+    return plotted
 
 
 def write_source_sets(rows, out: Path, feature_set: str) -> None:

@@ -81,7 +81,8 @@ def _backend(args: argparse.Namespace):
 
 
 def _gold(args: argparse.Namespace, label_map):
-    from projner.training.data import load_sentences
+    """The gold split, refused before training where it has no entity: F1 is undefined on it."""
+    from projner.training.data import load_sentences, require_entities
     from projner.training.gold import builder_split
 
     if args.eval_dataset:
@@ -89,18 +90,21 @@ def _gold(args: argparse.Namespace, label_map):
             raise ValueError("--eval-dataset needs --eval-lang")
         sentences, report = builder_split(args.eval_dataset, args.eval_lang, args.eval_split,
                                           data_dir=args.data_dir, label_map=label_map, lenient=args.lenient)
-        return sentences, [report]
-    source = args.eval_conll or args.eval
-    if source is None:
+        reports = [report]
+    elif source := args.eval_conll or args.eval:
+        sentences, reports = load_sentences(source, split=args.eval_split, configs=args.eval_config,
+                                            label_map=label_map, lenient=args.lenient, repair=False)
+    else:
         return None, []
-    return load_sentences(source, split=args.eval_split, configs=args.eval_config,
-                          label_map=label_map, lenient=args.lenient, repair=False)
+    require_entities(sentences, reports, label_map=label_map,
+                     why="F1 is undefined on a gold split without entities, so there is nothing to score")
+    return sentences, reports
 
 
 def run(args: argparse.Namespace) -> int:
     from projner.builders.conll import ConllError
     from projner.labels import LabelMap
-    from projner.training.data import DataError, load_many
+    from projner.training.data import DataError, load_many, untrained_types
     from projner.training.run import check_output, train_and_score, write_scores
 
     try:
@@ -115,6 +119,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for report in train_reports + gold_reports:
         print(report.summary())
+    if untrained := untrained_types(train, gold or []):
+        print(f"projner train: warning: gold entity types the training data lacks: {', '.join(untrained)} "
+              "(the tagger never predicts them; rename or drop them with --label-map TYPE=NEW)", file=sys.stderr)
     result = train_and_score(train, gold, args.output, backend)
     result.update(label_map=label_map.as_strings(), train_sources=[r.as_dict() for r in train_reports],
                   eval_sources=[r.as_dict() for r in gold_reports])

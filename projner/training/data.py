@@ -177,11 +177,18 @@ def load_many(
         part, part_reports = load_sentences(source, **options)
         sentences.extend(part)
         reports.extend(part_reports)
+    require_entities(sentences, reports, label_map=options.get("label_map"),
+                     why="a tagger trained on them would tag every word O")
+    return sentences, reports
+
+
+def require_entities(sentences: Sequence[TaggedSentence], reports: Sequence[LoadReport], *,
+                     label_map: LabelMap | None, why: str) -> None:
+    """Sentences without a single entity (after the label map) are refused naming their sources;
+    ``why`` says what they cannot be used for."""
     if sentences and label_list(sentences) == ("O",):
         raise DataError(f"{', '.join(r.source for r in reports)}: no entities in {len(sentences)} sentences"
-                        f"{' after the label map' if options.get('label_map') else ''}: a tagger trained on "
-                        "them would tag every word O")
-    return sentences, reports
+                        f"{' after the label map' if label_map else ''}: {why}")
 
 
 def _conll_sentences(
@@ -264,3 +271,10 @@ def _tag_names(feature, name: str, column: str) -> list[str] | None:
 def label_list(sentences: Iterable[TaggedSentence]) -> tuple[str, ...]:
     """The IOB2 labels of the entity types the sentences use: ``O``, then ``B-``/``I-`` per type."""
     return labels_for_types(entity_types(tag for sentence in sentences for tag in sentence.tags))
+
+
+def untrained_types(train: Iterable[TaggedSentence], gold: Iterable[TaggedSentence]) -> list[str]:
+    """Gold entity types the training data lacks (``PERSON`` in gold, ``PER`` in training): a tagger
+    never predicts them, so each costs its whole recall, and is named before training."""
+    trained = set(entity_types(tag for sentence in train for tag in sentence.tags))
+    return sorted(set(entity_types(tag for sentence in gold for tag in sentence.tags)) - trained)

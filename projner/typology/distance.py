@@ -12,7 +12,9 @@ With several source languages a target gets two distances per feature set:
   set taken as one point.
 
 A language lang2vec does not know, or whose vector is all zeros (a language isolate has no family
-features), gets no distance for that feature set and is listed, not dropped silently.
+features), gets no distance for that feature set and is listed, not dropped silently; a source
+language without a vector (Twi has no family features) leaves the whole feature set without
+distances, and is listed the same way (sources first).
 """
 
 from __future__ import annotations
@@ -105,7 +107,12 @@ class Distances:
     codes: dict[str, str] = field(default_factory=dict)
     """target code → the lang2vec code used, where it differs (sw → swh)."""
     missing: dict[str, list[str]] = field(default_factory=dict)
-    """feature set → targets without a vector (not in lang2vec, or an all-zero vector)."""
+    """feature set → languages without a vector (not in lang2vec, or an all-zero vector): sources
+    first, which leave that feature set without distances, then targets."""
+
+    def unmeasured(self, feature_set: str) -> list[str]:
+        """The sources without a vector in ``feature_set``, which leave it without any distance."""
+        return [code for code in self.missing.get(feature_set, []) if code in self.sources]
 
 
 def measure(targets: Iterable[str], sources: Sequence[str],
@@ -123,23 +130,20 @@ def measure(targets: Iterable[str], sources: Sequence[str],
         raise ValueError(f"lang2vec has no features for the source language(s) {unknown_sources}")
     for feature_set in feature_sets:
         vectors = _vectors(feature_set)
-        source_vectors = []
-        for lang in source_langs:
-            vector = vectors.get(lookup[lang.code])
-            if vector is None:
-                raise ValueError(f"lang2vec's {feature_set} vector of source {lang.name} is empty")
-            source_vectors.append(vector)
-        centroid = np.mean(source_vectors, axis=0)
-        nearest, to_set, missing = {}, {}, []
+        missing = [lang.code for lang in source_langs if lookup[lang.code] not in vectors]
+        source_vectors = [vectors[lookup[lang.code]] for lang in source_langs if lang.code not in missing]
+        measurable = not missing  # a source without a vector: no target has a distance in this set
+        centroid = np.mean(source_vectors, axis=0) if measurable else None
+        nearest, to_set = {}, {}
         for code in sorted(target_langs):
             vector = vectors.get(lookup[code]) if lookup[code] else None
             if vector is None:
                 missing.append(code)
-                continue
-            nearest[code] = min(cosine_distance(vector, s) for s in source_vectors)
-            to_set[code] = cosine_distance(vector, centroid)
+            elif measurable:
+                nearest[code] = min(cosine_distance(vector, s) for s in source_vectors)
+                to_set[code] = cosine_distance(vector, centroid)
         result.nearest[feature_set], result.to_set[feature_set] = nearest, to_set
-        result.missing[feature_set] = missing
+        result.missing[feature_set] = list(dict.fromkeys(missing))
     return result
 
 
@@ -147,8 +151,11 @@ def source_set_distances(target: str, sources: Sequence[str],
                          feature_set: str = "syntactic") -> dict[str, float | None]:
     """One source set seen from one target: ``nearest`` (distance to the closest source), ``centroid``
     (to the set's mean vector) and ``diversity`` (mean pairwise distance inside the set; 0 for one
-    source). None where lang2vec has no vector for the target."""
+    source). None where lang2vec has no vector for the target; all three None where it has none for a
+    source."""
     measured = measure([target], sources, (feature_set,))
+    if measured.unmeasured(feature_set):
+        return dict.fromkeys(("nearest", "centroid", "diversity"))
     code = get_language(target).code
     vectors = _vectors(feature_set)
     source_vectors = [vectors[uriel_code(get_language(s))] for s in sources]

@@ -130,8 +130,9 @@ def write_markdown(report: TypologyReport, path: Path, inputs: Sequence[Path],
     ]
     missing = {fs: langs for fs, langs in report.distances.missing.items() if langs}
     if missing:
-        lines += [f"- {fs}: " + ", ".join(f"{get_language(c).name} (`{c}`)" for c in langs)
-                  + " (left out of this feature set's correlations)" for fs, langs in missing.items()]
+        lines += [f"- {fs}: " + ", ".join(f"{get_language(c).name} (`{c}`)" for c in langs) + (
+            " (a source language: this feature set has no distances)" if report.distances.unmeasured(fs)
+            else " (left out of this feature set's correlations)") for fs, langs in missing.items()]
     else:
         lines.append("None: every language has a vector in every feature set.")
     if report.distances.codes:
@@ -211,7 +212,8 @@ def _scatter(ax, report: TypologyReport, dataset: str, methods: Sequence[str], f
     ax.set_ylabel("F1 (%)", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=6)
+    if ax.get_legend_handles_labels()[0]:  # a feature set without distances leaves the panel empty
+        ax.legend(fontsize=6)
 
 
 def plot_against_distance(report: TypologyReport, dataset: str, methods: Sequence[str],
