@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 
 from projner.labels import LabelMap, join_adjacent
@@ -38,3 +40,10 @@ def test_adjacent_joined_scores_two_adjacent_names_as_the_gold_run():
     assert ner_scores(gold, pred)["precision"] == 0.0
     joined = ner_scores(gold, pred, adjacent_joined=True)
     assert (joined["precision"], joined["recall"]) == (1.0, 0.5)
+
+
+def test_no_entity_on_either_side_scores_zero_without_numpy_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = ner_scores([["O", "O"]], [["O", "O"]])
+    assert scores["f1"] == scores["precision"] == scores["recall"] == 0.0 and scores["per_type"] == {}
