@@ -98,9 +98,15 @@ def map_whole_corpus(dataset: Any, stage: Any, **map_kwargs: Any) -> Any:
     stage with a ``rows`` field (set here to the corpus size, so any other batch is refused). A
     missing input or an existing output is an error naming the stage and the column."""
     check_columns(stage, dataset.column_names)
-    stage = replace(stage, rows=len(dataset))
+    return map_stage(dataset, replace(stage, rows=len(dataset)), batch_size=max(1, len(dataset)), **map_kwargs)
+
+
+def map_stage(dataset: Any, stage: Any, **map_kwargs: Any) -> Any:
+    """``dataset.map(stage, batched=True)`` as every ``*_dataset`` helper calls it: typed by the
+    stage's declared features (unless ``features`` is given), with indices where the stage takes
+    them, under its explicit fingerprint told apart by those features (:func:`typed_fingerprint`)."""
     features = map_kwargs.setdefault("features", stage_features(stage, dataset.features))
-    return dataset.map(stage, batched=True, batch_size=max(1, len(dataset)),
+    return dataset.map(stage, batched=True, with_indices=takes_indices(stage),
                        new_fingerprint=typed_fingerprint(stage.fingerprint(dataset._fingerprint), features),
                        **map_kwargs)
 

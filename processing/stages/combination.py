@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from projner.processing.fingerprint import stage_fingerprint, typed_fingerprint
+from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.combine import (
     CombineConfig,
     CombineCounts,
@@ -25,7 +25,7 @@ from projner.processing.project.combine import (
     reliability_weights,
 )
 from projner.processing.project.spans import ScoredSpan, Span, spans_to_tags
-from projner.processing.stages.base import row_at
+from projner.processing.stages.base import map_stage, row_at
 from projner.processing.stages.columns import ProjectedLabels
 from projner.processing.stages.transfer import check_no_clash
 
@@ -139,10 +139,7 @@ def combine_dataset(dataset: Any, combine: Combine, **map_kwargs: Any) -> Any:
     check_no_clash(dataset.column_names, combine.columns.outputs())
     if combine.weights is None and combine.config.method == "ilp":
         combine = replace(combine, weights=voter_weights(dataset, combine.columns))
-    features = map_kwargs.setdefault("features", combine.features(dataset.features))
-    return dataset.map(combine, batched=True, with_indices=True,
-                       new_fingerprint=typed_fingerprint(combine.fingerprint(dataset._fingerprint), features),
-                       **map_kwargs)
+    return map_stage(dataset, combine, **map_kwargs)
 
 
 def summed_counts(dataset: Any, columns: CombineColumns) -> dict[str, int]:

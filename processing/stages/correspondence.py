@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from projner.processing.align.backends import make_aligner, uses_encoder
 from projner.processing.align.base import WordAligner
-from projner.processing.fingerprint import stage_fingerprint, typed_fingerprint
+from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.runtime import model_revision, pick_device
-from projner.processing.stages.base import ConfigStage
+from projner.processing.stages.base import ConfigStage, map_stage
 
 if TYPE_CHECKING:
     import datasets
@@ -144,19 +144,11 @@ def align_dataset(dataset: Any, align: Align, *, batch_size: int = 1000, num_pro
 
     ``num_proc`` > 1 starts that many workers (one per GPU with a CUDA device) by ``spawn``.
     """
-    features = align.features(dataset.features)
-    kwargs = {
-        "batched": True,
-        "batch_size": batch_size,
-        "with_rank": True,
-        "features": features,
-        "new_fingerprint": typed_fingerprint(align.fingerprint(dataset._fingerprint), features),
-        "desc": f"Aligning ({align.backend})",
-    }
+    kwargs = {"batch_size": batch_size, "with_rank": True, "desc": f"Aligning ({align.backend})"}
     if num_proc is None or num_proc <= 1:
-        return dataset.map(align, **kwargs)
+        return map_stage(dataset, align, **kwargs)
     with spawn_start_method():
-        return dataset.map(align, num_proc=num_proc, **kwargs)
+        return map_stage(dataset, align, num_proc=num_proc, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from projner.labels import outside_label_ids
-from projner.processing.fingerprint import stage_fingerprint, typed_fingerprint
+from projner.processing.fingerprint import stage_fingerprint
 from projner.processing.project.link_index import LinkRangeError
 from projner.processing.project.pair import (
     REASONS,
@@ -29,7 +29,7 @@ from projner.processing.project.pair import (
 )
 from projner.processing.project.scores import ExternalSpan
 from projner.processing.project.spans import Span, spans_from_dicts, tags_to_spans
-from projner.processing.stages.base import check_inputs, row_at
+from projner.processing.stages.base import check_inputs, map_stage, row_at
 from projner.processing.stages.columns import ProjectedLabels
 
 if TYPE_CHECKING:
@@ -273,7 +273,4 @@ def project_dataset(dataset: Any, project: Project = Project(), **map_kwargs: An
         names = getattr(feature, "names", None)
         if names:
             project = replace(project, label_names=tuple(names))
-    features = map_kwargs.setdefault("features", project.features(dataset.features))
-    return dataset.map(project, batched=True, with_indices=True,
-                       new_fingerprint=typed_fingerprint(project.fingerprint(dataset._fingerprint), features),
-                       **map_kwargs)
+    return map_stage(dataset, project, **map_kwargs)
