@@ -3,6 +3,7 @@
     python benchmarks/names_projection.py                          # eflomal configurations (about 3 min on 2 cores)
     python benchmarks/names_projection.py --model /work/wt/e5      # + the neural aligner on a real encoder
     python benchmarks/names_projection.py --languages ko --skip-europarl --report names.json
+    python benchmarks/names_projection.py --model /work/wt/e5 --errors   # + every wrong span by class
 
 Scores: seqeval strict IOB2 F1 (percent) of the projected English names against each target's own
 names (``../shared/data/pud-names``: maximal PROPN runs of the UD PUD treebanks, a proxy for NER
@@ -32,6 +33,7 @@ import platform
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,10 +42,18 @@ from typing import Any
 from europarl_projection import load as load_europarl
 
 from projner.builders.parallel import read_parallel
+from projner.labels import join_adjacent
 from projner.processing.align.backends import make_aligner, uses_encoder
 from projner.processing.align.combined import combine_links, split_options
 from projner.processing.align.links import read_pharaoh
 from projner.processing.evaluate import ner_scores
+from projner.processing.project.casing import UPPER, first_case
+from projner.processing.project.errors import (
+    MISSED_CLASSES,
+    SPURIOUS_CLASSES,
+    UNANNOTATED_SOURCE,
+    projection_errors,
+)
 from projner.processing.project.name_evidence import (
     NameEvidenceConfig,
     named_spans,
@@ -96,16 +106,42 @@ same without that last step; ``neural-words``: ``neural`` with the similarity ma
 
 def configuration_tags(rows: Sequence[dict], links: Sequence, configuration: Configuration) -> list[list[str]]:
     """The configuration's projection of ``rows`` through ``links``, as target tags."""
+    return configuration_projection(rows, links, configuration)[0]
+
+
+def configuration_projection(rows: Sequence[dict], links: Sequence,
+                             configuration: Configuration) -> tuple[list[list[str]], list[list]]:
+    """The configuration's projection of ``rows`` through ``links``: target tags, and the links the
+    projection used (after name links)."""
     projections = [project_pair(r["src_tokens"], r["entities"], r["tgt_tokens"], pair, configuration.projection)
                    for r, pair in zip(rows, links)]
     targets = [r["tgt_tokens"] for r in rows]
+    used = [p.links for p in projections]
     if configuration.name_evidence is None:
-        return [p.tags for p in projections]
+        return [p.tags for p in projections], used
     spans = [[s.span for s in p.spans] for p in projections]
     keep = named_spans([r["src_tokens"] for r in rows], [r["entities"] for r in rows], targets,
-                       [p.links for p in projections], spans, configuration.name_evidence)
+                       used, spans, configuration.name_evidence)
     return [spans_to_tags([s for s, k in zip(row, kept) if k], len(words))
-            for row, kept, words in zip(spans, keep, targets)]
+            for row, kept, words in zip(spans, keep, targets)], used
+
+
+def error_counts(rows: Sequence[dict], links: Sequence, configuration: Configuration,
+                 adjacent_joined: bool) -> tuple[Counter, Counter]:
+    """The configuration's wrong spans by class (:mod:`projner.processing.project.errors`; missed ones
+    keyed ``("missed", class)``, spurious ones ``("spurious", class)``), and the capitalised source
+    words behind the ``unannotated source`` misses."""
+    predicted, used = configuration_projection(rows, links, configuration)
+    read = join_adjacent if adjacent_joined else list
+    counts: Counter = Counter()
+    unannotated: Counter = Counter()
+    for row, tags, pair in zip(rows, predicted, used):
+        for error in projection_errors(row["src_tokens"], tags_to_spans(read(row["src_tags"])),
+                                       tags_to_spans(read(row["tgt_tags"])), tags_to_spans(read(tags)), pair):
+            counts["missed" if error.missed else "spurious", error.kind] += 1
+            if error.kind == UNANNOTATED_SOURCE:
+                unannotated.update(w for w in error.source_words if first_case(w) == UPPER)
+    return counts, unannotated
 
 
 def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Configuration,
@@ -114,6 +150,22 @@ def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Confi
     ``adjacent_joined``: both sides read as maximal runs of names, as pud-names defines them."""
     predicted = configuration_tags(rows, links, configuration)
     return 100 * ner_scores([r["tgt_tags"] for r in rows], predicted, adjacent_joined=adjacent_joined)["f1"]
+
+
+def print_errors(errors: dict[str, dict[str, tuple[int, Counter, Counter]]], adjacent_joined: bool) -> dict:
+    """Print, per configuration and language, the gold span count and the wrong spans by class, from
+    ``errors[configuration][language] = (gold spans, error_counts(...))``; the same as a dict."""
+    columns = [("missed", kind) for kind in MISSED_CLASSES] + [("spurious", kind) for kind in SPURIOUS_CLASSES]
+    print("\n## Where the errors are: wrong spans by class (processing/project/errors.py)"
+          + (", adjacent names joined" if adjacent_joined else "") + "\n")
+    print(f"{'configuration':<16}{'lang':<5}{'gold':>6}" + "".join(f"{m[:4] + ' ' + k:>24}" for m, k in columns))
+    results: dict[str, dict[str, dict[str, int]]] = {}
+    for name, by_language in errors.items():
+        for language, (gold, counts, unannotated) in by_language.items():
+            print(f"{name:<16}{language:<5}{gold:>6}" + "".join(f"{counts[c]:>24}" for c in columns)
+                  + "   unannotated source words: " + ", ".join(f"{w} {n}" for w, n in unannotated.most_common(6)))
+            results.setdefault(name, {})[language] = {"gold": gold} | {f"{m} {k}": counts[m, k] for m, k in columns}
+    return results
 
 
 def load_pud(data: Path, language: str) -> list[dict]:
@@ -149,12 +201,13 @@ def align(key: tuple[str, tuple], rows: Sequence[dict], done: dict[tuple, list])
 
 def score_table(title: str, rows_by_language: dict[str, list[dict]], configurations: Sequence[Configuration],
                 args: argparse.Namespace, keep_links: dict[str, list] | None = None,
-                adjacent_joined: bool = False) -> dict[str, dict[str, float]]:
+                adjacent_joined: bool = False, errors: dict | None = None) -> dict[str, dict[str, float]]:
     """F1 per language and configuration, printed as a table (languages as rows); the first
     configuration's links per language go into ``keep_links``. With ``adjacent_joined`` the table
     scores both sides as maximal runs of names (what pud-names' gold is) and a second table
     scores the projected entities as they are; the second's figures come back under
-    ``"<configuration> (adjacent separate)"``."""
+    ``"<configuration> (adjacent separate)"``. ``errors``, where given, gets each configuration's
+    wrong spans per language (for :func:`print_errors`), read as the first table reads them."""
     readings = [("adjacent names joined, as the gold defines names", True),
                 ("adjacent names kept apart", False)] if adjacent_joined else [("", False)]
     tables: list[dict[str, dict[str, float]]] = [{} for _ in readings]
@@ -171,6 +224,11 @@ def score_table(title: str, rows_by_language: dict[str, list[dict]], configurati
             for table, (_, joined) in zip(tables, readings):
                 f1 = 100 * ner_scores(gold, predicted, adjacent_joined=joined)["f1"]
                 table.setdefault(language, {})[configuration.name] = f1
+            if errors is not None:
+                read = join_adjacent if adjacent_joined else list
+                errors.setdefault(configuration.name, {})[language] = (
+                    sum(len(tags_to_spans(read(tags))) for tags in gold),
+                    *error_counts(rows, links_by_key[key], configuration, adjacent_joined))
         seconds_by_language[language] = seconds
         if keep_links is not None:
             keep_links[language] = links_by_key[aligner_key(configurations[0], args)]
@@ -257,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-europarl", action="store_true", help="pud-names only")
     parser.add_argument("--repeats", type=int, default=3, help="timed passes for the speed figure (0: none)")
     parser.add_argument("--report", type=Path, help="also write every figure here (JSON)")
+    parser.add_argument("--errors", action="store_true",
+                        help="also classify every wrong span on pud-names (missed: boundary, dropped, "
+                             "unannotated source…; spurious) per configuration and language")
     args = parser.parse_args(argv)
     if not (args.data / "pud-names").is_dir():
         print(f"pud-names not found under {args.data}", file=sys.stderr)
@@ -274,8 +335,11 @@ def main(argv: list[str] | None = None) -> int:
 
     pud = {language: load_pud(args.data, language) for language in args.languages}
     pud_links: dict[str, list] = {}
+    errors: dict | None = {} if args.errors else None
     report["pud_names"] = score_table("pud-names: strict F1, English names projected", pud, configurations, args,
-                                      pud_links, adjacent_joined=True)
+                                      pud_links, adjacent_joined=True, errors=errors)
+    if errors is not None:
+        report["pud_names_errors"] = print_errors(errors, adjacent_joined=True)
     if not args.skip_europarl and (args.data / "europarl-ner").is_dir():
         europarl = {language: load_europarl(args.data, language) for language in EUROPARL_LANGUAGES}
         report["europarl_own"] = score_table("Europarl-NER, own alignments: strict F1", europarl,
