@@ -475,3 +475,26 @@ def test_a_cuda_index_past_the_devices_present_is_refused(monkeypatch):
     assert check_device("cuda:1") == "cuda:1"
     with pytest.raises(ValueError, match=r"there are 2 CUDA device\(s\), cuda:0 to cuda:1"):
         check_device("cuda:2")
+
+
+@pytest.mark.parametrize("command", ["model-transfer", "translate-test"])
+def test_a_conll_file_named_txt_is_refused_not_read_as_a_sentence_a_line(tmp_path, capsys, command):
+    """MasakhaNER's own files are test.txt: as --input each 'word TAG' line became a two-word
+    sentence ('Paris', 'B-LOC'), labelled, published and left unscored without a word."""
+    given = tmp_path / "test.txt"
+    given.write_text("-DOCSTART- O\n\n" + SOURCE, encoding="utf-8")
+    code, out, err = run([command, "--input", given, "--lang", "yo", "--ner-model", tmp_path,
+                          "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, f"{given}: every line is a word and a tag ('John B-PER', line 3)",
+                      "a CoNLL file", ".conll")
+    assert out == "" and not (tmp_path / "out").exists()
+
+
+def test_a_txt_file_of_sentences_is_still_read_a_sentence_a_line(tmp_path):
+    from projner.processing.corpora import load_sentences
+
+    given = tmp_path / "mine.txt"
+    given.write_text("Ọba O\nMo wà ní Ìbàdàn\n\n", encoding="utf-8")
+    read = load_sentences(given, "test")
+    assert read.dataset["tokens"] == [["Ọba", "O"], ["Mo", "wà", "ní", "Ìbàdàn"]]
+    assert read.skipped == {"empty line": 1}
