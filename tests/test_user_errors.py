@@ -498,3 +498,33 @@ def test_a_txt_file_of_sentences_is_still_read_a_sentence_a_line(tmp_path):
     read = load_sentences(given, "test")
     assert read.dataset["tokens"] == [["Ọba", "O"], ["Mo", "wà", "ní", "Ìbàdàn"]]
     assert read.skipped == {"empty line": 1}
+
+
+@pytest.mark.parametrize("argv, dest, expected", [
+    (["project-parallel", "--target", "{t}", "--output", "o", "--source", "{s}", "--source", "{t}",
+      "--alignments", "{l}", "--alignments", "{l}", "--source-lang", "en", "--source-lang", "de"],
+     ("source", "alignments", "source_lang"), (["{s}", "{t}"], ["{l}", "{l}"], ["en", "de"])),
+    (["project-parallel", "--source", "{s}", "--target", "{t}", "--output", "o",
+      "--label-map", "MISC=O", "--label-map", "LOC=PER"], ("label_map",), (["MISC=O", "LOC=PER"],)),
+    (["translate-train", "--lang", "hau", "--source", "{s}", "--source", "{t}", "--source-lang", "en", "de",
+      "--source-label-map", "MISC=O", "--source-label-map", "LOC=PER", "--ner-label-map", "MISC=O",
+      "--ner-label-map", "PER=O"], ("source", "source_lang", "source_label_map", "ner_label_map"),
+     (["{s}", "{t}"], ["en", "de"], ["MISC=O", "LOC=PER"], ["MISC=O", "PER=O"])),
+    (["translate-train", "--lang", "hau", "--source-label-map", "LOC=PER"], ("source", "source_label_map"),
+     (["conll2003"], ["LOC=PER"])),
+    (["model-transfer", "--input", "{t}", "--lang", "yo", "--ner-label-map"], ("ner_label_map",), ([],)),
+    (["report", "r.csv", "--output", "o", "--source", "en", "--source", "fr", "--methods", "a",
+      "--methods", "b"], ("source", "methods"), (["en", "fr"], ["a", "b"])),
+])
+def test_a_list_option_given_twice_keeps_both_lists(tmp_path, argv, dest, expected):
+    """argparse kept only the last list of a repeated option: '--source a.conll --source b.conll'
+    projected b alone, '--label-map MISC=O --label-map DATE=O' kept MISC; every given value counts
+    now, and the first occurrence replaces the default."""
+    from projner.cli import build_parser
+
+    src, tgt, links = write_pair(tmp_path)
+    fill = lambda text: text.format(s=src, t=tgt, l=links)
+    args = build_parser().parse_args([fill(a) for a in argv])
+    for name, values in zip(dest, expected, strict=True):
+        got = [str(v) for v in getattr(args, name)]
+        assert got == [fill(v) for v in values], name

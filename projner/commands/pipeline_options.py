@@ -18,7 +18,7 @@ from projner.commands.aligner_options import (
     add_neural_arguments,
     neural_options,
 )
-from projner.commands.checks import device_name, existing_file, positive_int
+from projner.commands.checks import Accumulate, device_name, existing_file, positive_int
 from projner.errors import UserError
 from projner.processing import defaults
 from projner.processing.align.backends import BACKENDS as ALIGNER_BACKENDS
@@ -33,7 +33,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     models.add_argument("--ner-model", default=defaults.DEFAULT_NER_MODEL, help=f"token classifier (default {defaults.DEFAULT_NER_MODEL})")
     models.add_argument("--aligner-model", default=defaults.DEFAULT_ALIGNER_MODEL,
                         help=f"encoder of the neural aligner (default {defaults.DEFAULT_ALIGNER_MODEL})")
-    models.add_argument("--ner-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
+    models.add_argument("--ner-label-map", nargs="*", action=Accumulate, default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the NER model's types onto the dataset's (default MISC=O)")
     models.add_argument("--num-beams", type=int, default=4, help="beam size of the translator (default 4)")
     models.add_argument("--max-new-tokens", type=int, default=256,
@@ -328,7 +328,7 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"word aligner backend, one of {', '.join(ALIGNER_BACKENDS)} (default: eflomal, trained "
                              "on the pair; neural: an encoder, see the neural aligner options; "
                              "neural+eflomal: neural links, eflomal's where neither word has one)")
-    parser.add_argument("--alignments", type=existing_file, nargs="+",
+    parser.add_argument("--alignments", type=existing_file, nargs="+", action=Accumulate,
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner; one file per --source")
     add_symmetrization_argument(parser)
