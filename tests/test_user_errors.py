@@ -528,3 +528,22 @@ def test_a_list_option_given_twice_keeps_both_lists(tmp_path, argv, dest, expect
     for name, values in zip(dest, expected, strict=True):
         got = [str(v) for v in getattr(args, name)]
         assert got == [fill(v) for v in values], name
+
+
+def test_a_report_that_is_an_input_file_is_refused_even_with_overwrite(tmp_path, capsys):
+    """--overwrite (given for the --output folder) let --report replace the run's own --source."""
+    argv = project(tmp_path, "--overwrite")
+    source = argv[argv.index("--source") + 1]
+    argv[argv.index("--report") + 1] = source.parent / "." / source.name
+    code, _, err = run(argv, capsys)
+    assert_user_error(code, err, f"--report {source.parent / '.' / source.name}: is the input file {source}")
+    assert source.read_text(encoding="utf-8") == SOURCE and not (tmp_path / "out").exists()
+
+
+def test_align_output_that_is_its_input_is_refused_even_with_overwrite(tmp_path, capsys):
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("a b ||| c d\n", encoding="utf-8")
+    code, _, err = run(["align", "--input", pairs, "--output", pairs, "--overwrite", "--aligner", "eflomal"],
+                         capsys)
+    assert_user_error(code, err, f"--output {pairs}: is the input file {pairs}")
+    assert pairs.read_text(encoding="utf-8") == "a b ||| c d\n"

@@ -208,7 +208,7 @@ def check_outputs(args: argparse.Namespace, config_name: str) -> None:
     ``config_name`` into), ``--report`` (a file) and ``--cache-dir`` (any folder: its files are
     caches to reuse); a failed check is one line and nothing done."""
     from projner.dataset_cards.export import check_export_target
-    from projner.outputs import check_file, check_folder, is_report
+    from projner.outputs import check_file, check_folder, check_not_input, is_report
 
     overwrite = getattr(args, "overwrite", False)
     if getattr(args, "cache_dir", None):
@@ -217,9 +217,23 @@ def check_outputs(args: argparse.Namespace, config_name: str) -> None:
         check_export_target(Path(args.output), config_name, overwrite=overwrite)
     if getattr(args, "report", None):
         check_file(args.report, "--report", overwrite=overwrite, ours=is_report)
+        check_not_input(args.report, "--report", input_files(args))
     if args.output and args.report and Path(args.report).resolve().is_relative_to(Path(args.output).resolve()):
         raise UserError(f"--report {args.report}: inside --output {args.output}; the folder holds the "
                         "report already (<config>/report.json), write this one elsewhere")
+
+
+INPUT_OPTIONS = ("source", "target", "alignments", "input", "extra_parallel")
+"""The options that name a command's input files (one path or a list)."""
+
+
+def input_files(args: argparse.Namespace) -> list[str]:
+    """Every input file the command line names (for the outputs to be checked against)."""
+    found: list[str] = []
+    for option in INPUT_OPTIONS:
+        given = getattr(args, option, None)
+        found += [str(p) for p in (given if isinstance(given, list | tuple) else [given] if given else [])]
+    return found
 
 
 def check_models(args: argparse.Namespace, options: tuple[str, ...]) -> None:
