@@ -205,7 +205,7 @@ class EuroparlNER(_ParallelBuilder):
 
 def has_tags(path: str | os.PathLike) -> bool:
     """Whether a CoNLL file has a tag column (judged by its first token line)."""
-    with open(path, encoding="utf-8", errors="replace") as handle:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:  # a BOM is no part of a word
         for line in handle:
             fields = line.split()
             if fields and fields[0] != "-DOCSTART-":

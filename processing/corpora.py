@@ -133,6 +133,7 @@ def load_sentences(path: str | os.PathLike, split: str, *, limit: int | None = N
                 rows.append((line.split(), None))
             else:
                 report.skipped.append(Skipped(path, number, "empty line", line))
+        _refuse_conll_lines(path)
         labelled = False
     else:
         labelled = has_tags(path)
@@ -148,3 +149,28 @@ def load_sentences(path: str | os.PathLike, split: str, *, limit: int | None = N
         columns["ner_tags"], features["ner_tags"] = [t for _, t in rows], words
     dataset = datasets.Dataset.from_dict(columns, features=datasets.Features(features), split=datasets.Split(split))
     return SentencesFile(dataset, path, split, report.counts())
+
+
+def _refuse_conll_lines(path: str) -> None:
+    """A ``.txt`` file whose every line is a word and an IOB2 tag is a CoNLL file (MasakhaNER's files
+    are ``test.txt``): read a sentence a line, each ``word TAG`` would become a two-word sentence."""
+    from projner.labels import split_tag
+
+    first: tuple[int, str] | None = None
+    tagged = 0
+    for number, line in numbered_lines(path):
+        fields = line.split()
+        if not fields or fields[0] == "-DOCSTART-":
+            continue
+        try:
+            if len(fields) != 2:
+                return
+            split_tag(fields[1])
+        except ValueError:
+            return
+        first = first or (number, " ".join(fields))
+        tagged += 1
+    if first is not None and tagged > 1:
+        raise UserError(f"{path}: every line is a word and a tag ({first[1]!r}, line {first[0]}): a CoNLL file, "
+                        "which a .txt name would read as one sentence a line; give it another name (.conll) "
+                        "to read it as CoNLL")

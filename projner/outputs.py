@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,6 +42,17 @@ def check_file(path: str | os.PathLike, option: str, *, overwrite: bool = False,
                           "choose another name or pass --overwrite")
     _check_writable(path.parent, option, path)
     return path
+
+
+def check_not_input(path: str | os.PathLike, option: str, inputs: Iterable[str | os.PathLike]) -> None:
+    """An output file that is one of the run's input files (by any path or link) is refused,
+    ``--overwrite`` or not: the run would replace what it reads."""
+    path = Path(path)
+    if not path.is_file():
+        return
+    for given in inputs:
+        if Path(given).is_file() and os.path.samefile(path, given):
+            raise OutputError(f"{option} {path}: is the input file {given}; write it elsewhere")
 
 
 def check_folder(path: str | os.PathLike, option: str, *, overwrite: bool = False,

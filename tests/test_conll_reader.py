@@ -39,6 +39,19 @@ def test_bom_before_the_first_token_is_not_part_of_it(tmp_path):
     assert next(read_conll(path)).tokens == ["Ada"]
 
 
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_a_bom_before_a_docstart_line_leaves_an_untagged_file_untagged(tmp_path, bom):
+    """With a byte-order mark, '-DOCSTART- -X- -X- O' was taken for a tagged first word, so an
+    untagged --input (or --target) was refused as 'file has no labels; it cannot serve as gold'."""
+    from projner.builders.parallel import has_tags
+    from projner.processing.corpora import load_sentences
+
+    path = tmp_path / "mine.conll"
+    path.write_text(bom + "-DOCSTART- -X- -X- O\n\nOba\nAde\n\nMo\nwa\n", encoding="utf-8")
+    assert not has_tags(path)
+    assert load_sentences(path, "test").dataset["tokens"] == [["Oba", "Ade"], ["Mo", "wa"]]
+
+
 def test_tab_separated_tokens_may_hold_spaces(tmp_path):
     path = write(tmp_path, "New York\tB-LOC\nis\tO\n")
     assert next(read_conll(path)).tokens == ["New York", "is"]

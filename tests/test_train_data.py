@@ -206,3 +206,14 @@ def test_predictions_keep_three_columns_whatever_the_words_hold(tmp_path):
     write_predictions(path, gold, [["B-LOC", "O", "O"]])
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line]
     assert rows == [["New York", "B-LOC", "B-LOC"], ["a b", "B-ORG", "O"], [".", "O", "O"]]
+
+
+def test_a_folder_of_dataset_folders_is_not_one_dataset(tmp_path):
+    """``--train runs/`` (a folder holding several export folders) was read as one Hub folder:
+    datasets globs parquet files at any depth, so every run's train split was silently mixed."""
+    strip = lambda corpus: [(w, [t if "ORG" not in t else "O" for t in tags]) for w, tags in corpus]
+    _hub_folder(tmp_path / "runs" / "a", {"hau": strip(train_corpus.sentences(2, seed=1))})
+    _hub_folder(tmp_path / "runs" / "b", {"hau": strip(train_corpus.sentences(3, seed=2))})
+    with pytest.raises(DataError, match=r"runs: not one dataset but a folder holding dataset folders \(a, b\)"):
+        load_sentences(tmp_path / "runs")
+    assert len(load_sentences(tmp_path / "runs" / "b")[0]) == 3

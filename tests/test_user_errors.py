@@ -475,3 +475,75 @@ def test_a_cuda_index_past_the_devices_present_is_refused(monkeypatch):
     assert check_device("cuda:1") == "cuda:1"
     with pytest.raises(ValueError, match=r"there are 2 CUDA device\(s\), cuda:0 to cuda:1"):
         check_device("cuda:2")
+
+
+@pytest.mark.parametrize("command", ["model-transfer", "translate-test"])
+def test_a_conll_file_named_txt_is_refused_not_read_as_a_sentence_a_line(tmp_path, capsys, command):
+    """MasakhaNER's own files are test.txt: as --input each 'word TAG' line became a two-word
+    sentence ('Paris', 'B-LOC'), labelled, published and left unscored without a word."""
+    given = tmp_path / "test.txt"
+    given.write_text("-DOCSTART- O\n\n" + SOURCE, encoding="utf-8")
+    code, out, err = run([command, "--input", given, "--lang", "yo", "--ner-model", tmp_path,
+                          "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, f"{given}: every line is a word and a tag ('John B-PER', line 3)",
+                      "a CoNLL file", ".conll")
+    assert out == "" and not (tmp_path / "out").exists()
+
+
+def test_a_txt_file_of_sentences_is_still_read_a_sentence_a_line(tmp_path):
+    from projner.processing.corpora import load_sentences
+
+    given = tmp_path / "mine.txt"
+    given.write_text("Ọba O\nMo wà ní Ìbàdàn\n\n", encoding="utf-8")
+    read = load_sentences(given, "test")
+    assert read.dataset["tokens"] == [["Ọba", "O"], ["Mo", "wà", "ní", "Ìbàdàn"]]
+    assert read.skipped == {"empty line": 1}
+
+
+@pytest.mark.parametrize("argv, dest, expected", [
+    (["project-parallel", "--target", "{t}", "--output", "o", "--source", "{s}", "--source", "{t}",
+      "--alignments", "{l}", "--alignments", "{l}", "--source-lang", "en", "--source-lang", "de"],
+     ("source", "alignments", "source_lang"), (["{s}", "{t}"], ["{l}", "{l}"], ["en", "de"])),
+    (["project-parallel", "--source", "{s}", "--target", "{t}", "--output", "o",
+      "--label-map", "MISC=O", "--label-map", "LOC=PER"], ("label_map",), (["MISC=O", "LOC=PER"],)),
+    (["translate-train", "--lang", "hau", "--source", "{s}", "--source", "{t}", "--source-lang", "en", "de",
+      "--source-label-map", "MISC=O", "--source-label-map", "LOC=PER", "--ner-label-map", "MISC=O",
+      "--ner-label-map", "PER=O"], ("source", "source_lang", "source_label_map", "ner_label_map"),
+     (["{s}", "{t}"], ["en", "de"], ["MISC=O", "LOC=PER"], ["MISC=O", "PER=O"])),
+    (["translate-train", "--lang", "hau", "--source-label-map", "LOC=PER"], ("source", "source_label_map"),
+     (["conll2003"], ["LOC=PER"])),
+    (["model-transfer", "--input", "{t}", "--lang", "yo", "--ner-label-map"], ("ner_label_map",), ([],)),
+    (["report", "r.csv", "--output", "o", "--source", "en", "--source", "fr", "--methods", "a",
+      "--methods", "b"], ("source", "methods"), (["en", "fr"], ["a", "b"])),
+])
+def test_a_list_option_given_twice_keeps_both_lists(tmp_path, argv, dest, expected):
+    """argparse kept only the last list of a repeated option: '--source a.conll --source b.conll'
+    projected b alone, '--label-map MISC=O --label-map DATE=O' kept MISC; every given value counts
+    now, and the first occurrence replaces the default."""
+    from projner.cli import build_parser
+
+    src, tgt, links = write_pair(tmp_path)
+    fill = lambda text: text.format(s=src, t=tgt, l=links)
+    args = build_parser().parse_args([fill(a) for a in argv])
+    for name, values in zip(dest, expected, strict=True):
+        got = [str(v) for v in getattr(args, name)]
+        assert got == [fill(v) for v in values], name
+
+
+def test_a_report_that_is_an_input_file_is_refused_even_with_overwrite(tmp_path, capsys):
+    """--overwrite (given for the --output folder) let --report replace the run's own --source."""
+    argv = project(tmp_path, "--overwrite")
+    source = argv[argv.index("--source") + 1]
+    argv[argv.index("--report") + 1] = source.parent / "." / source.name
+    code, _, err = run(argv, capsys)
+    assert_user_error(code, err, f"--report {source.parent / '.' / source.name}: is the input file {source}")
+    assert source.read_text(encoding="utf-8") == SOURCE and not (tmp_path / "out").exists()
+
+
+def test_align_output_that_is_its_input_is_refused_even_with_overwrite(tmp_path, capsys):
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("a b ||| c d\n", encoding="utf-8")
+    code, _, err = run(["align", "--input", pairs, "--output", pairs, "--overwrite", "--aligner", "eflomal"],
+                         capsys)
+    assert_user_error(code, err, f"--output {pairs}: is the input file {pairs}")
+    assert pairs.read_text(encoding="utf-8") == "a b ||| c d\n"

@@ -192,6 +192,19 @@ def test_view_command_writes_one_page_and_names_what_it_shows(output_folder, tmp
     assert "projner did not write it" in capsys.readouterr().err and mine.read_text() == "<p>my notes</p>"
 
 
+def test_view_never_writes_over_a_file_of_the_folder_it_shows(output_folder, tmp_path, capsys):
+    """--overwrite let '--output FOLDER/README.md' replace the card (or a parquet shard) with the page."""
+    import shutil
+
+    folder = shutil.copytree(output_folder, tmp_path / "copy")
+    card = (folder / "README.md").read_bytes()
+    assert main(["view", str(folder), "--output", str(folder / "README.md"), "--overwrite"]) == 2
+    assert f"--output {folder / 'README.md'}: is a file of {folder}" in capsys.readouterr().err
+    assert (folder / "README.md").read_bytes() == card
+    assert main(["view", str(folder), "--output", str(folder / "page.html")]) == 0  # a new page beside: fine
+    assert main(["view", str(folder), "--output", str(folder / "page.html")]) == 0  # and again
+
+
 # --- the page in Chromium -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -27,13 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from projner.outputs import check_file, write_text
+    from projner.outputs import check_file, check_not_input, write_text
     from projner.processing.align.backends import make_aligner
     from projner.processing.align.links import format_pharaoh
     from projner.processing.align.pairs import read_pairs
 
     if args.output != "-":
         check_file(args.output, "--output", overwrite=args.overwrite)
+        check_not_input(args.output, "--output", [args.input])
     try:
         sources, targets = read_pairs(args.input)
     except OSError as err:

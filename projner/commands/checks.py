@@ -47,3 +47,15 @@ def device_name(text: str) -> str:
         return check_device(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+class Accumulate(argparse.Action):
+    """A list option given more than once keeps every value (``--source a.conll --source b.conll``
+    is both files), where argparse keeps only the last list; the first occurrence replaces the
+    default (``--ner-label-map PER=O`` is that map alone, as before)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        current = getattr(namespace, self.dest, None)
+        kept = [] if current is None or current is self.default else list(current)
+        setattr(namespace, self.dest, kept + list(values))  # type: ignore[call-overload]

@@ -18,7 +18,7 @@ from projner.commands.aligner_options import (
     add_neural_arguments,
     neural_options,
 )
-from projner.commands.checks import device_name, existing_file, positive_int
+from projner.commands.checks import Accumulate, device_name, existing_file, positive_int
 from projner.errors import UserError
 from projner.processing import defaults
 from projner.processing.align.backends import BACKENDS as ALIGNER_BACKENDS
@@ -33,7 +33,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     models.add_argument("--ner-model", default=defaults.DEFAULT_NER_MODEL, help=f"token classifier (default {defaults.DEFAULT_NER_MODEL})")
     models.add_argument("--aligner-model", default=defaults.DEFAULT_ALIGNER_MODEL,
                         help=f"encoder of the neural aligner (default {defaults.DEFAULT_ALIGNER_MODEL})")
-    models.add_argument("--ner-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
+    models.add_argument("--ner-label-map", nargs="*", action=Accumulate, default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the NER model's types onto the dataset's (default MISC=O)")
     models.add_argument("--num-beams", type=int, default=4, help="beam size of the translator (default 4)")
     models.add_argument("--max-new-tokens", type=int, default=256,
@@ -208,7 +208,7 @@ def check_outputs(args: argparse.Namespace, config_name: str) -> None:
     ``config_name`` into), ``--report`` (a file) and ``--cache-dir`` (any folder: its files are
     caches to reuse); a failed check is one line and nothing done."""
     from projner.dataset_cards.export import check_export_target
-    from projner.outputs import check_file, check_folder, is_report
+    from projner.outputs import check_file, check_folder, check_not_input, is_report
 
     overwrite = getattr(args, "overwrite", False)
     if getattr(args, "cache_dir", None):
@@ -217,9 +217,23 @@ def check_outputs(args: argparse.Namespace, config_name: str) -> None:
         check_export_target(Path(args.output), config_name, overwrite=overwrite)
     if getattr(args, "report", None):
         check_file(args.report, "--report", overwrite=overwrite, ours=is_report)
+        check_not_input(args.report, "--report", input_files(args))
     if args.output and args.report and Path(args.report).resolve().is_relative_to(Path(args.output).resolve()):
         raise UserError(f"--report {args.report}: inside --output {args.output}; the folder holds the "
                         "report already (<config>/report.json), write this one elsewhere")
+
+
+INPUT_OPTIONS = ("source", "target", "alignments", "input", "extra_parallel")
+"""The options that name a command's input files (one path or a list)."""
+
+
+def input_files(args: argparse.Namespace) -> list[str]:
+    """Every input file the command line names (for the outputs to be checked against)."""
+    found: list[str] = []
+    for option in INPUT_OPTIONS:
+        given = getattr(args, option, None)
+        found += [str(p) for p in (given if isinstance(given, list | tuple) else [given] if given else [])]
+    return found
 
 
 def check_models(args: argparse.Namespace, options: tuple[str, ...]) -> None:
@@ -328,7 +342,7 @@ def add_parallel_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"word aligner backend, one of {', '.join(ALIGNER_BACKENDS)} (default: eflomal, trained "
                              "on the pair; neural: an encoder, see the neural aligner options; "
                              "neural+eflomal: neural links, eflomal's where neither word has one)")
-    parser.add_argument("--alignments", type=existing_file, nargs="+",
+    parser.add_argument("--alignments", type=existing_file, nargs="+", action=Accumulate,
                         help="ready Pharaoh links (0-indexed, source first, one line per sentence "
                              "pair) to use instead of running an aligner; one file per --source")
     add_symmetrization_argument(parser)

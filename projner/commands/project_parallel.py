@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from projner.commands.checks import existing_file
+from projner.commands.checks import Accumulate, existing_file
 from projner.commands.pipeline_options import (
     add_corpus_step_arguments,
     add_parallel_arguments,
@@ -27,14 +27,14 @@ HELP = "project the entities of a labelled CoNLL file onto a sentence-aligned ta
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", required=True, type=existing_file, nargs="+",
+    parser.add_argument("--source", required=True, type=existing_file, nargs="+", action=Accumulate,
                         help="labelled CoNLL file(s) (token TAG); several: each sentence-aligned with "
                              "--target, projected on its own and combined (--combine)")
     parser.add_argument("--target", required=True, type=existing_file,
                         help="sentence-aligned CoNLL file of the other language (tags optional: "
                              "where present, the projection is scored against them)")
     add_parallel_arguments(parser)
-    parser.add_argument("--label-map", nargs="+", default=[], metavar="TYPE=NEW",
+    parser.add_argument("--label-map", nargs="+", action=Accumulate, default=[], metavar="TYPE=NEW",
                         help="rewrite entity types on both sides, e.g. MISC=O to drop MISC (LOC=PER "
                              "PER=LOC swaps two types)")
     parser.add_argument("--labels", type=entity_type_list, metavar="TYPE,TYPE",
@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="project the types --label-map drops too and give each projected span the type "
                              "the corpus's other projections give its text, or O (default: off)")
     add_corpus_step_arguments(parser)
-    parser.add_argument("--source-lang", nargs="+",
+    parser.add_argument("--source-lang", nargs="+", action=Accumulate,
                         help="language code of each --source, in order (recorded in the provenance and the "
                              "card, and names each source's columns; optional)")
     parser.add_argument("--combine", choices=COMBINE_METHODS, default="ilp",

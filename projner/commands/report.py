@@ -15,7 +15,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from projner.commands.checks import language_code
+from projner.commands.checks import Accumulate, language_code
 from projner.errors import UserError
 
 if TYPE_CHECKING:
@@ -32,9 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overwrite", action="store_true",
                         help="write into an --output folder that is not an earlier report's (a file there "
                         "with the name of one the report writes still stops it: it is never replaced)")
-    parser.add_argument("--source", nargs="+", default=["en"], type=language_code,
+    parser.add_argument("--source", nargs="+", action=Accumulate, default=["en"], type=language_code,
                         help="source language(s) the transfer started from (default: en)")
-    parser.add_argument("--methods", nargs="+",
+    parser.add_argument("--methods", nargs="+", action=Accumulate,
                         help="methods to plot (default: model transfer and the three best others)")
     parser.add_argument("--summary-feature", default="syntactic",
                         help="feature set of the summary figure typology.png (default: syntactic)")

@@ -10,21 +10,22 @@ from pathlib import Path
 from typing import Any
 
 from projner.commands import pipeline_options as cli
+from projner.commands.checks import Accumulate
 
 HELP = "translate labelled sentences into a language and project their entities: a silver NER corpus"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", nargs="+", default=["conll2003"],
+    parser.add_argument("--source", nargs="+", action=Accumulate, default=["conll2003"],
                         help="labelled source corpus: conll2003 (a local copy through --data-dir) or CoNLL "
                              "files (token TAG) in any language (--source-lang); several are each translated "
                              "and projected, then pooled")
-    parser.add_argument("--source-lang", nargs="+",
+    parser.add_argument("--source-lang", nargs="+", action=Accumulate,
                         help="language code of each --source, in order (default: en for conll2003; "
                              "required for a file)")
     parser.add_argument("--lang", required=True, help="target language code")
     parser.add_argument("--split", default="train", help="source split to translate (default train)")
-    parser.add_argument("--source-label-map", nargs="*", default=["MISC=O"], metavar="TYPE=NEW",
+    parser.add_argument("--source-label-map", nargs="*", action=Accumulate, default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the source's types (default MISC=O); renames apply before "
                         "projection, dropped types (TYPE=O) after retyping (see --retype-dropped)")
     cli.add_method_arguments(parser, methods=("heuristic", "candidates", "easyproject"))

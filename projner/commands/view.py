@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from projner.errors import UserError
+
 HELP = ("write one HTML page (no server, no network) showing an output folder's sentence pairs, "
         "entities, word links and gold disagreements, with filters")
 
@@ -29,6 +31,11 @@ def run(args: argparse.Namespace) -> int:
     from projner.viewer.page import is_page
 
     check_file(args.output, "--output", overwrite=args.overwrite, ours=is_page)
+    shown = args.folder.resolve()
+    if args.output.is_file() and not is_page(args.output) and (
+            args.output.resolve() == shown or args.output.resolve().is_relative_to(shown)):
+        raise UserError(f"--output {args.output}: is a file of {args.folder}, which the page shows; "
+                        "write the page elsewhere")
     page = view(args.folder, args.output, config=args.config, split=args.split, page_size=args.page_size)
     size = page.path.stat().st_size / 1e6
     print(f"{page.path}: {page.pairs} sentence pairs of config {page.config!r}, split {page.split!r} "

@@ -85,6 +85,10 @@ def clean_sentence(
     return normal, repaired if repair else mapped, repaired != mapped
 
 
+_DATASET_MARKERS = ("README.md", "dataset_dict.json", "state.json")
+"""Files that make a folder a dataset of its own (a Hub card, a save_to_disk folder)."""
+
+
 def source_kind(path: Path) -> str:
     """``conll``, ``disk`` (``save_to_disk``) or ``hub`` (parquet + README layout)."""
     if not path.exists():
@@ -93,7 +97,15 @@ def source_kind(path: Path) -> str:
         return "conll"
     if (path / "dataset_dict.json").is_file() or (path / "state.json").is_file():
         return "disk"
-    if (path / "README.md").is_file() or any(path.rglob("*.parquet")):
+    if (path / "README.md").is_file():
+        return "hub"
+    nested = sorted({found.parent.relative_to(path).as_posix() for marker in _DATASET_MARKERS
+                     for found in path.rglob(marker)})
+    if nested:  # datasets would glob their parquet files at any depth into one dataset
+        shown = ", ".join(nested[:5]) + (f", … ({len(nested)} in all)" if len(nested) > 5 else "")
+        raise DataError(f"{path}: not one dataset but a folder holding dataset folders ({shown}); "
+                        "give each one as its own source")
+    if any(path.rglob("*.parquet")):
         return "hub"
     raise DataError(
         f"{path}: not a CoNLL file, a save_to_disk folder (dataset_dict.json or state.json) "
