@@ -13,6 +13,7 @@ from typing import Any
 import datasets
 
 from projner.errors import UserError
+from projner.labels import split_tag
 from projner.languages import get_language
 from projner.text_lines import numbered_lines
 
@@ -154,8 +155,6 @@ def load_sentences(path: str | os.PathLike, split: str, *, limit: int | None = N
 def _refuse_conll_lines(path: str) -> None:
     """A ``.txt`` file whose every line is a word and an IOB2 tag is a CoNLL file (MasakhaNER's files
     are ``test.txt``): read a sentence a line, each ``word TAG`` would become a two-word sentence."""
-    from projner.labels import split_tag
-
     first: tuple[int, str] | None = None
     tagged = 0
     for number, line in numbered_lines(path):
