@@ -214,7 +214,14 @@ class _Rows:
             if not is_class_label(dataset, name):
                 raise TypeError(f"{self.where}: {self.names[name]} holds integer ids but no ClassLabel feature "
                                 "names them; give IOB2 strings, or cast the column to Sequence(ClassLabel(names=...))")
-            size = dataset.features[name].feature.num_classes
+            names = dataset.features[name].feature.names
+            wrong = [label for label in names if not _is_iob2(label)]
+            if wrong:
+                raise ValueError(f"{self.where}: the ClassLabel names of {self.names[name]} are not IOB2 tags "
+                                 f"(O, B-TYPE, I-TYPE): {', '.join(map(repr, wrong[:5]))}"
+                                 + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else "")
+                                 + "; cast the column to a ClassLabel with IOB2 names")
+            size = len(names)
             bad = self.first(pc.or_(pc.less(flat, 0), pc.greater_equal(flat, size)))
             if bad >= 0:
                 raise ValueError(f"{self.at_element(tags, bad)}: {self.names[name]} holds "

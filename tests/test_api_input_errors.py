@@ -230,3 +230,28 @@ def test_every_sources_rows_are_checked_before_the_first_source_is_aligned(monke
     with pytest.raises(ValueError, match=r"row 2: 4 'src_tokens' but 1 'src_tags'"):
         project_parallel_sources([SourcePairs("en", PAIRS), SourcePairs("es", bad)])
     assert aligned == []
+
+
+@pytest.mark.parametrize("names, bad", [
+    (["O", "PER", "LOC"], "PER"),                                   # IO: bare types
+    (["O", "B-PER", "I-PER", "E-PER", "S-PER"], "E-PER"),           # IOBES
+    (["o", "b-per", "i-per"], "o"),                                  # lowercase
+])
+@pytest.mark.parametrize("pipeline", ["project-parallel", *PIPELINES])
+def test_classlabel_names_that_are_not_iob2_are_named(names, bad, pipeline, tmp_path):
+    """A ClassLabel whose names are not IOB2 tags (IO, IOBES, lowercase) is named with its column,
+    not 'not an IOB2 tag: PER' from deep inside with no column."""
+    tags = datasets.Sequence(datasets.ClassLabel(names=names))
+    if pipeline == "project-parallel":
+        features = datasets.Features({name: datasets.Sequence(datasets.Value("string"))
+                                      for name in ("src_tokens", "tgt_tokens")} | {"src_tags": tags})
+        data = datasets.Dataset.from_dict({"src_tokens": [["Mr", "Prodi"]], "src_tags": [[0, 1]],
+                                           "tgt_tokens": [["Herr", "Prodi"]]}, features=features)
+        call, column = lambda: project_parallel(data, run=no_model(tmp_path)), "src_tags"
+    else:
+        features = datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")), "ner_tags": tags})
+        data = datasets.Dataset.from_dict({"tokens": [["Ọba", "Adé"]], "ner_tags": [[0, 1]]}, features=features)
+        call, column = lambda: PIPELINES[pipeline](data, tmp_path), "ner_tags"
+    with pytest.raises(ValueError, match=rf"{pipeline}, split 'train': the ClassLabel names of '{column}' are not "
+                                         rf"IOB2 tags \(O, B-TYPE, I-TYPE\): {bad!r}"):
+        call()
