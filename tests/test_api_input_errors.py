@@ -255,3 +255,27 @@ def test_classlabel_names_that_are_not_iob2_are_named(names, bad, pipeline, tmp_
     with pytest.raises(ValueError, match=rf"{pipeline}, split 'train': the ClassLabel names of '{column}' are not "
                                          rf"IOB2 tags \(O, B-TYPE, I-TYPE\): {bad!r}"):
         call()
+
+
+@pytest.mark.parametrize("option, value", [
+    ("translate_batch_size", -1), ("translate_batch_size", 0), ("ner_batch_size", 0), ("ner_batch_size", -3),
+    ("num_beams", 0), ("max_new_tokens", 0), ("shard_rows", 0),
+])
+def test_run_options_below_one_are_refused_before_any_model(option, value, tmp_path):
+    """A negative translate batch size translated every sentence to '' (cached under the run's
+    fingerprint, so a rerun with a good batch size reused the empty translations); 0, or an NER
+    batch size below 1, failed inside a stage (range() arg 3, KeyError 0) after translation; no
+    beams was a ZeroDivisionError inside transformers."""
+    with pytest.raises(ValueError, match=rf"RunOptions: {option} must be at least 1, got {value}"):
+        RunOptions(**{option: value})
+
+
+@pytest.mark.parametrize("stage", ["translate", "label"])
+def test_stage_configs_refuse_a_batch_size_below_one(stage):
+    from projner import LabelConfig, TranslateConfig
+
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got -1"):
+        if stage == "translate":
+            TranslateConfig(source_lang="en", target_lang="yo", batch_size=-1)
+        else:
+            LabelConfig(batch_size=-1)
