@@ -3,6 +3,8 @@ raised before anything runs: never an IndexError from deep inside, never an enti
 
 from __future__ import annotations
 
+import re
+
 import datasets
 import pytest
 
@@ -279,3 +281,25 @@ def test_stage_configs_refuse_a_batch_size_below_one(stage):
             TranslateConfig(source_lang="en", target_lang="yo", batch_size=-1)
         else:
             LabelConfig(batch_size=-1)
+
+
+@pytest.mark.parametrize("pipeline", ["translate-test", "translate-train"])
+@pytest.mark.parametrize("options, message", [
+    ({"solver": "bogus"}, "solver must be one of exact, greedy, ilp, got 'bogus'"),
+    ({"aligner": "eflomal", "symmetrization": "gdfa-x"},
+     "symmetrization 'gdfa-x' is not one of intersection, union, grow, gdfa, forward, reverse"),
+    ({"align_method": "maxmatch"}, "method 'maxmatch' is not one of argmax, itermax, match, softmax"),
+    ({"align_batch_size": 0}, "batch_size must be >= 1, got 0"),
+    ({"align_layer": -1}, "layer must be >= 0, got -1"),
+])
+def test_method_options_are_checked_before_any_model(pipeline, options, message, tmp_path):
+    """A bad solver, symmetrization or neural-aligner setting in MethodOptions was found only when
+    the alignment or projection stage was built: after translation and labelling (hours on a real
+    corpus); the symmetrization one as enum's "'gdfa-x' is not a valid Symmetrization"."""
+    from projner import MethodOptions
+
+    run = no_model(tmp_path)
+    call = {"translate-test": lambda: translate_test(sentences(), "yo", run=run, method=MethodOptions(**options)),
+            "translate-train": lambda: translate_train(sentences(), "hau", run=run, method=MethodOptions(**options))}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call[pipeline]()
