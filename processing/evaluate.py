@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
-from projner.labels import LabelMap, join_adjacent
+from projner.labels import LabelMap, is_iob2, join_adjacent
 
 
 def ner_scores(
@@ -30,6 +30,8 @@ def ner_scores(
     prediction of two adjacent names is then the one run the gold can express. Sentences must pair
     up word for word.
     """
+    for side, sentences in (("gold", gold), ("predicted", predicted)):
+        _check_tags(side, sentences)
     if len(gold) != len(predicted):
         raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
     for index, (g, p) in enumerate(zip(gold, predicted)):
@@ -42,6 +44,8 @@ def ner_scores(
         gold = [join_adjacent(s) for s in gold]
         predicted = [join_adjacent(s) for s in predicted]
     gold, predicted = [list(s) for s in gold], [list(s) for s in predicted]
+    if not gold:  # seqeval refuses an empty list; no sentence scores as no entity does
+        gold, predicted = [[]], [[]]
     with warnings.catch_warnings():
         # With no entity on either side seqeval averages over no types, and numpy warns "Mean of
         # empty slice"; every score is then 0 (zero_division), which is what the report says.
@@ -69,3 +73,21 @@ def ner_scores(
         "support": int(micro["support"]),
         "per_type": per_type,
     }
+
+
+def _check_tags(side: str, sentences: Sequence[Sequence[str]]) -> None:
+    """Each sentence a list of IOB2 tag strings: seqeval reads a flat list of tags character by
+    character, and a tag it cannot parse (``b-per``, ``S-PER``, ``None``) fails inside it (KeyError
+    '-') naming no sentence."""
+    valid: set[str] = set()
+    for index, sentence in enumerate(sentences):
+        if isinstance(sentence, (str, bytes)) or not hasattr(sentence, "__len__"):
+            raise TypeError(f"{side} sentence {index} is a {type(sentence).__name__} ({sentence!r:.40}), not a list "
+                            "of tags: ner_scores takes a list of sentences, each a list of tags ([['B-PER', 'O']])")
+        for word, tag in enumerate(sentence):
+            if isinstance(tag, str) and tag in valid:
+                continue
+            if not is_iob2(tag):
+                raise ValueError(f"{side} sentence {index}, word {word}: {tag!r:.40} is not an IOB2 tag "
+                                 "(O, B-TYPE or I-TYPE)")
+            valid.add(tag)

@@ -18,12 +18,10 @@ from projner.dataset_cards.provenance import SourceDataset
 from projner.labels import (
     CONLL2003_LABELS,
     MASAKHANER2_LABELS,
-    OUTSIDE,
     entity_types,
-    is_entity_type,
+    is_iob2,
     labels_for_types,
     outside_label_ids,
-    split_tag,
 )
 
 
@@ -143,15 +141,6 @@ def check_rows(dataset: datasets.Dataset, names: Mapping[str, str], where: str,
         rows.check_links(column["alignments"], lengths[source], lengths[target])
 
 
-def _is_iob2(tag: str) -> bool:
-    """``O``, or ``B-``/``I-`` and an entity type (:func:`split_tag`; not ``O``, not another tag: ``B-B-PER``)."""
-    try:
-        prefix, etype = split_tag(tag)
-    except ValueError:
-        return False
-    return prefix == OUTSIDE or is_entity_type(etype)
-
-
 def _is_list(kind: pa.DataType) -> bool:
     return pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind)
 
@@ -214,7 +203,14 @@ class _Rows:
             if not is_class_label(dataset, name):
                 raise TypeError(f"{self.where}: {self.names[name]} holds integer ids but no ClassLabel feature "
                                 "names them; give IOB2 strings, or cast the column to Sequence(ClassLabel(names=...))")
-            size = dataset.features[name].feature.num_classes
+            names = dataset.features[name].feature.names
+            wrong = [label for label in names if not is_iob2(label)]
+            if wrong:
+                raise ValueError(f"{self.where}: the ClassLabel names of {self.names[name]} are not IOB2 tags "
+                                 f"(O, B-TYPE, I-TYPE): {', '.join(map(repr, wrong[:5]))}"
+                                 + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else "")
+                                 + "; cast the column to a ClassLabel with IOB2 names")
+            size = len(names)
             bad = self.first(pc.or_(pc.less(flat, 0), pc.greater_equal(flat, size)))
             if bad >= 0:
                 raise ValueError(f"{self.at_element(tags, bad)}: {self.names[name]} holds "
@@ -224,7 +220,7 @@ class _Rows:
             raise TypeError(f"{self.where}: {self.names[name]} must hold IOB2 tags (strings) or ClassLabel ids, "
                             f"found {kind}")
         for tag in pc.unique(flat).to_pylist():
-            if not _is_iob2(tag):
+            if not is_iob2(tag):
                 raise ValueError(f"{self.at_element(tags, self.first(pc.equal(flat, tag)))}: {self.names[name]} "
                                  f"holds {tag!r}, not an IOB2 tag (O, B-TYPE or I-TYPE)")
 

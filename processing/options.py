@@ -26,6 +26,7 @@ from projner.processing.defaults import (
 from projner.processing.engines import ENGINES, RayConfig, build_engine
 from projner.processing.runtime import projner_cache_root
 from projner.processing.stage_cache import DEFAULT_SHARD_ROWS, StepRunner
+from projner.processing.stages.base import check_at_least_one
 
 REFINEMENTS = ("markers", "back-translation", "intersection", "union")
 """How translate-test uses the back-translation of the labelled pivot: ``markers`` (the paper's
@@ -71,6 +72,8 @@ class RunOptions:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.engine == "ray" and self.num_proc:
             raise ValueError("num_proc is the datasets engine's; the ray engine's model stages take ray.workers")
+        check_at_least_one("RunOptions", self, "num_beams", "max_new_tokens", "translate_batch_size",
+                           "ner_batch_size", "shard_rows")
 
     def cache_root(self) -> Path:
         return Path(self.cache_dir) if self.cache_dir else projner_cache_root()

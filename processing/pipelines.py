@@ -140,6 +140,16 @@ def _method_aligner(method: MethodOptions, run: RunOptions, source: str, target:
     return AlignConfig(method.aligner, method.aligner_options(run), source, target, output)
 
 
+def _check_method(method: MethodOptions, run: RunOptions, target_lang: str) -> None:
+    """The projection and aligner settings, checked by building their configs (no model loads):
+    otherwise a bad solver or aligner setting is found after translation and labelling."""
+    from projner.processing.align.backends import make_aligner
+
+    if method.method != "easyproject":  # EasyProject's markers neither align nor solve
+        method.projection_config(target_lang)
+        make_aligner(method.aligner, **method.aligner_options(run))
+
+
 def _predictable_types(run: RunOptions, labels: Sequence[str]) -> tuple[str, ...]:
     """Gold types the NER model can produce after its label map (its config is read, not its weights)."""
     gold_types = entity_types(labels)
@@ -572,6 +582,7 @@ def translate_test(
     if method.method == "easyproject":
         raise ValueError("translate-test projects onto the original sentence: EasyProject's markers are used "
                          "through --backtranslation (refinement 'markers')")
+    _check_method(method, run, lang)
     outputs = {name: _translate_test_split(name, given, ds, lang, pivot_lang, columns, run, method, origin)
                for name, (given, ds) in _target_inputs(target, split, columns, "translate-test").items()}
     return _target_result(outputs, origin)
@@ -728,6 +739,7 @@ def translate_train(
     if method.backtranslation:
         raise ValueError("back-translation refines translate-test; translate-train projects gold entities")
     get_language(source_lang), get_language(target_lang)
+    _check_method(method, run, target_lang)
     label_map = LabelMap.parse(source_label_map)
     inputs = _target_inputs(source, split, columns, "translate-train", tags="source tags", tags_required=True)
     outputs = {name: _translate_train_split(name, given, ds, source_lang, target_lang, label_map, run, method, origin)

@@ -57,6 +57,17 @@ def is_entity_type(label: str) -> bool:
     return bool(label) and label != OUTSIDE and not label.startswith(("B-", "I-"))
 
 
+def is_iob2(tag: object) -> bool:
+    """``O``, or ``B-``/``I-`` and an entity type (:func:`split_tag`; not ``O``, not another tag: ``B-B-PER``)."""
+    if not isinstance(tag, str):
+        return False
+    try:
+        prefix, etype = split_tag(tag)
+    except ValueError:
+        return False
+    return prefix == OUTSIDE or is_entity_type(etype)
+
+
 def outside_label_ids(tag_id: int, size: int) -> str:
     """Why a ``ClassLabel`` id names no label, said once for every check: Python would read ``-1``
     (``datasets``' missing label) as the last name, silently."""

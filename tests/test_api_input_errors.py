@@ -3,6 +3,8 @@ raised before anything runs: never an IndexError from deep inside, never an enti
 
 from __future__ import annotations
 
+import re
+
 import datasets
 import pytest
 
@@ -230,3 +232,74 @@ def test_every_sources_rows_are_checked_before_the_first_source_is_aligned(monke
     with pytest.raises(ValueError, match=r"row 2: 4 'src_tokens' but 1 'src_tags'"):
         project_parallel_sources([SourcePairs("en", PAIRS), SourcePairs("es", bad)])
     assert aligned == []
+
+
+@pytest.mark.parametrize("names, bad", [
+    (["O", "PER", "LOC"], "PER"),                                   # IO: bare types
+    (["O", "B-PER", "I-PER", "E-PER", "S-PER"], "E-PER"),           # IOBES
+    (["o", "b-per", "i-per"], "o"),                                  # lowercase
+])
+@pytest.mark.parametrize("pipeline", ["project-parallel", *PIPELINES])
+def test_classlabel_names_that_are_not_iob2_are_named(names, bad, pipeline, tmp_path):
+    """A ClassLabel whose names are not IOB2 tags (IO, IOBES, lowercase) is named with its column,
+    not 'not an IOB2 tag: PER' from deep inside with no column."""
+    tags = datasets.Sequence(datasets.ClassLabel(names=names))
+    if pipeline == "project-parallel":
+        features = datasets.Features({name: datasets.Sequence(datasets.Value("string"))
+                                      for name in ("src_tokens", "tgt_tokens")} | {"src_tags": tags})
+        data = datasets.Dataset.from_dict({"src_tokens": [["Mr", "Prodi"]], "src_tags": [[0, 1]],
+                                           "tgt_tokens": [["Herr", "Prodi"]]}, features=features)
+        call, column = lambda: project_parallel(data, run=no_model(tmp_path)), "src_tags"
+    else:
+        features = datasets.Features({"tokens": datasets.Sequence(datasets.Value("string")), "ner_tags": tags})
+        data = datasets.Dataset.from_dict({"tokens": [["Ọba", "Adé"]], "ner_tags": [[0, 1]]}, features=features)
+        call, column = lambda: PIPELINES[pipeline](data, tmp_path), "ner_tags"
+    with pytest.raises(ValueError, match=rf"{pipeline}, split 'train': the ClassLabel names of '{column}' are not "
+                                         rf"IOB2 tags \(O, B-TYPE, I-TYPE\): {bad!r}"):
+        call()
+
+
+@pytest.mark.parametrize("option, value", [
+    ("translate_batch_size", -1), ("translate_batch_size", 0), ("ner_batch_size", 0), ("ner_batch_size", -3),
+    ("num_beams", 0), ("max_new_tokens", 0), ("shard_rows", 0),
+])
+def test_run_options_below_one_are_refused_before_any_model(option, value, tmp_path):
+    """A negative translate batch size translated every sentence to '' (cached under the run's
+    fingerprint, so a rerun with a good batch size reused the empty translations); 0, or an NER
+    batch size below 1, failed inside a stage (range() arg 3, KeyError 0) after translation; no
+    beams was a ZeroDivisionError inside transformers."""
+    with pytest.raises(ValueError, match=rf"RunOptions: {option} must be at least 1, got {value}"):
+        RunOptions(**{option: value})
+
+
+@pytest.mark.parametrize("stage", ["translate", "label"])
+def test_stage_configs_refuse_a_batch_size_below_one(stage):
+    from projner import LabelConfig, TranslateConfig
+
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got -1"):
+        if stage == "translate":
+            TranslateConfig(source_lang="en", target_lang="yo", batch_size=-1)
+        else:
+            LabelConfig(batch_size=-1)
+
+
+@pytest.mark.parametrize("pipeline", ["translate-test", "translate-train"])
+@pytest.mark.parametrize("options, message", [
+    ({"solver": "bogus"}, "solver must be one of exact, greedy, ilp, got 'bogus'"),
+    ({"aligner": "eflomal", "symmetrization": "gdfa-x"},
+     "symmetrization 'gdfa-x' is not one of intersection, union, grow, gdfa, forward, reverse"),
+    ({"align_method": "maxmatch"}, "method 'maxmatch' is not one of argmax, itermax, match, softmax"),
+    ({"align_batch_size": 0}, "batch_size must be >= 1, got 0"),
+    ({"align_layer": -1}, "layer must be >= 0, got -1"),
+])
+def test_method_options_are_checked_before_any_model(pipeline, options, message, tmp_path):
+    """A bad solver, symmetrization or neural-aligner setting in MethodOptions was found only when
+    the alignment or projection stage was built: after translation and labelling (hours on a real
+    corpus); the symmetrization one as enum's "'gdfa-x' is not a valid Symmetrization"."""
+    from projner import MethodOptions
+
+    run = no_model(tmp_path)
+    call = {"translate-test": lambda: translate_test(sentences(), "yo", run=run, method=MethodOptions(**options)),
+            "translate-train": lambda: translate_train(sentences(), "hau", run=run, method=MethodOptions(**options))}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call[pipeline]()

@@ -47,3 +47,28 @@ def test_no_entity_on_either_side_scores_zero_without_numpy_warnings():
         warnings.simplefilter("error")
         scores = ner_scores([["O", "O"]], [["O", "O"]])
     assert scores["f1"] == scores["precision"] == scores["recall"] == 0.0 and scores["per_type"] == {}
+
+
+@pytest.mark.parametrize("gold, predicted, error, message", [
+    (["B-PER", "O"], ["B-PER", "O"], TypeError,
+     r"gold sentence 0 is a str \('B-PER'\), not a list of tags: ner_scores takes a list of sentences"),
+    ([["B-PER", "O"]], ["B-PER O"], TypeError, r"predicted sentence 0 is a str"),
+    ([["O"], ["b-per", "o"]], [["O"], ["B-PER", "O"]], ValueError,
+     r"gold sentence 1, word 0: 'b-per' is not an IOB2 tag \(O, B-TYPE or I-TYPE\)"),
+    ([["S-PER", "O"]], [["B-PER", "O"]], ValueError, r"gold sentence 0, word 0: 'S-PER' is not an IOB2 tag"),
+    ([["B-PER", "O"]], [["PER", "O"]], ValueError, r"predicted sentence 0, word 0: 'PER' is not an IOB2 tag"),
+    ([["B-PER", None]], [["B-PER", "O"]], ValueError, r"gold sentence 0, word 1: None is not an IOB2 tag"),
+    ([[1, 0]], [[1, 0]], ValueError, r"gold sentence 0, word 0: 1 is not an IOB2 tag"),
+])
+def test_tags_that_are_not_iob2_sentences_are_named(gold, predicted, error, message):
+    """A flat list of tags, lowercase, IOBES, bare types, None or ids: seqeval said KeyError '-', 'b',
+    'P', 'Invalid token is found' or a TypeError, naming no sentence."""
+    with pytest.raises(error, match=message):
+        ner_scores(gold, predicted)
+    with pytest.raises(error, match=message):
+        ner_scores(gold, predicted, label_map=LabelMap({"PER": "O"}))
+
+
+def test_no_sentences_score_zero_as_no_entity_does():
+    assert ner_scores([], []) == ner_scores([[]], [[]]) == {
+        "precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0, "per_type": {}}

@@ -60,7 +60,9 @@ class EflomalConfig:
     syllables) and alphabets (four letters) comparable stems."""
 
     def __post_init__(self) -> None:
-        Symmetrization(self.symmetrization)
+        if self.symmetrization not in {member.value for member in Symmetrization} | set(Symmetrization):
+            raise ValueError(f"symmetrization {self.symmetrization!r} is not one of "
+                             f"{', '.join(member.value for member in Symmetrization)}")
         if self.runs < 1 or self.samplers < 1:
             raise ValueError(f"runs and samplers must be >= 1, got {self.runs} and {self.samplers}")
         if self.min_votes is not None and not 1 <= self.min_votes <= self.runs:

@@ -62,6 +62,15 @@ def row_at(stage: str, row: int, indices: Sequence[int] | None, batch: Mapping[s
     return f"stage {stage!r}, {at}" + (f" (id {batch['id'][row]})" if "id" in batch else "")
 
 
+def check_at_least_one(owner: str, config: Any, *names: str) -> None:
+    """Counts a stage steps through or sizes its batches by: 0 fails inside the stage and a negative
+    batch size steps over every row silently (``range(0, n, -1)`` is empty)."""
+    for name in names:
+        value = getattr(config, name)
+        if value < 1:
+            raise ValueError(f"{owner}: {name} must be at least 1, got {value}")
+
+
 def stage_features(stage: Any, given: datasets.Features) -> datasets.Features | None:
     """The features of ``stage``'s output over a dataset of features ``given``, where the stage
     declares them (``features``); None leaves them to ``datasets``' inference."""

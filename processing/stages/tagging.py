@@ -31,6 +31,7 @@ from projner.processing.runtime import (
     pick_device,
     pick_dtype,
 )
+from projner.processing.stages.base import check_at_least_one
 from projner.processing.stages.columns import LabelledSide
 
 if TYPE_CHECKING:
@@ -83,6 +84,9 @@ class LabelConfig(LabelledSide, ModelFields):
     batch_size: int = field(default=32, metadata=EXECUTION_ONLY)
     strict: bool = field(default=False, metadata=EXECUTION_ONLY)
     """A ``label_map`` entry naming a type the model lacks is an error (default: a warning)."""
+
+    def __post_init__(self) -> None:
+        check_at_least_one("LabelConfig", self, "batch_size")
 
 
 @dataclass(frozen=True, slots=True)

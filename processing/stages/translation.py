@@ -32,6 +32,7 @@ from projner.processing.runtime import (
     pick_dtype,
     projner_cache_root,
 )
+from projner.processing.stages.base import check_at_least_one
 from projner.processing.stages.columns import MarkedTranslation
 from projner.processing.stages.words import SegmentingStage
 from projner.processing.text import piece_spans
@@ -82,6 +83,7 @@ class TranslateConfig(ModelFields):
     def __post_init__(self) -> None:
         canonical_codes(self, "source_lang", "target_lang")
         check_backend(self.backend, self.compute_type)
+        check_at_least_one("TranslateConfig", self, "num_beams", "max_new_tokens", "max_input_tokens", "batch_size")
         if is_ctranslate2_folder(self.model):
             if self.backend != "ctranslate2":
                 raise ValueError(f"{self.model} is a CTranslate2 model: translate with backend ctranslate2")
