@@ -347,3 +347,39 @@ def test_the_commands_run_offline_on_local_models(tiny_models, tmp_path, fixture
     report = json.loads((tmp_path / "tt.json").read_text())
     assert report["sentences"] == 2 and report["aligner"]["name"] == "eflomal"
     assert "translate-test masakhaner2 yo test: F1" in capsys.readouterr().out
+
+
+WORKERS_AFTER_A_MODEL = """
+import sys
+import datasets
+from projner.processing.options import RunOptions
+from projner.processing.pipelines import model_transfer
+
+ner, cache = sys.argv[1], sys.argv[2]
+target = datasets.Dataset.from_dict({"tokens": [["Ade", "went", "to", "Lagos"], ["Mo", "wa"]] * 2,
+                                     "ner_tags": [["B-PER", "O", "O", "B-LOC"], ["O", "O"]] * 2})
+model_transfer(target, "yo", run=RunOptions(ner_model=ner, cache_dir=cache + "/one", device="cpu"))
+again = model_transfer(target, "yo", run=RunOptions(ner_model=ner, cache_dir=cache + "/two", device="cpu",
+                                                    num_proc=2))
+print(len(again.dataset["train"]))
+"""
+
+
+def test_worker_processes_on_the_cpu_after_a_model_ran_in_this_process(tiny_models, tmp_path):
+    """Forked workers of a process whose torch already computed on several threads used to wait for
+    good on the thread pool the fork left behind; a run that hangs fails here by the timeout."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    run = subprocess.Popen([sys.executable, "-c", WORKERS_AFTER_A_MODEL, str(tiny_models["ner"]), str(tmp_path)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = run.communicate(timeout=240)
+    except subprocess.TimeoutExpired:
+        os.killpg(run.pid, signal.SIGKILL)  # the hung workers too, not only their parent
+        run.communicate()
+        pytest.fail("model_transfer with num_proc=2 after a first run in the same process hung")
+    assert run.returncode == 0, err[-2000:]
+    assert out.split()[-1] == "4"
