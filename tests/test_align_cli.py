@@ -75,13 +75,15 @@ def test_bad_line_is_an_error_naming_it(tiny_aligner: Path, tmp_path: Path, caps
     assert parse_pair("  ||| x y ") == ([], ["x", "y"])
 
 
+@pytest.mark.parametrize("option", ["--batch-size", "--max-length"])
 @pytest.mark.parametrize("value", ["0", "-3"])
-def test_a_max_length_below_one_is_a_usage_error(pairs_file: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture, value: str) -> None:
+def test_a_batch_size_or_max_length_below_one_is_a_usage_error(pairs_file: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture, option: str,
+                                                               value: str) -> None:
     with pytest.raises(SystemExit) as exit_:
-        main(["align", "--input", str(pairs_file), "--output", str(tmp_path / "o"), "--max-length", value])
+        main(["align", "--input", str(pairs_file), "--output", str(tmp_path / "o"), option, value])
     assert exit_.value.code == 2
-    assert f"argument --max-length: {value} is not at least 1" in capsys.readouterr().err
+    assert f"argument {option}: {value} is not at least 1" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
     with pytest.raises(ValueError, match="max_length must be >= 1"):
         NeuralAlignerConfig(max_length=int(value))

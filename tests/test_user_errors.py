@@ -311,6 +311,10 @@ def test_align_output_that_is_a_folder_is_refused_before_any_work(tmp_path, caps
     (["--lang", "yorr"], "unknown language code 'yorr'; close matches: yor"),
     (["--lang", "yo", "--limit", "0"], "argument --limit: 0 is not at least 1"),
     (["--lang", "yo", "--limit", "-3"], "argument --limit: -3 is not at least 1"),
+    (["--lang", "yo", "--ner-batch-size", "0"], "argument --ner-batch-size: 0 is not at least 1"),
+    (["--lang", "yo", "--translate-batch-size", "-1"], "argument --translate-batch-size: -1 is not at least 1"),
+    (["--lang", "yo", "--num-beams", "0"], "argument --num-beams: 0 is not at least 1"),
+    (["--lang", "yo", "--max-new-tokens", "0"], "argument --max-new-tokens: 0 is not at least 1"),
     (["--lang", "yo", "--ner-model", "./no/such/model"], "--ner-model ./no/such/model: no such folder"),
 ])
 @pytest.mark.parametrize("command", ["model-transfer", "translate-test"])
@@ -319,6 +323,13 @@ def test_pipeline_mistakes_are_one_line_before_any_model_loads(tmp_path, capsys,
                           "--output", tmp_path / "out", "--report", tmp_path / "report.json"], capsys)
     assert_user_error(code, err, f"projner {command}: error: ", said)
     assert out == "" and not (tmp_path / "out").exists() and not (tmp_path / "report.json").exists()
+
+
+def test_an_align_batch_size_below_one_is_a_usage_error(tmp_path, capsys):
+    code, out, err = run(["translate-test", "--dataset", "masakhaner2", "--data-dir", tmp_path / "no-data",
+                          "--lang", "yo", "--align-batch-size", "0", "--output", tmp_path / "out"], capsys)
+    assert_user_error(code, err, "projner translate-test: error: argument --align-batch-size: 0 is not at least 1")
+    assert out == "" and not (tmp_path / "out").exists()
 
 
 def test_translate_train_without_a_source_says_conll2003_needs_its_folder(tmp_path, capsys):

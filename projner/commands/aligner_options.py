@@ -39,7 +39,7 @@ def add_neural_arguments(parser: argparse.ArgumentParser, *, method_flag: str) -
                         help="AWESoME's probability threshold (softmax method; default 0.001)")
     neural.add_argument("--max-length", type=positive_int,
                         help="encoder window in subwords (default: the model's); longer sentences use windows")
-    neural.add_argument("--batch-size", type=int, default=32, help="sentence pairs per forward pass (default 32)")
+    neural.add_argument("--batch-size", type=positive_int, default=32, help="sentence pairs per forward pass (default 32)")
     neural.add_argument("--device", default="auto", type=device_name, help="cpu, cuda, cuda:1, or auto (default)")
     neural.add_argument("--dtype", default="float32",
                         choices=("float32", "float64", "bfloat16", "float16", "auto"),

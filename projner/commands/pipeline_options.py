@@ -35,8 +35,8 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"encoder of the neural aligner (default {defaults.DEFAULT_ALIGNER_MODEL})")
     models.add_argument("--ner-label-map", nargs="*", action=Accumulate, default=["MISC=O"], metavar="TYPE=NEW",
                         help="rewrites of the NER model's types onto the dataset's (default MISC=O)")
-    models.add_argument("--num-beams", type=int, default=4, help="beam size of the translator (default 4)")
-    models.add_argument("--max-new-tokens", type=int, default=256,
+    models.add_argument("--num-beams", type=positive_int, default=4, help="beam size of the translator (default 4)")
+    models.add_argument("--max-new-tokens", type=positive_int, default=256,
                         help="longest translation in tokens; longer ones are flagged (default 256)")
     data = parser.add_argument_group("data and outputs")
     data.add_argument("--data-dir", help="local copy of the dataset (folder the builder reads)")
@@ -73,13 +73,13 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--ray-retries", type=int, default=3,
                      help="ray engine: restarts of a lost worker and retries of its batches (-1: unlimited; "
                      "default 3)")
-    run.add_argument("--translate-batch-size", type=int, default=16)
+    run.add_argument("--translate-batch-size", type=positive_int, default=16)
     run.add_argument("--translator-backend", default="transformers", choices=BACKENDS,
                      help="engine of every translation step: transformers (generate) or ctranslate2 (a copy "
                      "converted on first use into the cache; pip install 'projner[fast]') (default transformers)")
     run.add_argument("--compute-type", default="auto", choices=COMPUTE_TYPES,
                      help="precision of the ctranslate2 backend (default auto: int8 on CPU, float16 on GPU)")
-    run.add_argument("--ner-batch-size", type=int, default=32)
+    run.add_argument("--ner-batch-size", type=positive_int, default=32)
 
 
 def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str, ...]) -> None:
@@ -104,7 +104,7 @@ def add_method_arguments(parser: argparse.ArgumentParser, *, methods: tuple[str,
     group.add_argument("--align-layer", type=int, default=defaults.DEFAULT_ALIGN_LAYER,
                        help=f"encoder layer of the neural aligner (default {defaults.DEFAULT_ALIGN_LAYER})")
     add_symmetrization_argument(group)
-    group.add_argument("--align-batch-size", type=int, default=32)
+    group.add_argument("--align-batch-size", type=positive_int, default=32)
     group.add_argument("--easyproject-model", default=defaults.EASYPROJECT_TRANSLATOR,
                        help=f"marker-carrying translator (default {defaults.EASYPROJECT_TRANSLATOR})")
     group.add_argument("--easyproject-tokenizer", default=defaults.DEFAULT_TRANSLATOR,
