@@ -6,6 +6,7 @@ in an editor, rather than the codec's offset into an unnamed buffer.
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable, Iterator
 
@@ -19,6 +20,9 @@ class NotUtf8Error(UserError):
 def undecodable(raw: bytes, err: UnicodeDecodeError) -> tuple[str, str]:
     """What is wrong with ``raw`` (the byte and its column) and the text around it, with escapes."""
     shown = raw[max(0, err.start - 20): err.end + 20].decode("utf-8", "backslashreplace").strip()
+    if err.start == 0 and raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        read = raw.decode("utf-16", "ignore").strip()  # what the line says, not its NUL bytes
+        return "UTF-16 (it starts with UTF-16's byte-order mark), not UTF-8: save it as UTF-8", read[:40]
     return f"not UTF-8 (byte {raw[err.start]:#04x} at column {err.start + 1})", shown
 
 

@@ -24,6 +24,15 @@ def test_a_byte_that_is_not_utf8_names_file_line_and_column(tmp_path):
         list(numbered_lines(path))
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_is_named_as_such(tmp_path, encoding):
+    path = tmp_path / "src.conll"
+    path.write_bytes((SOURCE if encoding == "utf-16" else "\ufeff" + SOURCE).encode(encoding))  # one mark each
+    with pytest.raises(NotUtf8Error, match=r"src\.conll, line 1: UTF-16 \(it starts with UTF-16's byte-order mark\), "
+                                           "not UTF-8: save it as UTF-8: 'John B-PER'"):
+        list(numbered_lines(path))
+
+
 def pair(tmp_path):
     src, tgt = tmp_path / "src.conll", tmp_path / "tgt.conll"
     src.write_text(SOURCE, encoding="utf-8")
