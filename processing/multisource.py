@@ -381,7 +381,7 @@ def translate_train_sources(sources: Sequence[SourceCorpus], target_lang: str, *
     for split_name in runs[0].dataset:
         parts = [run.dataset[split_name] for run in runs]
         common = [c for c in parts[0].column_names if all(c in p.column_names for p in parts)]
-        parts = [p.select_columns(common) for p in parts]
+        parts = [_tags_by_name(p.select_columns(common), [q.features for q in parts]) for p in parts]
         parts = [p.add_column("source_language", [get_language(s.lang).code] * len(p))
                  for p, s in zip(parts, sources)]
         try:
@@ -412,6 +412,21 @@ def _pooled_source(records: Sequence[SourceDataset]) -> SourceDataset:
     return SourceDataset(name=" + ".join(r.name for r in records), license="other", license_name="several",
                          citation=None, homepage=None,
                          license_details=f"Pooled from several corpora; every one's terms apply: {licences}.")
+
+
+def _tags_by_name(part: datasets.Dataset, features: Sequence[datasets.Features]) -> datasets.Dataset:
+    """``part`` with each ``ClassLabel`` list column the parts do not share written as its label
+    names: casting one part's ids to another's feature keeps the ids, which become the strings
+    ``'5'`` beside IOB2 strings, or another label under ClassLabel names in another order."""
+    for column in part.column_names:
+        feature = part.features[column]
+        if isinstance(getattr(feature, "feature", None), datasets.ClassLabel) and any(
+                other.get(column) != feature for other in features):
+            names = feature.feature.names
+            part = part.map(lambda batch, c=column, n=names: {c: [[n[t] for t in row] for row in batch[c]]},
+                            batched=True, features=datasets.Features({**part.features,
+                                                                      column: datasets.List(datasets.Value("string"))}))
+    return part
 
 
 def _typed_feature(candidates: Sequence[Any]) -> Any:

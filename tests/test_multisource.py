@@ -330,3 +330,35 @@ def test_project_parallel_keeps_an_unprojected_entity_after_a_batch_without_any(
     out = result.dataset["train"]
     assert out["unprojected_entities"][:-1] == [[]] * (rows - 1)
     assert [e["reason"] for e in out["unprojected_entities"][-1]] == ["unaligned"]
+
+
+@pytest.mark.parametrize("order", ["strings first", "ids first"])
+def test_translate_train_pools_string_tags_and_class_label_ids_by_their_names(tiny_models, tmp_path, order):
+    """One corpus with IOB2 strings, one with ClassLabel ids in another label order: the pooled
+    corpus names every tag as its own corpus did (ids were cast to the strings '5', '6', ...)."""
+    from projner.processing.multisource import SourceCorpus, translate_train_sources
+    from projner.processing.options import RunOptions
+
+    run = RunOptions(translator=str(tiny_models["translator"]), ner_model=str(tiny_models["ner"]),
+                     aligner_model=str(tiny_models["aligner"]), cache_dir=str(tmp_path / "cache"), num_beams=1,
+                     max_new_tokens=6)
+    words = [["Romano", "Prodi", "visits", "Rome"], ["The", "Parliament", "votes"]]
+    tags = [["B-PER", "I-PER", "O", "B-LOC"], ["O", "B-ORG", "O"]]
+    strings = datasets.Dataset.from_dict({"tokens": words, "ner_tags": tags})
+    names = ["O", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-PER", "I-PER"]
+    ids = datasets.Dataset.from_dict(
+        {"tokens": words, "ner_tags": [[names.index(t) for t in row] for row in tags]},
+        features=datasets.Features({"tokens": datasets.List(datasets.Value("string")),
+                                    "ner_tags": datasets.List(datasets.ClassLabel(names=names))}))
+    sources = [SourceCorpus("strings", strings, "en"), SourceCorpus("ids", ids, "de")]
+    if order == "ids first":
+        sources.reverse()
+    from projner.processing.options import MethodOptions
+
+    result = translate_train_sources(sources, "yo", run=run, method=MethodOptions(keep_partial=True))
+    pooled = result.dataset["train"]
+    feature = pooled.features["ner_tags"].feature
+    as_names = [[feature.names[t] if isinstance(feature, datasets.ClassLabel) else t for t in row]
+                for row in pooled["ner_tags"]]
+    assert {tag for row in as_names for tag in row} <= set(names), as_names
+    assert sorted(set(pooled["source_language"])) == ["de", "en"]
