@@ -52,6 +52,19 @@ def voter_column(prefix: str, name: str) -> str:
     return f"{prefix}_{re.sub(r'[^0-9A-Za-z_-]+', '_', name)}"
 
 
+def _check_names(names: Sequence[str], described: Sequence[str] | None = None) -> None:
+    """Every source its own columns: names that are equal, or that differ only where
+    :func:`voter_column` makes them safe (``a.b``, ``a_b``), would write one column twice."""
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        column = voter_column("tgt_entities", name)
+        if column in seen:
+            first, said = seen[column], described or names
+            raise ValueError(f"sources {said[first]!r} and {said[index]!r} would both be written as {column}: "
+                             "give each source a distinct name")
+        seen[column] = index
+
+
 def _check_same_target(first: tuple[str, datasets.Dataset], other: tuple[str, datasets.Dataset],
                        words: str) -> None:
     (name_a, a), (name_b, b) = first, other
@@ -84,8 +97,7 @@ def combine_projections(projected: Sequence[tuple[str, datasets.Dataset]],
     if not projected:
         raise ValueError("combining needs at least one projected source")
     names = [name for name, _ in projected]
-    if len(set(names)) != len(names):
-        raise ValueError(f"source names must be distinct, got {names}")
+    _check_names(names)
     words, kept = target
     for name, dataset in projected:
         missing = [c for c in (words, "tgt_entities") if c not in dataset.column_names]
@@ -148,6 +160,7 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
     _check_kind(sources, SourcePairs)
     _check_splits([(s.name, s.pairs) for s in sources], split)
     _check_votes(combine, len(sources) * (views * len(VIEW_SYMMETRIZATIONS) if views else 1), "sources")
+    _check_names([s.name for s in sources], [_described(s) for s in sources])
     for source in sources:  # every source's rows, before the first one is aligned
         pair_inputs(source.pairs, split, options.get("columns") or PairColumns())
     groups = None
@@ -176,6 +189,12 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
                                       names, config, views=views and _views_entry(views, options.get("aligner")))
     return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
                           gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)
+
+
+def _described(source: SourcePairs) -> str:
+    """The source's name, with the file it was read from where its origin says."""
+    file = source.origin.report.get("source") if isinstance(source.origin.report, Mapping) else None
+    return f"{source.name} ({file})" if file else source.name
 
 
 def source_views(source: SourcePairs, runs: int, aligner: AlignConfig | None = None,

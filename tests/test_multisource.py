@@ -362,3 +362,32 @@ def test_translate_train_pools_string_tags_and_class_label_ids_by_their_names(ti
                 for row in pooled["ner_tags"]]
     assert {tag for row in as_names for tag in row} <= set(names), as_names
     assert sorted(set(pooled["source_language"])) == ["de", "en"]
+
+
+def test_sources_named_alike_or_written_to_one_column_are_refused_before_any_projection(tmp_path, capsys,
+                                                                                      monkeypatch):
+    """'--source-lang en en' failed only after every source was projected ('source names must be
+    distinct'), and names that differ but make one column ('a.b', 'a_b') with datasets' 'duplicated
+    columns'; now refused up front, naming the sources' files and the column."""
+    from projner.processing import pipelines
+    from projner.processing.multisource import SourcePairs, project_parallel_sources
+
+    target = _write_conll(tmp_path / "it.conll", [[("Roma", "B-LOC")]])
+    en = _write_conll(tmp_path / "en.conll", [[("Rome", "B-LOC")]])
+    other = _write_conll(tmp_path / "en2.conll", [[("Rome", "B-LOC")]])
+    (tmp_path / "l").write_text("0-0\n")
+
+    def never(*args, **kwargs):
+        raise AssertionError("projected before the names were checked")
+
+    monkeypatch.setattr(pipelines, "project_parallel", never)
+    code = main(["project-parallel", "--source", str(en), str(other), "--source-lang", "en", "en",
+                 "--alignments", str(tmp_path / "l"), str(tmp_path / "l"), "--target", str(target),
+                 "--output", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "en.conll" in err and "en2.conll" in err and "tgt_entities_en" in err
+    pairs = datasets.Dataset.from_dict({"src_tokens": [["Rome"]], "src_tags": [["B-LOC"]], "tgt_tokens": [["Roma"]],
+                                        "alignments": [[[0, 0]]]})
+    with pytest.raises(ValueError, match="'a.b' and 'a_b' would both be written as tgt_entities_a_b"):
+        project_parallel_sources([SourcePairs("a.b", pairs), SourcePairs("a_b", pairs)])
