@@ -183,9 +183,9 @@ def project_parallel_sources(sources: Sequence[SourcePairs], *, target_lang: str
         if "tgt_tags" in combined.dataset.column_names:
             report |= ner_scores(combined.dataset["tgt_tags"], combined.dataset["projected_tags"])
         outputs[split_name], reports[split_name] = combined.dataset, report
+    # every source's language, each once (two English sources are English), or none where one is unknown
     languages = list(dict.fromkeys(get_language(s.lang).code for s in sources if s.lang))
-    named = list(dict.fromkeys(groups)) if groups else names
-    provenance = _combined_provenance(runs[0].provenance, languages if len(languages) == len(named) else [],
+    provenance = _combined_provenance(runs[0].provenance, languages if all(s.lang for s in sources) else [],
                                       names, config, views=views and _views_entry(views, options.get("aligner")))
     return PipelineResult(datasets.DatasetDict(outputs), reports, provenance, keep_dropped=True,
                           gold=runs[0].gold, no_gold_reason=runs[0].no_gold_reason)

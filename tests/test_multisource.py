@@ -391,3 +391,17 @@ def test_sources_named_alike_or_written_to_one_column_are_refused_before_any_pro
                                         "alignments": [[[0, 0]]]})
     with pytest.raises(ValueError, match="'a.b' and 'a_b' would both be written as tgt_entities_a_b"):
         project_parallel_sources([SourcePairs("a.b", pairs), SourcePairs("a_b", pairs)])
+
+
+def test_two_sources_of_one_language_still_record_it_in_the_provenance():
+    """'--source-lang en eng' (or two English corpora): the provenance's source language was None,
+    and the card said it was not recorded."""
+    from projner.processing.multisource import SourcePairs, project_parallel_sources
+
+    pairs = datasets.Dataset.from_dict({"src_tokens": [["Rome"]], "src_tags": [["B-LOC"]], "tgt_tokens": [["Roma"]],
+                                        "alignments": [[[0, 0]]]})
+    result = project_parallel_sources([SourcePairs("en", pairs, "en"), SourcePairs("eng", pairs, "eng"),
+                                       SourcePairs("es", pairs, "es")], target_lang="it")
+    assert result.provenance.source_language == "en,es"
+    partial = project_parallel_sources([SourcePairs("en", pairs, "en"), SourcePairs("x", pairs)], target_lang="it")
+    assert partial.provenance.source_language is None
