@@ -305,6 +305,9 @@ def translate_test_pivots(target: datasets.Dataset | datasets.DatasetDict, lang:
     codes = [get_language(p).code for p in pivots]
     if len(set(codes)) != len(codes):
         raise ValueError(f"pivot languages must be distinct, got {list(pivots)}")
+    if get_language(lang).code in codes:
+        raise ValueError(f"pivot languages {list(pivots)} hold the target language {lang!r}: each pivot is a "
+                         "language the target is translated into")
     _check_votes(combine, len(codes), "pivots")
     runs = [translate_test(target, lang, pivot_lang=code, split=split, **options) for code in codes]
     if len(runs) == 1:

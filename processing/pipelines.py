@@ -582,6 +582,9 @@ def translate_test(
     if method.method == "easyproject":
         raise ValueError("translate-test projects onto the original sentence: EasyProject's markers are used "
                          "through --backtranslation (refinement 'markers')")
+    if get_language(pivot_lang).code == get_language(lang).code:
+        raise ValueError(f"pivot language {pivot_lang!r} is the target language {lang!r}: translate-test translates "
+                         "the target into another language; to label the target directly, use model_transfer")
     _check_method(method, run, lang)
     outputs = {name: _translate_test_split(name, given, ds, lang, pivot_lang, columns, run, method, origin)
                for name, (given, ds) in _target_inputs(target, split, columns, "translate-test").items()}

@@ -405,3 +405,18 @@ def test_two_sources_of_one_language_still_record_it_in_the_provenance():
     assert result.provenance.source_language == "en,es"
     partial = project_parallel_sources([SourcePairs("en", pairs, "en"), SourcePairs("x", pairs)], target_lang="it")
     assert partial.provenance.source_language is None
+
+
+@pytest.mark.parametrize("pivots", [["yo"], ["en", "yor"]])
+def test_a_pivot_that_is_the_target_language_is_refused_before_any_model_loads(tmp_path, pivots):
+    from projner.processing.multisource import translate_test_pivots
+    from projner.processing.options import RunOptions
+    from projner.processing.pipelines import translate_test
+
+    target = datasets.Dataset.from_dict({"tokens": [["Ade", "lo"]], "ner_tags": [["B-PER", "O"]]})
+    run = RunOptions(translator=str(tmp_path / "none"), ner_model=str(tmp_path / "none"), cache_dir=str(tmp_path))
+    with pytest.raises(ValueError, match="hold the target language 'yo'"):
+        translate_test_pivots(target, "yo", pivots, run=run)
+    with pytest.raises(ValueError, match="pivot language 'yor' is the target language 'yo'"):
+        translate_test(target, "yo", pivot_lang="yor", run=run)
+    assert list(tmp_path.iterdir()) == []
