@@ -3,6 +3,7 @@ killed run resumes at its first missing shard, with the output of an uninterrupt
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -184,3 +185,67 @@ def test_a_run_killed_during_translation_resumes_at_its_first_unfinished_shard(t
     assert uninterrupted["cached_shards"]["translate"] == [0, 3]
     assert _parquet(tmp_path / "resumed").equals(_parquet(tmp_path / "uninterrupted"))
     assert report["kept"] == uninterrupted["kept"] and report["dropped"] == uninterrupted["dropped"]
+
+
+TERMINATED_WITH_WORKERS = """
+import os, sys, time
+from projner.cli import main
+from projner.processing.stages.tagging import Label
+
+def stall(self, batch, rank=None):  # a worker holds its model: it says so, then waits to be stopped
+    open(os.path.join(sys.argv[1], f"worker-{os.getpid()}"), "w").close()
+    time.sleep(600)
+
+Label.__call__ = stall
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_sigterm_during_a_num_proc_stage_stops_its_worker_processes(tiny_models, fixtures, tmp_path):
+    """SIGTERM (a scheduler's, ``kill PID``) to the command during a ``--num-proc`` stage used to end
+    it without a word and leave its forked workers running for good, each holding a model."""
+    import os
+    import signal
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    (tmp_path / "in.conll").write_bytes((fixtures / "masakhaner2" / "yor" / "test.txt").read_bytes())
+    argv = ["model-transfer", "--input", str(tmp_path / "in.conll"), "--lang", "yo",
+            "--ner-model", str(tiny_models["ner"]), "--num-proc", "2", "--device", "cpu",
+            "--cache-dir", str(tmp_path / "cache")]
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:  # a file: workers that outlive the command would hold a pipe open
+        run = subprocess.Popen([sys.executable, "-c", TERMINATED_WITH_WORKERS, str(marks), *argv],
+                               stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        while len(list(marks.iterdir())) < 2:
+            assert run.poll() is None, log.read_text()[-2000:]
+            assert time.monotonic() < deadline, "the workers did not start in time"
+            time.sleep(0.05)
+        workers = [int(p.name.removeprefix("worker-")) for p in marks.iterdir()]
+        run.send_signal(signal.SIGTERM)
+        run.wait(timeout=60)
+        err = log.read_text()
+        deadline = time.monotonic() + 20
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers)), "worker processes outlived the terminated command"
+        assert run.returncode == 128 + signal.SIGTERM
+        assert "model-transfer: terminated" in err and "Traceback" not in err, err[-2000:]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+        for pid in [int(p.name.removeprefix("worker-")) for p in marks.iterdir()]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        run.wait()
