@@ -138,6 +138,21 @@ def test_a_worker_file_with_rows_missing_is_deleted_and_the_others_of_its_shardi
     assert runner.map(ds, "tag", CountingStage(), "d" * 32, uses_model=True).to_dict() == whole
 
 
+@pytest.mark.parametrize("num_proc", [None, 3])
+def test_worker_files_are_loaded_under_another_num_proc_in_a_folder_named_with_brackets(tmp_path, num_proc):
+    """A --cache-dir whose path holds glob characters ('runs [old]'): datasets looks for the worker
+    files of another --num-proc by an unescaped glob, found none, and mapped the stage again, which
+    the report listed as cached (the output typed by inference, not the stage's features)."""
+    ds = datasets.Dataset.from_dict({"x": list(range(10))})
+    folder = tmp_path / "cache [1]"
+    whole = StepRunner(folder, num_proc=2).map(ds, "tag", CountingStage(), "f" * 32, uses_model=True).to_dict()
+    again, stage = StepRunner(folder, num_proc=num_proc), CountingStage()
+    assert again.map(ds, "tag", stage, "f" * 32, uses_model=True).to_dict() == whole
+    assert stage.seen == [] and again.cached_steps == ["tag"]
+    assert sorted(p.name for p in folder.glob("tag-*")) == [
+        f"tag-{'f' * 32}_00000_of_00002.arrow", f"tag-{'f' * 32}_00001_of_00002.arrow"]
+
+
 def test_stages_without_a_model_map_in_one_piece(tmp_path):
     ds = datasets.Dataset.from_dict({"x": list(range(7))})
     runner = StepRunner(tmp_path, shard_rows=3)
