@@ -264,3 +264,25 @@ def test_sigterm_during_a_num_proc_stage_stops_its_worker_processes(tiny_models,
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         run.wait()
+
+
+def test_a_damaged_prepared_gold_split_is_prepared_again(fixtures, tmp_path):
+    """The gold split a builder prepared into <cache-dir>/builders, cut short or overwritten: every
+    later run failed with pyarrow's 'Expected to read 360 metadata bytes, but only read 312', naming
+    no file, until the user found and deleted the folder."""
+    from projner.processing.corpora import load_gold
+
+    def load() -> datasets.Dataset:
+        return load_gold("masakhaner2", "yo", "test", data_dir=str(fixtures / "masakhaner2"),
+                         cache_dir=tmp_path).dataset
+
+    first = load().to_dict()
+    prepared, = (tmp_path / "builders").rglob("*-test.arrow")
+    with prepared.open("r+b") as stream:
+        stream.truncate(prepared.stat().st_size // 2)
+    with pytest.warns(CorruptCacheWarning, match=rf"prepared dataset {prepared.parent} could not be read .*; "
+                                                 "deleted, prepared again"):
+        assert load().to_dict() == first
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorruptCacheWarning)
+        assert load().to_dict() == first
