@@ -107,6 +107,8 @@ def prepared_split(builder: Any, split: str) -> datasets.Dataset:
     builder.download_and_prepare()
     try:
         return builder.as_dataset(split=split)
+    except PermissionError:  # a folder this user may not read is not theirs to delete
+        raise
     except (pa.ArrowInvalid, OSError) as err:  # pyarrow says OSError for a message cut short
         folder = Path(builder.cache_dir)
         warnings.warn(f"prepared dataset {folder} could not be read ({err}); deleted, prepared again",
