@@ -83,14 +83,39 @@ def load_gold(
         config_name=config, data_dir=data_dir, cache_dir=str(Path(cache_dir) / "builders"),
         splits=[split], lenient=lenient, strict=strict, label_map=tuple(label_map),
     )
-    builder.download_and_prepare()
-    dataset = builder.as_dataset(split=split)
+    dataset = prepared_split(builder, split)
     if limit is not None:
         dataset = dataset.select(range(min(limit, len(dataset))))
     labels = tuple(dataset.features["ner_tags"].feature.names)
     report = builder.read_report
     skipped = report.skipped().get(split, {}) | report.tolerated().get(split, {})
     return GoldInput(dataset, labels, name, config, split, skipped)
+
+
+def prepared_split(builder: Any, split: str) -> datasets.Dataset:
+    """``builder``'s ``split``, prepared first where it is not yet. A prepared folder that cannot be
+    read (a file cut short or overwritten since: ``datasets`` only renames complete ones into place)
+    is deleted with a warning naming it and prepared again from the data, as a damaged stage cache
+    file is, instead of every run failing on pyarrow's message, which names no file."""
+    import shutil
+    import warnings
+
+    import pyarrow as pa
+
+    from projner.processing.stage_cache import CorruptCacheWarning
+
+    builder.download_and_prepare()
+    try:
+        return builder.as_dataset(split=split)
+    except PermissionError:  # a folder this user may not read is not theirs to delete
+        raise
+    except (pa.ArrowInvalid, OSError) as err:  # pyarrow says OSError for a message cut short
+        folder = Path(builder.cache_dir)
+        warnings.warn(f"prepared dataset {folder} could not be read ({err}); deleted, prepared again",
+                      CorruptCacheWarning, stacklevel=2)
+        shutil.rmtree(folder)
+    builder.download_and_prepare()
+    return builder.as_dataset(split=split)
 
 
 @dataclass(frozen=True)

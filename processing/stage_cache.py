@@ -103,15 +103,19 @@ class StepRunner:
     def is_cached(self, name: str, fingerprint: str, rows: int) -> bool:
         """Whether the stage's output over an input of ``rows`` rows is complete on disk: whole, or
         every shard of one sharding, each file holding its rows of the input."""
+        return self.cached_ranks(name, fingerprint, rows) is not None
+
+    def cached_ranks(self, name: str, fingerprint: str, rows: int) -> int | None:
+        """The number of files the stage's complete output is in (1: one file), None where it is not."""
         path = self.cache_file(name, fingerprint)
         if path.exists() and _complete(path, rows):
-            return True
+            return 1
         shards: dict[int, set[int]] = {}
         for found in glob.glob(glob.escape(str(path.with_suffix(""))) + "_*_of_*.arrow"):
             *_, rank, _, total = found.removesuffix(".arrow").rsplit("_", 3)
             if _complete(Path(found), _rank_rows(rows, int(rank), int(total))):
                 shards.setdefault(int(total), set()).add(int(rank))
-        return any(ranks == set(range(total)) for total, ranks in shards.items())
+        return min((total for total, ranks in shards.items() if ranks == set(range(total))), default=None)
 
     def map(
         self,
@@ -129,9 +133,10 @@ class StepRunner:
         started = time.perf_counter()
         whole = [Shard(0, len(dataset), fingerprint)]
         plan = shard_plan(len(dataset), self.shard_rows, fingerprint) if uses_model and not self.num_proc else whole
+        ranks = [self.cached_ranks(name, shard.fingerprint, shard.end - shard.start) for shard in plan]
         steps = [Step(name, shard.fingerprint, self.cache_file(name, shard.fingerprint), uses_model=uses_model,
-                      batch_size=batch_size, cached=self.is_cached(name, shard.fingerprint, shard.end - shard.start),
-                      rows=(shard.start, shard.end) if len(plan) > 1 else None) for shard in plan]
+                      batch_size=batch_size, cached=found is not None, ranks=found or 1,
+                      rows=(shard.start, shard.end) if len(plan) > 1 else None) for shard, found in zip(plan, ranks)]
         parts = self.engine.map(dataset, stage, steps)
         out = parts[0] if len(parts) == 1 else _concatenate(parts)
         cached = [step.cached for step in steps]

@@ -3,17 +3,23 @@
 Each sub-command is a module in :mod:`projner.commands` with ``HELP``, ``add_arguments(parser)`` and
 ``run(args) -> int``; modules import their heavy dependencies inside ``run`` so ``--help`` is quick.
 A user's mistake (:class:`projner.errors.UserError`) is one line and exit code 2, like argparse's own
-errors; a traceback means a bug, and ``--debug`` shows one for a user error too.
+errors; a traceback means a bug, and ``--debug`` shows one for a user error too. Ctrl-C and SIGTERM
+(a scheduler's, ``kill PID``) end a command the same way: its ``finally`` blocks run and its worker
+processes are stopped, with one line and exit code 130 or 143.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import signal
 import sys
+import threading
 import warnings
-from collections.abc import Callable, Sequence
-from typing import NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, NoReturn
 
 from projner import __version__
 from projner.errors import UserError
@@ -51,6 +57,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the command's process as Ctrl-C is: Python's default for SIGTERM ends the
+    process at once, so the ``multiprocessing`` pool of a ``--num-proc`` stage is never terminated
+    and its workers, each holding a model, run on for good."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _default_sigterm_in_child() -> None:
+    """A forked worker ends on SIGTERM at once (as ``Pool.terminate`` expects), not by the parent's handler."""
+    if signal.getsignal(signal.SIGTERM) is _terminate:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_default_sigterm_in_child)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():  # only the main thread sets handlers
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -60,20 +97,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = warnings.showwarning
     warnings.showwarning = _warning_printer(args.command, shown)
     try:
-        return int(args.run(args) or 0)
+        with _sigterm_as_interrupt():
+            return int(args.run(args) or 0)
     except UserError as err:
         if args.debug:
             raise
         print(f"projner {args.command}: error: {one_line(str(err))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         if args.debug:
             raise
-        print(f"projner {args.command}: interrupted; nothing unfinished was published, and a rerun "
-              "reuses the stages the cache holds", file=sys.stderr)
-        return 130
+        return _stopped(args.command, stop)
+    except Exception as err:
+        stop = _interruption(err)
+        if stop is None or args.debug:
+            raise
+        return _stopped(args.command, stop)
     finally:
         warnings.showwarning = shown
+
+
+def _interruption(err: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM that ``err`` was raised while unwinding, if any: ``datasets``' pool of a
+    ``--num-proc`` stage asks its workers for their results on the way out and raises a
+    ``TimeoutError`` in place of the interruption."""
+    seen: set[int] = set()
+    link: BaseException | None = err
+    while link is not None and id(link) not in seen:
+        if isinstance(link, KeyboardInterrupt):
+            return link
+        seen.add(id(link))
+        link = link.__context__
+    return None
+
+
+def _stopped(command: str, stop: KeyboardInterrupt) -> int:
+    terminated = isinstance(stop, Terminated)
+    print(f"projner {command}: {'terminated' if terminated else 'interrupted'}; nothing unfinished was "
+          "published, and a rerun reuses the stages the cache holds", file=sys.stderr)
+    return 128 + signal.SIGTERM if terminated else 130
 
 
 def _warning_printer(command: str, shown: Callable) -> Callable:

@@ -307,3 +307,36 @@ def test_a_cluster_address_where_nothing_answers_is_said_at_once():
     with pytest.raises(ValueError, match="expected auto, HOST:PORT or ray://HOST:PORT"):
         reachable("headnode")
     reachable("auto")  # Ray's to resolve
+
+
+def test_two_runs_writing_one_ray_cache_file_at_once_each_finish(tmp_path):
+    """Two runs sharing a --cache-dir map the same stage: each writes the cache file under a
+    temporary name of its own. Both wrote one '<file>.ray-partial' before: the second run's writer
+    truncated the first's half-written file, and the one that finished last found its temporary
+    file renamed away by the other (FileNotFoundError)."""
+    import pyarrow as pa
+
+    from projner.processing.engines.ray_data import write_cache
+
+    source = datasets.Dataset.from_dict({"x": [1, 2, 3, 4]})
+    step = Step("plain", "f" * 32, tmp_path / f"plain-{'f' * 32}.arrow")
+
+    def tables(other_run_finishes: bool) -> Iterator[pa.Table]:
+        yield pa.table({"x": [1, 2], "y": ["<1>", "<2>"]})
+        if other_run_finishes:  # the other run writes the whole file while this one is half-way
+            write_cache(source, tables(False), step)
+        yield pa.table({"x": [3, 4], "y": ["<3>", "<4>"]})
+
+    written = write_cache(source, tables(True), step)
+    assert written["y"] == ["<1>", "<2>", "<3>", "<4>"]
+    assert datasets.Dataset.from_file(str(step.cache_file))["y"] == ["<1>", "<2>", "<3>", "<4>"]
+    assert [p.name for p in tmp_path.iterdir()] == [step.cache_file.name]
+    assert step.cache_file.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -3,6 +3,7 @@ killed run resumes at its first missing shard, with the output of an uninterrupt
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -137,6 +138,21 @@ def test_a_worker_file_with_rows_missing_is_deleted_and_the_others_of_its_shardi
     assert runner.map(ds, "tag", CountingStage(), "d" * 32, uses_model=True).to_dict() == whole
 
 
+@pytest.mark.parametrize("num_proc", [None, 3])
+def test_worker_files_are_loaded_under_another_num_proc_in_a_folder_named_with_brackets(tmp_path, num_proc):
+    """A --cache-dir whose path holds glob characters ('runs [old]'): datasets looks for the worker
+    files of another --num-proc by an unescaped glob, found none, and mapped the stage again, which
+    the report listed as cached (the output typed by inference, not the stage's features)."""
+    ds = datasets.Dataset.from_dict({"x": list(range(10))})
+    folder = tmp_path / "cache [1]"
+    whole = StepRunner(folder, num_proc=2).map(ds, "tag", CountingStage(), "f" * 32, uses_model=True).to_dict()
+    again, stage = StepRunner(folder, num_proc=num_proc), CountingStage()
+    assert again.map(ds, "tag", stage, "f" * 32, uses_model=True).to_dict() == whole
+    assert stage.seen == [] and again.cached_steps == ["tag"]
+    assert sorted(p.name for p in folder.glob("tag-*")) == [
+        f"tag-{'f' * 32}_00000_of_00002.arrow", f"tag-{'f' * 32}_00001_of_00002.arrow"]
+
+
 def test_stages_without_a_model_map_in_one_piece(tmp_path):
     ds = datasets.Dataset.from_dict({"x": list(range(7))})
     runner = StepRunner(tmp_path, shard_rows=3)
@@ -184,3 +200,89 @@ def test_a_run_killed_during_translation_resumes_at_its_first_unfinished_shard(t
     assert uninterrupted["cached_shards"]["translate"] == [0, 3]
     assert _parquet(tmp_path / "resumed").equals(_parquet(tmp_path / "uninterrupted"))
     assert report["kept"] == uninterrupted["kept"] and report["dropped"] == uninterrupted["dropped"]
+
+
+TERMINATED_WITH_WORKERS = """
+import os, sys, time
+from projner.cli import main
+from projner.processing.stages.tagging import Label
+
+def stall(self, batch, rank=None):  # a worker holds its model: it says so, then waits to be stopped
+    open(os.path.join(sys.argv[1], f"worker-{os.getpid()}"), "w").close()
+    time.sleep(600)
+
+Label.__call__ = stall
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_sigterm_during_a_num_proc_stage_stops_its_worker_processes(tiny_models, fixtures, tmp_path):
+    """SIGTERM (a scheduler's, ``kill PID``) to the command during a ``--num-proc`` stage used to end
+    it without a word and leave its forked workers running for good, each holding a model."""
+    import os
+    import signal
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    (tmp_path / "in.conll").write_bytes((fixtures / "masakhaner2" / "yor" / "test.txt").read_bytes())
+    argv = ["model-transfer", "--input", str(tmp_path / "in.conll"), "--lang", "yo",
+            "--ner-model", str(tiny_models["ner"]), "--num-proc", "2", "--device", "cpu",
+            "--cache-dir", str(tmp_path / "cache")]
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as stderr:  # a file: workers that outlive the command would hold a pipe open
+        run = subprocess.Popen([sys.executable, "-c", TERMINATED_WITH_WORKERS, str(marks), *argv],
+                               stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 240
+        while len(list(marks.iterdir())) < 2:
+            assert run.poll() is None, log.read_text()[-2000:]
+            assert time.monotonic() < deadline, "the workers did not start in time"
+            time.sleep(0.05)
+        workers = [int(p.name.removeprefix("worker-")) for p in marks.iterdir()]
+        run.send_signal(signal.SIGTERM)
+        run.wait(timeout=60)
+        err = log.read_text()
+        deadline = time.monotonic() + 20
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(map(_alive, workers)), "worker processes outlived the terminated command"
+        assert run.returncode == 128 + signal.SIGTERM
+        assert "model-transfer: terminated" in err and "Traceback" not in err, err[-2000:]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+        for pid in [int(p.name.removeprefix("worker-")) for p in marks.iterdir()]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        run.wait()
+
+
+def test_a_damaged_prepared_gold_split_is_prepared_again(fixtures, tmp_path):
+    """The gold split a builder prepared into <cache-dir>/builders, cut short or overwritten: every
+    later run failed with pyarrow's 'Expected to read 360 metadata bytes, but only read 312', naming
+    no file, until the user found and deleted the folder."""
+    from projner.processing.corpora import load_gold
+
+    def load() -> datasets.Dataset:
+        return load_gold("masakhaner2", "yo", "test", data_dir=str(fixtures / "masakhaner2"),
+                         cache_dir=tmp_path).dataset
+
+    first = load().to_dict()
+    prepared, = (tmp_path / "builders").rglob("*-test.arrow")
+    with prepared.open("r+b") as stream:
+        stream.truncate(prepared.stat().st_size // 2)
+    with pytest.warns(CorruptCacheWarning, match=rf"prepared dataset {prepared.parent} could not be read .*; "
+                                                 "deleted, prepared again"):
+        assert load().to_dict() == first
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CorruptCacheWarning)
+        assert load().to_dict() == first

@@ -32,6 +32,8 @@ class Step:
     batch_size: int = 256
     cached: bool = False
     """Its cache file is complete on disk: the engine only loads it."""
+    ranks: int = 1
+    """Worker files the cached output is in (``<file>_<rank>_of_<ranks>.arrow`` where above 1)."""
     rows: tuple[int, int] | None = None
     """The shard's rows ``[start, end)`` of the stage's input; None: all of them."""
 

@@ -30,8 +30,12 @@ class DatasetsEngine:
         spawned when on CUDA, else forked and held to one thread each (:class:`OneThreadWhenForked`). The output is typed by the stage's declared features, else inferred;
         ``datasets`` loads the cache file (or its per-process files) where present, a complete one
         with the schema it was written with (one written before its stage declared features may
-        hold a ``list<null>`` column, which those features would refuse)."""
+        hold a ``list<null>`` column, which those features would refuse). Worker files cached by a run
+        with another ``num_proc`` are loaded as that many: ``datasets`` finds them by a glob of the
+        cache path, which misses where the path holds glob characters (``runs [old]``)."""
         processes = self.num_proc if step.uses_model else None
+        if step.cached:
+            processes = step.ranks if step.ranks > 1 else None
         indexed = takes_indices(stage)
         function = FromRow(stage, step.rows[0]) if indexed and step.rows else stage
         spawn = bool(processes) and _on_cuda(self.device)

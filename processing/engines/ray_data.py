@@ -12,6 +12,7 @@ raised by a stage is not retried (it would only repeat) and ends the run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import warnings
@@ -220,26 +221,38 @@ def write_cache(dataset: datasets.Dataset, tables: Iterable[pa.Table], step: Ste
     keeping their features), then loaded from there.
 
     Written to a temporary name and renamed at the end, so the file's presence still means the
-    step completed (what a resumed run relies on).
+    step completed (what a resumed run relies on). The name is this writer's own: two runs sharing
+    a cache folder may write the same step at once (the last rename wins, with the same rows).
     """
+    import tempfile
+
     from datasets.arrow_writer import ArrowWriter
 
-    temporary = step.cache_file.with_name(step.cache_file.name + ".ray-partial")
+    handle, temporary = tempfile.mkstemp(dir=step.cache_file.parent, prefix=f"{step.cache_file.name}.ray-partial-")
+    os.close(handle)
     writer: ArrowWriter | None = None
     try:
-        for table in tables:
-            table = table.replace_schema_metadata(None)
+        try:
+            for table in tables:
+                table = table.replace_schema_metadata(None)
+                if writer is None:
+                    features = output_features(dataset, table.schema) if features is None else features
+                    writer = ArrowWriter(features=features, path=temporary, fingerprint=step.fingerprint)
+                writer.write_table(table)
             if writer is None:
-                features = output_features(dataset, table.schema) if features is None else features
-                writer = ArrowWriter(features=features, path=str(temporary), fingerprint=step.fingerprint)
-            writer.write_table(table)
-        if writer is None:
-            raise RuntimeError(f"step {step.name}: Ray returned no batches")
-        writer.finalize()
-    finally:
-        if writer is not None:
-            writer.close()
-    os.replace(temporary, step.cache_file)
+                raise RuntimeError(f"step {step.name}: Ray returned no batches")
+            writer.finalize()
+        finally:
+            if writer is not None:
+                writer.close()
+        mask = os.umask(0o022)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # mkstemp's 0600, as Dataset.map's own cache files do not have it
+        os.replace(temporary, step.cache_file)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
     info = dataset.info.copy()
     info.features = features
     return datasets.Dataset.from_file(str(step.cache_file), info=info, split=dataset.split)

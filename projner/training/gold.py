@@ -55,8 +55,9 @@ def builder_split(
         builder = PanX(config_name=language.panx, **options)
     else:
         raise DataError(f"unknown dataset {dataset!r}; choose one of {', '.join(BUILDERS)}")
-    builder.download_and_prepare()
-    sentences, report = dataset_sentences(builder.as_dataset(split), f"{dataset}/{lang}[{split}]",
+    from projner.processing.corpora import prepared_split
+
+    sentences, report = dataset_sentences(prepared_split(builder, split), f"{dataset}/{lang}[{split}]",
                                           label_map, repair=False)
     for reason, count in builder.read_report.skipped().get(split, {}).items():
         report.dropped[f"line skipped: {reason}"] += count
