@@ -355,7 +355,8 @@ def test_translate_train_pools_string_tags_and_class_label_ids_by_their_names(ti
         sources.reverse()
     from projner.processing.options import MethodOptions
 
-    result = translate_train_sources(sources, "yo", run=run, method=MethodOptions(keep_partial=True))
+    result = translate_train_sources(sources, "yo", run=run, method=MethodOptions(keep_partial=True),
+                                     source_label_map=[])  # no MISC to map
     pooled = result.dataset["train"]
     feature = pooled.features["ner_tags"].feature
     as_names = [[feature.names[t] if isinstance(feature, datasets.ClassLabel) else t for t in row]
