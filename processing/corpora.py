@@ -153,13 +153,14 @@ def load_sentences(path: str | os.PathLike, split: str, *, limit: int | None = N
     path = os.fspath(path)
     report = ReadReport(path)
     if path.endswith(".txt"):
-        rows: list[tuple[list[str], list[str] | None]] = []
+        lines: list[tuple[int, list[str]]] = []
         for number, line in numbered_lines(path):
-            if line.split():
-                rows.append((line.split(), None))
+            if words := line.split():
+                lines.append((number, words))
             else:
                 report.skipped.append(Skipped(path, number, "empty line", line))
-        _refuse_conll_lines(path)
+        _refuse_conll_lines(path, lines)
+        rows: list[tuple[list[str], list[str] | None]] = [(words, None) for _, words in lines]
         labelled = False
     else:
         labelled = has_tags(path)
@@ -177,14 +178,14 @@ def load_sentences(path: str | os.PathLike, split: str, *, limit: int | None = N
     return SentencesFile(dataset, path, split, report.counts())
 
 
-def _refuse_conll_lines(path: str) -> None:
+def _refuse_conll_lines(path: str, lines: list[tuple[int, list[str]]]) -> None:
     """A ``.txt`` file whose every line is a word and an IOB2 tag is a CoNLL file (MasakhaNER's files
-    are ``test.txt``): read a sentence a line, each ``word TAG`` would become a two-word sentence."""
+    are ``test.txt``): read a sentence a line, each ``word TAG`` would become a two-word sentence.
+    ``lines``: the file's non-empty lines, numbered, as words."""
     first: tuple[int, str] | None = None
     tagged = 0
-    for number, line in numbered_lines(path):
-        fields = line.split()
-        if not fields or fields[0] == "-DOCSTART-":
+    for number, fields in lines:
+        if fields[0] == "-DOCSTART-":
             continue
         try:
             if len(fields) != 2:
