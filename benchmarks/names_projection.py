@@ -126,22 +126,25 @@ def configuration_projection(rows: Sequence[dict], links: Sequence,
             for row, kept, words in zip(spans, keep, targets)], used
 
 
-def error_counts(rows: Sequence[dict], links: Sequence, configuration: Configuration,
-                 adjacent_joined: bool) -> tuple[Counter, Counter]:
-    """The configuration's wrong spans by class (:mod:`projner.processing.project.errors`; missed ones
-    keyed ``("missed", class)``, spurious ones ``("spurious", class)``), and the capitalised source
-    words behind the ``unannotated source`` misses."""
-    predicted, used = configuration_projection(rows, links, configuration)
+def error_counts(rows: Sequence[dict], predicted: Sequence[Sequence[str]], used: Sequence,
+                 adjacent_joined: bool) -> tuple[int, Counter, Counter]:
+    """The gold span count, the wrong spans of a projection (``predicted`` tags through the ``used``
+    links) by class (:mod:`projner.processing.project.errors`; missed ones keyed ``("missed",
+    class)``, spurious ones ``("spurious", class)``), and the capitalised source words behind the
+    ``unannotated source`` misses."""
     read = join_adjacent if adjacent_joined else list
+    gold = 0
     counts: Counter = Counter()
     unannotated: Counter = Counter()
     for row, tags, pair in zip(rows, predicted, used):
-        for error in projection_errors(row["src_tokens"], tags_to_spans(read(row["src_tags"])),
-                                       tags_to_spans(read(row["tgt_tags"])), tags_to_spans(read(tags)), pair):
+        gold_spans = tags_to_spans(read(row["tgt_tags"]))
+        gold += len(gold_spans)
+        for error in projection_errors(row["src_tokens"], tags_to_spans(read(row["src_tags"])), gold_spans,
+                                       tags_to_spans(read(tags)), pair):
             counts["missed" if error.missed else "spurious", error.kind] += 1
             if error.kind == UNANNOTATED_SOURCE:
                 unannotated.update(w for w in error.source_words if first_case(w) == UPPER)
-    return counts, unannotated
+    return gold, counts, unannotated
 
 
 def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Configuration,
@@ -154,7 +157,7 @@ def configuration_f1(rows: Sequence[dict], links: Sequence, configuration: Confi
 
 def print_errors(errors: dict[str, dict[str, tuple[int, Counter, Counter]]], adjacent_joined: bool) -> dict:
     """Print, per configuration and language, the gold span count and the wrong spans by class, from
-    ``errors[configuration][language] = (gold spans, error_counts(...))``; the same as a dict."""
+    ``errors[configuration][language] = error_counts(...)``; the same as a dict."""
     columns = [("missed", kind) for kind in MISSED_CLASSES] + [("spurious", kind) for kind in SPURIOUS_CLASSES]
     print("\n## Where the errors are: wrong spans by class (processing/project/errors.py)"
           + (", adjacent names joined" if adjacent_joined else "") + "\n")
@@ -220,15 +223,13 @@ def score_table(title: str, rows_by_language: dict[str, list[dict]], configurati
             if key not in links_by_key:
                 links_by_key[key], seconds[configuration.name] = align(key, rows, links_by_key)
             gold = [r["tgt_tags"] for r in rows]
-            predicted = configuration_tags(rows, links_by_key[key], configuration)
+            predicted, used = configuration_projection(rows, links_by_key[key], configuration)
             for table, (_, joined) in zip(tables, readings):
                 f1 = 100 * ner_scores(gold, predicted, adjacent_joined=joined)["f1"]
                 table.setdefault(language, {})[configuration.name] = f1
             if errors is not None:
-                read = join_adjacent if adjacent_joined else list
-                errors.setdefault(configuration.name, {})[language] = (
-                    sum(len(tags_to_spans(read(tags))) for tags in gold),
-                    *error_counts(rows, links_by_key[key], configuration, adjacent_joined))
+                errors.setdefault(configuration.name, {})[language] = error_counts(
+                    rows, predicted, used, adjacent_joined)
         seconds_by_language[language] = seconds
         if keep_links is not None:
             keep_links[language] = links_by_key[aligner_key(configurations[0], args)]
